@@ -1,0 +1,160 @@
+"""Integrity checks across records: ids, references, citations, controlled lists.
+
+One function per concern, each yielding :class:`~graph.records.Problem`; ``check`` runs them
+all. These run before any RDF is built, so their messages speak of files and fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from graph.records import Problem, Record
+from graph.terms import EVENT_TYPES, ORG_TYPES
+
+ENTITY_KINDS = ("source", "country", "place", "organisation", "person", "event")
+FACT_KINDS = ("post", "participation", "agreement")
+
+
+def index(records: Iterable[Record]) -> dict[str, Record]:
+    """Entities and agreements by id (the things a reference may point at)."""
+    return {r.id: r for r in records if r.kind in ENTITY_KINDS or r.kind == "agreement"}
+
+
+def duplicate_ids(records: list[Record]) -> Iterator[Problem]:
+    seen: dict[tuple[bool, str], Record] = {}
+    for rec in records:
+        # entities and agreements share one id space (references name them); posts and
+        # participations have ids of their own kind.
+        key = (rec.kind in ("post", "participation"), rec.kind + rec.id
+               if rec.kind in ("post", "participation") else rec.id)
+        if key in seen:
+            first = seen[key]
+            yield Problem(rec.file, rec.line_of("id"), rec.id, "id",
+                          f"duplicate id: also used by the {first.kind} in "
+                          f"{first.file}:{first.line_of('id')}",
+                          "one real-world entity is one record; give different things "
+                          "different ids")
+        else:
+            seen[key] = rec
+
+
+def _refs(rec: Record) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    """(field, target id, allowed kinds) for every reference in a record."""
+    from graph.records import SCHEMA
+
+    for name, spec in SCHEMA[rec.kind].items():
+        value = rec.data.get(name)
+        if value is None:
+            continue
+        if spec.startswith(("ref:", "refs:")):
+            kinds = tuple(spec.split(":", 1)[1].split("|"))
+            for target in value if isinstance(value, list) else [value]:
+                if isinstance(target, str):
+                    yield name, target, kinds
+        elif spec.startswith(("sref:", "srefs:")):
+            kind = spec.split(":", 1)[1]
+            key = "person" if kind == "person" else "org"
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and isinstance(item.get(key), str):
+                    yield name, item[key], (kind,)
+
+
+def dangling_references(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem]:
+    for rec in records:
+        for name, target, kinds in _refs(rec):
+            found = ids.get(target)
+            if found is None:
+                near = sorted(i for i in ids if i.split("-")[0] == target.split("-")[0])[:3]
+                yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                              f"unknown id {target!r}",
+                              f"did you mean {', '.join(map(repr, near))}?" if near else
+                              "add a record for it under data/ or fix the spelling")
+            elif kinds != ("*",) and found.kind not in kinds:
+                yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                              f"{target!r} is a {found.kind}, expected {' or '.join(kinds)}")
+
+
+def citations(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem]:
+    sources = {r.id: r for r in records if r.kind == "source"}
+    for rec in records:
+        if rec.kind == "source":
+            for name in ("author", "publisher", "credits"):
+                value = rec.data.get(name)
+                for item in value if isinstance(value, list) else [value] if value else []:
+                    para = item.get("para") if isinstance(item, dict) else None
+                    if isinstance(para, int) and para > rec.data.get("paragraphs", 0):
+                        yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                                      f"paragraph {para} is beyond the source's "
+                                      f"{rec.data.get('paragraphs')} paragraphs")
+            continue
+        if rec.kind in FACT_KINDS and rec.source not in sources:
+            yield Problem(rec.file, 1, rec.id, "source", f"unknown source {rec.source!r}",
+                          "add data/sources/<source>.yaml first")
+            continue
+        field = "cite" if "cite" in rec.data else "para"
+        for source, para in rec.cites():
+            src = sources.get(source)
+            if src is None:
+                yield Problem(rec.file, rec.line_of(field), rec.id, field,
+                              f"cites unknown source {source!r}",
+                              f"known sources: {', '.join(sorted(sources))}")
+            elif para > int(src.data.get("paragraphs", 0)):
+                yield Problem(rec.file, rec.line_of(field), rec.id, field,
+                              f"paragraph {para} is beyond the {src.data.get('paragraphs')} "
+                              f"paragraphs of {source}",
+                              "paragraphs are blank-line-separated blocks, counted from 1")
+
+
+def controlled_values(records: list[Record], concepts: dict[str, set[str]]) -> Iterator[Problem]:
+    from graph.records import SCHEMA
+
+    for rec in records:
+        for name, spec in SCHEMA[rec.kind].items():
+            value = rec.data.get(name)
+            if not isinstance(value, str):
+                continue
+            allowed: set[str] | None = None
+            if spec.startswith("concept:"):
+                allowed = concepts.get(spec.split(":", 1)[1], set())
+            elif spec == "orgtype":
+                allowed = set(ORG_TYPES)
+            elif spec == "eventtype":
+                allowed = set(EVENT_TYPES)
+            if allowed is not None and value not in allowed:
+                yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                              f"{value!r} is not in the {spec.split(':')[-1]} list",
+                              f"use one of: {', '.join(sorted(allowed))} "
+                              "(or add a concept to ontology/cinema.ttl)")
+
+
+def consistency(records: list[Record]) -> Iterator[Problem]:
+    for rec in records:
+        if rec.kind == "agreement":
+            if not rec.data.get("parties") and not rec.data.get("parties_unstated"):
+                yield Problem(rec.file, rec.line, rec.id, "parties",
+                              "an agreement needs parties",
+                              "list them, or write 'parties_unstated: true' when the source "
+                              "does not name them")
+        if rec.kind == "source" and rec.data.get("date_basis") == "undated" and rec.data.get(
+                "date"):
+            yield Problem(rec.file, rec.line_of("date"), rec.id, "date",
+                          "an undated source has a date", "remove the date or the basis")
+        if rec.kind == "source" and rec.data.get("date_basis") != "undated" and not rec.data.get(
+                "date"):
+            yield Problem(rec.file, rec.line_of("date_basis"), rec.id, "date",
+                          "a dated source needs its date", "or set date_basis: undated")
+        start, end = rec.data.get("start"), rec.data.get("end")
+        if isinstance(start, str) and isinstance(end, str) and len(start) == len(end) and \
+                start > end:
+            yield Problem(rec.file, rec.line_of("end"), rec.id, "end",
+                          f"ends ({end}) before it starts ({start})")
+
+
+def check(records: list[Record], concepts: dict[str, set[str]]) -> list[Problem]:
+    ids = index(records)
+    out: list[Problem] = []
+    for found in (duplicate_ids(records), dangling_references(records, ids),
+                  citations(records, ids), controlled_values(records, concepts),
+                  consistency(records)):
+        out.extend(found)
+    return out

@@ -1,0 +1,380 @@
+"""Read the curated records in ``data/`` with file and line numbers for every field.
+
+The format is YAML, one folder per kind::
+
+    data/sources/<source>.yaml        metadata of one article (file name, date, language...)
+    data/countries/<id>.yaml          one country        (also places/, organisations/,
+    data/people/<id>.yaml             one person          events/: one entity per file)
+    data/facts/<source>.yaml          posts, participations and agreements stated by one source
+
+Entities cite ``"<source>:<paragraph>"``; facts live in the file of their source and cite
+``para: N`` (or a list).  ``read_records`` returns plain :class:`Record` objects; it checks the
+*shape* of each record (known fields, required fields, value types) and collects every problem
+as a :class:`Problem` instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ENTITY_FOLDERS = {
+    "sources": "source",
+    "countries": "country",
+    "places": "place",
+    "organisations": "organisation",
+    "people": "person",
+    "events": "event",
+}
+FACT_SECTIONS = {"posts": "post", "participations": "participation", "agreements": "agreement"}
+
+# Field kinds: "str", "int", "bool", "labels", "altlabels", "date", "paras", "cites",
+# "ref:<kinds>", "refs:<kinds>", "concept:<scheme>", "choice:<a|b>", "sref" (source reference
+# {person|org, para}), "srefs".
+LABELLED = {"labels": "labels", "alt_labels": "altlabels", "label_note": "str", "note": "str"}
+SCHEMA: dict[str, dict[str, str]] = {
+    "source": {
+        "id": "str", "file": "str", "title": "str", "language": "choice:en|ru|az|tr",
+        "date": "date?", "date_basis": "choice:dateline|page header|undated", "date_note": "str",
+        "author": "sref:person", "publisher": "sref:organisation",
+        "credits": "srefs:organisation", "paragraphs": "int",
+    },
+    "country": {"id": "str", "iso": "str", **LABELLED, "cite": "cites"},
+    "place": {
+        "id": "str", "type": "choice:place|city|venue", **LABELLED,
+        "country": "ref:country", "within": "ref:place", "cite": "cites",
+    },
+    "organisation": {
+        "id": "str", "type": "orgtype", **LABELLED, "country": "ref:country",
+        "parent": "ref:organisation", "based_in": "ref:place", "named_after": "ref:person",
+        "cite": "cites",
+    },
+    "person": {
+        "id": "str", **LABELLED, "occupation": "str", "country": "ref:country", "cite": "cites",
+    },
+    "event": {
+        "id": "str", "type": "eventtype", **LABELLED, "super_event": "ref:event",
+        "venue": "ref:place", "city": "ref:place", "start": "date", "end": "date",
+        "date_note": "str", "about": "ref:*", "framework": "ref:organisation|agreement",
+        "participants_incomplete": "bool", "cite": "cites",
+    },
+    "post": {
+        "id": "str", "person": "ref:person", "role": "concept:post-role", "title": "str",
+        "organisation": "ref:organisation", "country": "ref:country", "place": "ref:place",
+        "start": "date", "end": "date", "note": "str", "para": "paras",
+    },
+    "participation": {
+        "id": "str", "agent": "ref:person|organisation|country", "event": "ref:event",
+        "role": "concept:participation-role", "on_behalf_of": "ref:organisation|country",
+        "topic": "str", "certainty": "choice:stated|implied", "note": "str", "para": "paras",
+    },
+    "agreement": {
+        "id": "str", "kind": "concept:agreement-kind", "title": "str",
+        "parties": "refs:organisation|country", "parties_unstated": "bool",
+        "status": "concept:agreement-status", "stated_by": "ref:person|organisation|country",
+        "announced_at": "ref:event", "concerns": "refs:*", "scope": "ref:organisation",
+        "start": "date", "end": "date", "note": "str", "para": "paras",
+    },
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "source": ("id", "file", "language", "date_basis", "paragraphs"),
+    "country": ("id", "iso", "labels", "cite"),
+    "place": ("id", "type", "labels", "cite"),
+    "organisation": ("id", "type", "labels", "cite"),
+    "person": ("id", "labels", "cite"),
+    "event": ("id", "type", "labels", "cite"),
+    "post": ("id", "person", "role", "title", "para"),
+    "participation": ("id", "agent", "event", "role", "para"),
+    "agreement": ("id", "kind", "title", "status", "para"),
+}
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^--(\d{2})-(\d{2})$")
+CITE_RE = re.compile(r"^(?P<source>[^:\s]+):(?P<para>\d+)$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located precisely enough to fix it."""
+
+    file: str
+    line: int | None
+    record: str | None
+    field: str | None
+    message: str
+    hint: str = ""
+    level: str = "error"
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        what = " ".join(
+            p for p in (f"record {self.record!r}" if self.record else "",
+                        f"field {self.field!r}" if self.field else "") if p
+        )
+        text = f"{where}: {self.level}: " + (what + ": " if what else "") + self.message
+        return text + (f"\n    hint: {self.hint}" if self.hint else "")
+
+
+@dataclass
+class Record:
+    kind: str
+    id: str
+    file: str
+    line: int
+    data: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    source: str | None = None  # for facts: the source whose file holds them
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, self.line)
+
+    def cites(self) -> list[tuple[str, int]]:
+        """(source, paragraph) pairs this record cites."""
+        if "cite" in self.data:
+            out = []
+            for c in self.data["cite"]:
+                m = CITE_RE.match(str(c))
+                if m:
+                    out.append((m["source"], int(m["para"])))
+            return out
+        paras = self.data.get("para")
+        if self.source is None or paras is None:
+            return []
+        return [(self.source, int(p)) for p in (paras if isinstance(paras, list) else [paras])]
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    """A mapping that remembers the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:
+    loader.flatten_mapping(node)
+    out = _Dict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse YAML text; a syntax error becomes a Problem with its line and column."""
+    try:
+        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        col = f", column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(file, line, None, None, f"malformed YAML{col}: {problem}",
+                              "fix the YAML syntax (indentation, quotes, a missing ':')")]
+
+
+def date_is_valid(value: str) -> bool:
+    """True for YYYY, YYYY-MM, YYYY-MM-DD (a real calendar day) and --MM-DD."""
+    m = DATE_RE.match(value)
+    if not m:
+        return False
+    year, month, day, mm, dd = m.groups()
+    try:
+        if mm:
+            dt.date(2000, int(mm), int(dd))  # a leap year admits --02-29
+        elif day:
+            dt.date(int(year), int(month), int(day))
+        elif month:
+            return 1 <= int(month) <= 12
+    except ValueError:
+        return False
+    return True
+
+
+def _norm_value(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Problem]:
+    def bad(msg: str, hint: str = "") -> Problem:
+        return Problem(rec.file, rec.line_of(name), rec.id, name, msg, hint)
+
+    optional_null = spec.endswith("?")
+    spec = spec.rstrip("?")
+    if value is None:
+        if not optional_null:
+            yield bad("is empty", "give a value or remove the field")
+        return
+    if spec in ("str", "orgtype", "eventtype") or spec.startswith(("choice:", "concept:", "ref:")):
+        if not isinstance(value, str) or not value.strip():
+            yield bad(f"must be a non-empty string, got {value!r}")
+            return
+        if spec.startswith("choice:"):
+            choices = spec[7:].split("|")
+            if value not in choices:
+                yield bad(f"{value!r} is not one of {', '.join(choices)}")
+    elif spec == "int":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            yield bad(f"must be a positive whole number, got {value!r}")
+    elif spec == "bool":
+        if not isinstance(value, bool):
+            yield bad(f"must be true or false, got {value!r}")
+    elif spec == "date":
+        if not isinstance(value, str) or not date_is_valid(value):
+            yield bad(f"{value!r} is not a date",
+                      "write YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when the year is not given")
+    elif spec in ("labels", "altlabels"):
+        if not isinstance(value, dict) or not value:
+            yield bad("must map a language (en, ru, az) to a name", "e.g.  labels: {en: Netflix}")
+            return
+        for lang, text in value.items():
+            if lang not in ("en", "ru", "az", "tr"):
+                yield bad(f"unknown language tag {lang!r}", "use en, ru, az or tr")
+            items = text if spec == "altlabels" and isinstance(text, list) else [text]
+            if spec == "labels" and not isinstance(text, str):
+                yield bad(f"label for {lang!r} must be one string; put others in alt_labels")
+            elif not all(isinstance(t, str) and t.strip() for t in items):
+                yield bad(f"labels for {lang!r} must be non-empty strings")
+    elif spec == "paras":
+        items = value if isinstance(value, list) else [value]
+        if not items or not all(isinstance(p, int) and not isinstance(p, bool) and p > 0
+                                for p in items):
+            yield bad(f"must be a paragraph number or a list of them, got {value!r}",
+                      "paragraphs are blank-line-separated blocks of the source text, from 1")
+    elif spec == "cites":
+        if not isinstance(value, list) or not value:
+            yield bad("must be a non-empty list of '<source>:<paragraph>'",
+                      "e.g.  cite: ['002_215d27630291384d:4']")
+            return
+        for c in value:
+            if not isinstance(c, str) or not CITE_RE.match(c):
+                yield bad(f"{c!r} is not '<source>:<paragraph>'",
+                          "e.g.  '002_215d27630291384d:4' (the source's file name without .txt)")
+    elif spec.startswith("refs:"):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            yield bad(f"must be a list of record ids, got {value!r}")
+    elif spec.startswith(("sref:", "srefs:")):
+        items = value if spec.startswith("srefs:") else [value]
+        key = "person" if spec.endswith("person") else "org"
+        if not isinstance(items, list):
+            yield bad("must be a list")
+            return
+        for item in items:
+            if not isinstance(item, dict) or set(item) != {key, "para"}:
+                yield bad(f"must be {{{key}: <id>, para: <n>}}, got {item!r}")
+
+
+def _shape(rec: Record, raw: _Dict) -> Iterator[Problem]:
+    schema = SCHEMA[rec.kind]
+    for name in raw:
+        if name not in schema:
+            near = [k for k in schema if k.startswith(str(name)[:3])]
+            yield Problem(rec.file, rec.line_of(str(name)), rec.id, str(name),
+                          f"unknown field for a {rec.kind}",
+                          f"did you mean {near[0]!r}?" if near else
+                          f"known fields: {', '.join(schema)}")
+    for name in REQUIRED[rec.kind]:
+        if name not in raw or (raw[name] is None and not SCHEMA[rec.kind][name].endswith("?")):
+            if name in raw:
+                continue  # reported as empty below
+            hint = ("every record cites its source and paragraph"
+                    if name in ("cite", "para") else "")
+            yield Problem(rec.file, rec.line, rec.id, name, "is missing (required)", hint)
+    for name, value in raw.items():
+        if name in schema:
+            yield from _check_field(rec, str(name), schema[str(name)], value)
+
+
+def _make(kind: str, raw: Any, file: str, source: str | None,
+          problems: list[Problem]) -> Record | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(file, getattr(raw, "line", None), None, None,
+                                f"a {kind} record must be a mapping of fields, got {raw!r}"))
+        return None
+    ident = raw.get("id")
+    rec = Record(kind=kind, id=str(ident) if ident is not None else "?", file=file,
+                 line=getattr(raw, "line", 1), data={k: _norm_value(v) for k, v in raw.items()},
+                 lines=dict(getattr(raw, "key_lines", {})), source=source)
+    if ident is None or not ID_RE.match(str(ident)):
+        problems.append(Problem(file, rec.line_of("id"), None, "id",
+                                f"missing or malformed id {ident!r}",
+                                "ids are lower-case letters, digits, '-' and '_'"))
+    problems.extend(_shape(rec, raw))
+    return rec
+
+
+def read_records(data_dir: Path) -> tuple[list[Record], list[Problem]]:
+    """Read every record under ``data_dir``; return the records and the shape problems."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        return [], [Problem(str(data_dir), None, None, None, "data folder not found",
+                            "run from the repository root or pass --data DIR")]
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = str(path.relative_to(data_dir.parent))
+        folder = path.relative_to(data_dir).parts[0]
+        if path.suffix not in (".yaml", ".yml") or (
+            folder not in ENTITY_FOLDERS and folder != "facts"
+        ):
+            problems.append(Problem(rel, None, None, None, "unexpected file in data/",
+                                    f"records go in data/{{{','.join(ENTITY_FOLDERS)},facts}}/"
+                                    "*.yaml", level="warning"))
+            continue
+        raw, errs = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        problems.extend(errs)
+        if errs:
+            continue
+        if folder in ENTITY_FOLDERS:
+            rec = _make(ENTITY_FOLDERS[folder], raw, rel, None, problems)
+            if rec is not None:
+                if rec.id != path.stem and rec.id != "?":
+                    problems.append(Problem(rel, rec.line_of("id"), rec.id, "id",
+                                            f"id {rec.id!r} differs from the file name",
+                                            f"rename the file to {rec.id}.yaml or fix the id"))
+                records.append(rec)
+            continue
+        if not isinstance(raw, dict) or "source" not in raw:
+            problems.append(Problem(rel, 1, None, "source",
+                                    "a facts file must start with 'source: <source id>'",
+                                    f"e.g.  source: {path.stem}"))
+            continue
+        source = str(raw["source"])
+        if source != path.stem:
+            problems.append(Problem(rel, raw.key_lines.get("source", 1), None, "source",
+                                    f"source {source!r} differs from the file name",
+                                    f"facts of {source} go in data/facts/{source}.yaml"))
+        for key, value in raw.items():
+            if key == "source":
+                continue
+            if key not in FACT_SECTIONS:
+                problems.append(Problem(rel, raw.key_lines.get(key), None, str(key),
+                                        "unknown section",
+                                        f"sections are {', '.join(FACT_SECTIONS)}"))
+                continue
+            if not isinstance(value, list):
+                problems.append(Problem(rel, raw.key_lines.get(key), None, str(key),
+                                        "must be a list of records"))
+                continue
+            for item in value:
+                rec = _make(FACT_SECTIONS[key], item, rel, source, problems)
+                if rec is not None:
+                    records.append(rec)
+    return records, problems

@@ -1,0 +1,170 @@
+"""Namespaces and ontology terms.
+
+``CC`` is a closed namespace: a term that is not declared in ``ontology/cinema.ttl`` fails at
+import (``_fail = True``); ``tests/test_terms.py`` keeps this list and the Turtle in sync.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+REPO = Path(__file__).resolve().parent.parent
+ONTOLOGY_DIR = REPO / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "cinema.ttl"
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+
+BASE = "https://w3id.org/cinecoop/"
+ID = Namespace(BASE + "id/")
+GRAPH = Namespace(BASE + "graph/")
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+ROLE = Namespace(BASE + "vocab/participation-role/")
+POST = Namespace(BASE + "vocab/post-role/")
+AKIND = Namespace(BASE + "vocab/agreement-kind/")
+ASTATUS = Namespace(BASE + "vocab/agreement-status/")
+
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+
+
+class CC(DefinedNamespace):
+    """The cinecoop ontology (``ontology/cinema.ttl``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    # classes
+    Person: URIRef
+    Organisation: URIRef
+    GovernmentBody: URIRef
+    Ministry: URIRef
+    FilmAgency: URIRef
+    FilmCommission: URIRef
+    GovernmentAgency: URIRef
+    Parliament: URIRef
+    IntergovernmentalBody: URIRef
+    Studio: URIRef
+    StreamingPlatform: URIRef
+    Fund: URIRef
+    Guild: URIRef
+    Company: URIRef
+    CulturalCentre: URIRef
+    NewsOutlet: URIRef
+    OrganisationalUnit: URIRef
+    Country: URIRef
+    Place: URIRef
+    City: URIRef
+    Venue: URIRef
+    Event: URIRef
+    Festival: URIRef
+    Programme: URIRef
+    Roundtable: URIRef
+    PanelDiscussion: URIRef
+    Presentation: URIRef
+    Interview: URIRef
+    PostHeld: URIRef
+    Participation: URIRef
+    Agreement: URIRef
+    NewsArticle: URIRef
+    Paragraph: URIRef
+    # concept schemes
+    ParticipationRoles: URIRef
+    PostRoles: URIRef
+    AgreementKinds: URIRef
+    AgreementStatuses: URIRef
+    # properties
+    isoCode: URIRef
+    country: URIRef
+    basedIn: URIRef
+    within: URIRef
+    namedAfter: URIRef
+    occupation: URIRef
+    labelNote: URIRef
+    venue: URIRef
+    city: URIRef
+    framework: URIRef
+    participantsIncomplete: URIRef
+    reportedOn: URIRef
+    participatedIn: URIRef
+    hasParticipant: URIRef
+    metWith: URIRef
+    affiliatedWith: URIRef
+    postTitle: URIRef
+    attestedOn: URIRef
+    participant: URIRef
+    event: URIRef
+    participationRole: URIRef
+    onBehalfOf: URIRef
+    topic: URIRef
+    certainty: URIRef
+    agreementKind: URIRef
+    status: URIRef
+    party: URIRef
+    partiesUnstated: URIRef
+    statedBy: URIRef
+    announcedAt: URIRef
+    concerns: URIRef
+    scope: URIRef
+    citedParagraph: URIRef
+    fileName: URIRef
+    paragraphCount: URIRef
+    dateBasis: URIRef
+    credits: URIRef
+
+
+# Record kinds (the folders of data/) and the class each `type:` value maps to.
+ORG_TYPES: dict[str, URIRef] = {
+    "organisation": CC.Organisation,
+    "ministry": CC.Ministry,
+    "film-agency": CC.FilmAgency,
+    "film-commission": CC.FilmCommission,
+    "government-agency": CC.GovernmentAgency,
+    "parliament": CC.Parliament,
+    "intergovernmental": CC.IntergovernmentalBody,
+    "studio": CC.Studio,
+    "streaming-platform": CC.StreamingPlatform,
+    "fund": CC.Fund,
+    "guild": CC.Guild,
+    "company": CC.Company,
+    "cultural-centre": CC.CulturalCentre,
+    "news-outlet": CC.NewsOutlet,
+    "unit": CC.OrganisationalUnit,
+}
+EVENT_TYPES: dict[str, URIRef] = {
+    "event": CC.Event,
+    "festival": CC.Festival,
+    "programme": CC.Programme,
+    "roundtable": CC.Roundtable,
+    "panel": CC.PanelDiscussion,
+    "presentation": CC.Presentation,
+    "interview": CC.Interview,
+}
+PLACE_TYPES: dict[str, URIRef] = {"place": CC.Place, "city": CC.City, "venue": CC.Venue}
+
+# Controlled lists: record field -> (namespace of its concepts, scheme).
+SCHEMES: dict[str, tuple[Namespace, URIRef]] = {
+    "participation-role": (ROLE, CC.ParticipationRoles),
+    "post-role": (POST, CC.PostRoles),
+    "agreement-kind": (AKIND, CC.AgreementKinds),
+    "agreement-status": (ASTATUS, CC.AgreementStatuses),
+}
+
+
+def entity_iri(kind: str, ident: str) -> URIRef:
+    """The IRI of a record: ``entity_iri("person", "rashad-azizov")``."""
+    return ID[f"{kind}/{ident}"]
+
+
+def source_iri(source_id: str) -> URIRef:
+    return ID[f"source/{source_id}"]
+
+
+def paragraph_iri(source_id: str, number: int) -> URIRef:
+    return ID[f"source/{source_id}/paragraph/{number}"]
+
+
+def source_graph(source_id: str) -> URIRef:
+    return GRAPH[source_id]
