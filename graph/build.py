@@ -1,0 +1,170 @@
+"""``cinecoop build``: validate, then write the graph as TriG, Turtle and N-Triples.
+
+Every file is written atomically (a temporary file in the same folder, then ``os.replace``),
+and only after validation passed, so a failed build leaves the previous outputs untouched.
+``manifest.json`` records a fingerprint of ``data/`` and ``ontology/``; commands that read
+the graph call :func:`ensure_built`, which rebuilds only when that fingerprint changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph
+
+from graph.records import Problem
+from graph.terms import ONTOLOGY_DIR, ONTOLOGY_GRAPH
+from graph.validate import Report, validate
+
+OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+class BuildError(Exception):
+    """Validation failed; ``problems`` says where and why. Nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__(f"{len([p for p in problems if p.level == 'error'])} error(s)")
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    report: Report
+    counts: dict[str, int]
+    triples: int
+    rebuilt: bool = True
+
+
+def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
+    """A hash of every input file's path and bytes (data and ontology)."""
+    h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
+    for root in (data_dir, ontology_dir):
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(root.parent)).encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def write_atomic(path: Path, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def union_graph(ds: Dataset, with_ontology: bool = True) -> Graph:
+    g = Graph()
+    for prefix, ns in ds.namespaces():
+        g.bind(prefix, ns, override=True, replace=True)
+    for s, p, o, ctx in ds.quads((None, None, None, None)):
+        if with_ontology or ctx != ONTOLOGY_GRAPH:
+            g.add((s, p, o))
+    return g
+
+
+def sorted_ntriples(g: Graph) -> str:
+    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
+    return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip())))
+
+
+def class_counts(ds: Dataset) -> dict[str, int]:
+    """Instances per cinecoop class in the data (ontology graph excluded)."""
+    from rdflib.namespace import RDF
+
+    from graph.terms import CC
+
+    prefix = str(CC._NS)
+    seen: set[tuple[str, str]] = set()
+    for s, _, o, ctx in ds.quads((None, RDF.type, None, None)):
+        if ctx != ONTOLOGY_GRAPH and str(o).startswith(prefix):
+            seen.add((str(s), str(o)[len(prefix):]))
+    return dict(sorted(Counter(cls for _, cls in seen).items()))
+
+
+def trig_text(ds: Dataset) -> str:
+    """TriG with the named graphs in IRI order (rdflib's own TriG writer orders them by hash)."""
+    bindings = sorted((p, ns) for p, ns in ds.namespaces() if p)
+    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in bindings)
+    blocks = []
+    for ctx in sorted((c for c in ds.graphs() if len(c)), key=lambda c: str(c.identifier)):
+        g = Graph()
+        for p, ns in bindings:
+            g.bind(p, ns, override=True, replace=True)
+        for triple in ctx:
+            g.add(triple)
+        body = "\n".join(
+            ("    " + line) if line.strip() else ""
+            for line in g.serialize(format="turtle").splitlines()
+            if not line.startswith("@prefix")
+        ).strip("\n")
+        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
+    return head + "\n" + "\n".join(blocks)
+
+
+def serialise(ds: Dataset) -> dict[str, str]:
+    """The three outputs as text, byte-identical for the same input."""
+    trig = trig_text(ds)
+    union = union_graph(ds)
+    return {"graph.trig": trig, "graph.ttl": union.serialize(format="turtle"),
+            "graph.nt": sorted_ntriples(union)}
+
+
+def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildResult:
+    report = validate(data_dir, sources)
+    if not report.ok or report.dataset is None:
+        raise BuildError(report.problems)
+    ds = report.dataset
+    for name, text in serialise(ds).items():
+        write_atomic(out_dir / name, text)
+    from graph import store
+
+    store.write_local_store(out_dir, ds)
+    counts = class_counts(ds)
+    triples = len(union_graph(ds))
+    manifest = {"fingerprint": fingerprint(data_dir), "counts": counts, "triples": triples,
+                "outputs": list(OUTPUTS)}
+    write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return BuildResult(out_dir, report, counts, triples)
+
+
+def is_current(data_dir: Path, out_dir: Path) -> bool:
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return manifest.get("fingerprint") == fingerprint(data_dir) and all(
+        (out_dir / name).is_file() for name in OUTPUTS)
+
+
+def ensure_built(data_dir: Path, out_dir: Path) -> bool:
+    """Build unless the outputs are current; True when it rebuilt."""
+    if is_current(data_dir, out_dir):
+        return False
+    build(data_dir, out_dir)
+    return True
+
+
+def load_dataset(out_dir: Path) -> Dataset:
+    """Parse the built ``graph.trig`` into an in-memory rdflib Dataset."""
+    ds = Dataset()
+    ds.parse(out_dir / "graph.trig", format="trig")
+    return ds

@@ -1,0 +1,163 @@
+"""``cinecoop validate``: three layers of checks, reported per record.
+
+1. shape of each record (``graph.records``): YAML syntax, fields, types, dates;
+2. integrity across records (``graph.integrity``): ids, references, citations, lists;
+3. SHACL over the built graph (``ontology/shapes.ttl``), regrouped by record;
+4. when the source texts are available: each source file exists with the paragraph count the
+   metadata gives, and each cited paragraph names the entity the record is about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from graph.integrity import check
+from graph.records import Problem, Record, read_records
+from graph.terms import ID, SHAPES_FILE
+from graph.text import name_in_text, read_paragraphs
+
+
+@dataclass
+class Report:
+    records: list[Record]
+    problems: list[Problem] = field(default_factory=list)
+    dataset: Dataset | None = None
+    text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _record_for(node: URIRef, by_iri: dict[str, Record]) -> Record | None:
+    return by_iri.get(str(node))
+
+
+def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FILE) -> list[Problem]:
+    """Run pyshacl over the union of all graphs; one Problem per (record, path, message)."""
+    import pyshacl
+    from rdflib.namespace import SH
+
+    union = Graph()
+    for triple in ds.triples((None, None, None)):
+        union.add(triple)
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
+                                            abort_on_first=False, allow_warnings=True)
+    if conforms:
+        return []
+    by_iri: dict[str, Record] = {}
+    for rec in records:
+        kind = "source" if rec.kind == "source" else rec.kind
+        by_iri[str(ID[f"{kind}/{rec.id}"])] = rec
+    out: set[Problem] = set()
+    assert isinstance(results, Graph)
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        severity = results.value(result, SH.resultSeverity)
+        rec = _record_for(focus, by_iri) if isinstance(focus, URIRef) else None
+        field_name = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if path else None
+        level = "warning" if severity in (SH.Warning, SH.Info) else "error"
+        out.add(Problem(rec.file if rec else "(built graph)", rec.line if rec else None,
+                        rec.id if rec else str(focus), field_name,
+                        f"SHACL: {message}", "see ontology/shapes.ttl", level))
+    return sorted(out, key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
+
+
+def _names(rec: Record, ids: dict[str, Record]) -> tuple[list[str], bool]:
+    """The names a record uses that its cited paragraph should mention."""
+    target = rec
+    if rec.kind == "post":
+        target = ids.get(rec.data.get("person", ""), rec)
+    elif rec.kind == "participation":
+        target = ids.get(rec.data.get("agent", ""), rec)
+    elif rec.kind == "agreement":
+        return [], False
+    names = list(target.data.get("labels", {}).values())
+    for alts in target.data.get("alt_labels", {}).values():
+        names.extend(alts if isinstance(alts, list) else [alts])
+    if target.kind == "country":
+        names.append(str(target.data.get("iso", "")))
+    return names, target.kind == "person"
+
+
+def text_problems(records: list[Record], folder: Path) -> list[Problem]:
+    """Check records against the source texts in ``folder``."""
+    out: list[Problem] = []
+    texts: dict[str, list[str] | None] = {}
+    for src in (r for r in records if r.kind == "source"):
+        paras = read_paragraphs(folder, str(src.data["file"]))
+        texts[src.id] = paras
+        if paras is None:
+            out.append(Problem(src.file, src.line_of("file"), src.id, "file",
+                               f"source text {src.data['file']} not found in {folder}",
+                               "point --sources at the folder of the article texts",
+                               "warning"))
+        elif len(paras) != src.data["paragraphs"]:
+            out.append(Problem(src.file, src.line_of("paragraphs"), src.id, "paragraphs",
+                               f"the text has {len(paras)} paragraphs, the metadata says "
+                               f"{src.data['paragraphs']}",
+                               "the text changed: re-check every paragraph cited from it"))
+    ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
+    for rec in records:
+        names, person = _names(rec, ids)
+        if not names:
+            continue
+        by_source: dict[str, list[int]] = {}
+        for source, para in rec.cites():
+            by_source.setdefault(source, []).append(para)
+        for source, paras in by_source.items():
+            text = texts.get(source)
+            if not text:
+                continue
+            for para in (paras if rec.kind in ("country", "place", "organisation", "person",
+                                               "event") else [None]):
+                chosen = [para] if para else paras
+                body = " ".join(text[p - 1] for p in chosen if p <= len(text))
+                if not any(name_in_text(n, body, person) for n in names):
+                    field_name = "cite" if "cite" in rec.data else "para"
+                    out.append(Problem(
+                        rec.file, rec.line_of(field_name), rec.id, field_name,
+                        f"{source} paragraph {', '.join(map(str, chosen))} does not mention "
+                        f"{names[0]!r}",
+                        "cite the paragraph that names it, or add the spelling the source "
+                        "uses to alt_labels"))
+    return out
+
+
+def validate(data_dir: Path, sources: Path | None = None) -> Report:
+    """Validate ``data_dir``; build the dataset only when the records are sound."""
+    from graph.load import build_dataset, concept_ids, load_ontology
+
+    records, problems = read_records(data_dir)
+    report = Report(records, problems)
+    if report.errors:
+        return report
+    ontology = load_ontology()
+    report.problems.extend(check(records, concept_ids(ontology)))
+    if report.errors:
+        return report
+    report.dataset = build_dataset(records, ontology)
+    report.problems.extend(shacl_problems(report.dataset, records))
+    if sources is not None:
+        if not sources.is_dir():
+            report.problems.append(Problem(str(sources), None, None, None,
+                                           "source folder not found", level="warning"))
+        else:
+            report.problems.extend(text_problems(records, sources))
+            report.text_checked = f"checked against {sources}"
+    return report
