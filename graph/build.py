@@ -165,6 +165,6 @@ def ensure_built(data_dir: Path, out_dir: Path) -> bool:
 
 def load_dataset(out_dir: Path) -> Dataset:
     """Parse the built ``graph.trig`` into an in-memory rdflib Dataset."""
-    ds = Dataset()
+    ds = Dataset(default_union=True)
     ds.parse(out_dir / "graph.trig", format="trig")
     return ds

@@ -1,0 +1,149 @@
+"""The ``cinecoop`` command: a thin click layer over the library.
+
+Each command parses its options, calls one library function and prints. Heavy imports
+(rdflib, networkx, pyvis, pyshacl) happen inside the commands so ``--help`` is instant.
+Domain errors become ``click.ClickException`` (exit 1, no traceback); usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+
+@dataclass
+class Config:
+    data: Path
+    out: Path
+    sources: Path | None
+    _dataset: Any = None
+
+    def dataset(self) -> Dataset:
+        """The built graph (rebuilding first when data/ or ontology/ changed)."""
+        if self._dataset is None:
+            from graph.build import BuildError, ensure_built, load_dataset
+
+            try:
+                ensure_built(self.data, self.out)
+            except BuildError as exc:
+                _print_problems(exc.problems)
+                raise click.ClickException(
+                    "the data does not validate; run 'cinecoop validate' for details") from None
+            self._dataset = load_dataset(self.out)
+        return self._dataset
+
+
+pass_config = click.make_pass_decorator(Config)
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for p in problems:
+        click.echo(str(p), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+              help="Folder of curated records.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
+              help="Folder of built outputs.")
+@click.option("--sources", type=click.Path(path_type=Path), envvar="CINECOOP_SOURCES",
+              default=None, help="Folder of the source article texts [env: CINECOOP_SOURCES].")
+@click.version_option(package_name="cinecoop")
+@click.pass_context
+def cli(ctx: click.Context, data: Path, out: Path, sources: Path | None) -> None:
+    """cinecoop: a knowledge graph of cross-border cinema cooperation."""
+    ctx.obj = Config(data=data, out=out, sources=sources)
+
+
+@cli.command()
+@pass_config
+def validate(cfg: Config) -> None:
+    """Check the curated data: format, integrity, SHACL and (with --sources) the texts."""
+    from graph.validate import validate as run
+
+    report = run(cfg.data, cfg.sources)
+    _print_problems(report.problems)
+    click.echo(f"{len(report.records)} records, {len(report.errors)} error(s), "
+               f"{len(report.warnings)} warning(s); source text checks: {report.text_checked}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: the global --out, 'out').")
+@pass_config
+def build(cfg: Config, out_dir: Path | None) -> None:
+    """Validate, then write graph.trig, graph.ttl and graph.nt (atomically)."""
+    from graph.build import BuildError
+    from graph.build import build as run
+
+    target = out_dir or cfg.out
+    try:
+        result = run(cfg.data, target, cfg.sources)
+    except BuildError as exc:
+        _print_problems(exc.problems)
+        raise click.ClickException(
+            f"build failed with {len([p for p in exc.problems if p.level == 'error'])} "
+            f"error(s); nothing was written to {target}") from None
+    _print_problems(result.report.warnings)
+    click.echo(f"built {target}/ ({result.triples} triples; "
+               f"source text checks: {result.report.text_checked})")
+    width = max(len(k) for k in result.counts)
+    for cls, n in result.counts.items():
+        click.echo(f"  {cls:<{width}}  {n:>4}")
+
+
+@cli.command()
+@pass_config
+def stats(cfg: Config) -> None:
+    """Counts per class, per source and per country."""
+    from graph.lookup import stats as run
+
+    counts = run(cfg.dataset())
+    for title, key in (("per class", "class"), ("per source (records citing it)", "source"),
+                       ("per country (entities in it)", "country")):
+        click.echo(title)
+        rows = sorted(counts[key].items(), key=lambda kv: (-kv[1], kv[0]))
+        width = max((len(k) for k, _ in rows), default=0)
+        for name, n in rows:
+            click.echo(f"  {name:<{width}}  {n:>4}")
+
+
+@cli.command()
+@click.argument("name")
+@pass_config
+def show(cfg: Config, name: str) -> None:
+    """Everything known about one entity, found by id or any label in any language."""
+    from graph.lookup import LookupError_, describe, label, resolve
+
+    ds = cfg.dataset()
+    try:
+        node = resolve(ds, name)
+    except LookupError_ as exc:
+        raise click.ClickException(str(exc)) from None
+    d = describe(ds, node)
+    click.echo(f"{label(ds, node)}  [{d.kind}]  {node}")
+    for lang, names in sorted(d.labels.items()):
+        click.echo(f"  label {lang}: {' | '.join(names)}")
+    section = None
+    for sec, text, cite in d.facts:
+        if sec != section:
+            click.echo(f"{sec}:")
+            section = sec
+        click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
+
+
+def main() -> None:
+    cli(prog_name="cinecoop")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,262 @@
+"""Find entities by any name and describe them: ``cinecoop show`` and ``cinecoop stats``.
+
+Names match by id, or by any label in any language, ignoring case and diacritics
+(``fold``): "азизов", "Azizov" and "hocazfilm" all work. A name that is a whole word or
+phrase of a label matches too; exact matches win over partial ones.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from graph.terms import CC, ID, ORG, PROV, SCHEMA
+from graph.text import fold, words
+
+ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
+LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
+
+
+class LookupError_(LookupError):
+    """No entity, or several, match a name; ``candidates`` lists (iri, label)."""
+
+    def __init__(self, name: str, candidates: list[tuple[URIRef, str]]):
+        self.name = name
+        self.candidates = candidates
+        if candidates:
+            listed = "\n".join(f"  {label}  ({short_id(iri)})" for iri, label in candidates)
+            msg = f"{name!r} is ambiguous; candidates:\n{listed}\nuse a fuller name or an id"
+        else:
+            msg = f"nothing in the graph is called {name!r}"
+        super().__init__(msg)
+
+
+def short_id(iri: URIRef | str) -> str:
+    text = str(iri)
+    return text[len(str(ID)):] if text.startswith(str(ID)) else text
+
+
+def label(g: Graph, node: URIRef, lang: str = "en") -> str:
+    """The best label: prefLabel in ``lang``, else in any language, else the id."""
+    labels = sorted(g.objects(node, SKOS.prefLabel), key=lambda lit: (
+        getattr(lit, "language", None) != lang, str(getattr(lit, "language", "")), str(lit)))
+    if labels:
+        return str(labels[0])
+    other = sorted(str(x) for x in g.objects(node, RDFS.label))
+    return other[0] if other else short_id(node).rsplit("/", 1)[-1]
+
+
+def entity_class(g: Graph, node: URIRef) -> str:
+    """The most specific cinecoop class name of a node (e.g. 'FilmAgency')."""
+    prefix = str(CC._NS)
+    names = sorted(str(t)[len(prefix):] for t in g.objects(node, RDF.type)
+                   if str(t).startswith(prefix))
+    return names[0] if names else "Thing"
+
+
+def entities(g: Graph) -> list[URIRef]:
+    found: set[URIRef] = set()
+    for s in g.subjects(RDF.type, None):
+        if isinstance(s, URIRef) and str(s).startswith(str(ID)) and (
+            "/source/" not in str(s)
+        ) and any(k in str(s) for k in ("/person/", "/organisation/", "/country/", "/place/",
+                                         "/event/", "/agreement/")):
+            found.add(s)
+    return sorted(found)
+
+
+def find(g: Graph, name: str) -> list[URIRef]:
+    """Entities matching ``name``: exact (id or label) matches if any, else partial ones."""
+    key = fold(name.strip())
+    key_words = words(name)
+    exact: set[URIRef] = set()
+    partial: set[URIRef] = set()
+    for node in entities(g):
+        ident = short_id(node)
+        if key in (fold(ident), fold(ident.rsplit("/", 1)[-1])):
+            exact.add(node)
+            continue
+        for prop in LABEL_PROPS:
+            for lit in g.objects(node, prop):
+                text = fold(str(lit))
+                if text == key:
+                    exact.add(node)
+                elif key_words and _contains_words(words(str(lit)), key_words):
+                    partial.add(node)
+    return sorted(exact or partial)
+
+
+def _contains_words(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+def resolve(g: Graph, name: str) -> URIRef:
+    """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates."""
+    found = find(g, name)
+    if len(found) != 1:
+        raise LookupError_(name, [(n, label(g, n)) for n in found])
+    return found[0]
+
+
+# ------------------------------------------------------------------ describing
+
+@dataclass
+class Citation:
+    source: str
+    paragraphs: tuple[int, ...]
+
+    def __str__(self) -> str:
+        return f"{self.source} ¶{','.join(map(str, self.paragraphs))}"
+
+
+def citations(g: Graph, node: URIRef) -> list[Citation]:
+    by_source: dict[str, list[int]] = defaultdict(list)
+    for para in g.objects(node, CC.citedParagraph):
+        src = g.value(para, SCHEMA.isPartOf)
+        pos = g.value(para, SCHEMA.position)
+        if src is not None and pos is not None:
+            by_source[short_id(src).split("/", 1)[1]].append(int(pos))
+    for src in g.objects(node, PROV.wasDerivedFrom):
+        by_source.setdefault(short_id(src).split("/", 1)[1], [])
+    return [Citation(s, tuple(sorted(set(p)))) for s, p in sorted(by_source.items())]
+
+
+def cite_text(g: Graph, node: URIRef) -> str:
+    return "; ".join(map(str, citations(g, node)))
+
+
+def _date(g: Graph, node: URIRef, *props: URIRef) -> str:
+    for prop in props:
+        value = g.value(node, prop)
+        if value is not None:
+            return str(value)
+    return ""
+
+
+def event_when(g: Graph, event: URIRef) -> str:
+    """An event's date as the sources give it, or 'reported <date>', or 'undated'."""
+    start, end = _date(g, event, SCHEMA.startDate), _date(g, event, SCHEMA.endDate)
+    if start:
+        return f"{start}..{end}" if end else start
+    reported = _date(g, event, CC.reportedOn)
+    return f"date not given, reported {reported}" if reported else "undated"
+
+
+@dataclass
+class Description:
+    node: URIRef
+    kind: str
+    labels: dict[str, list[str]] = field(default_factory=dict)
+    facts: list[tuple[str, str, str]] = field(default_factory=list)  # (section, text, cite)
+
+
+def describe(g: Graph, node: URIRef) -> Description:
+    """Everything known about one entity, each line with its citation."""
+    d = Description(node, entity_class(g, node))
+    for prop, tag in ((SKOS.prefLabel, ""), (SKOS.altLabel, " (alt)")):
+        for lit in sorted(g.objects(node, prop), key=str):
+            lang = getattr(lit, "language", None) or "-"
+            d.labels.setdefault(lang + tag, []).append(str(lit))
+    cite = cite_text(g, node)
+    add = d.facts.append
+    for prop, what in ((CC.country, "country"), (CC.basedIn, "based in"),
+                       (ORG.unitOf, "unit of"), (ORG.subOrganizationOf, "operates under"),
+                       (CC.namedAfter, "named after"), (CC.within, "within"),
+                       (CC.venue, "venue"), (CC.city, "city"), (SCHEMA.superEvent, "part of"),
+                       (CC.framework, "in the framework of"), (SCHEMA.about, "about")):
+        for obj in sorted(g.objects(node, prop)):
+            add(("about", f"{what}: {label(g, obj)}", cite))
+    for prop, what in ((CC.occupation, "occupation"), (CC.labelNote, "label note"),
+                       (SKOS.note, "note")):
+        for obj in sorted(g.objects(node, prop)):
+            add(("about", f"{what}: {obj}", cite))
+    if d.kind in ("Event", "Festival", "Programme", "Roundtable", "PanelDiscussion",
+                  "Presentation", "Interview"):
+        add(("about", f"when: {event_when(g, node)}", cite))
+        for sub in sorted(g.objects(node, SCHEMA.subEvent)):
+            add(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
+        if g.value(node, CC.participantsIncomplete) == Literal(True):
+            add(("about", "participants: the source lists only some ('and others')", cite))
+    # posts held (persons) or posts in this organisation
+    posts = [(p, "person") for p in g.subjects(ORG.member, node)] + \
+            [(p, "org") for p in g.subjects(ORG.organization, node)]
+    rows = []
+    for post, side in posts:
+        title = g.value(post, CC.postTitle)
+        when = _date(g, post, CC.attestedOn) or "undated source"
+        other = g.value(post, ORG.organization if side == "person" else ORG.member)
+        who = f" — {label(g, other)}" if other is not None else ""
+        rows.append((when, ("posts" if side == "person" else "people"),
+                     f"{when}: {title}{who}", cite_text(g, post)))
+    for when, section, text, c in sorted(rows):
+        add((section, text, c))
+    # participations: as participant or on whose behalf
+    for part in sorted(set(g.subjects(CC.participant, node)) |
+                       set(g.subjects(CC.onBehalfOf, node)) |
+                       set(g.subjects(CC.event, node))):
+        event = g.value(part, CC.event)
+        agent = g.value(part, CC.participant)
+        role = label(g, g.value(part, CC.participationRole))
+        behalf = g.value(part, CC.onBehalfOf)
+        topic = g.value(part, CC.topic)
+        certainty = g.value(part, CC.certainty)
+        if event == node:
+            text = f"{label(g, agent)}: {role}"
+            if behalf is not None:
+                text += f" for {label(g, behalf)}"
+            section = "participants"
+        else:
+            text = f"{label(g, event)} ({event_when(g, event)}): "
+            text += role if agent == node else f"{label(g, agent)} as {role}"
+            if behalf is not None and behalf != node:
+                text += f" for {label(g, behalf)}"
+            section = "events"
+        if topic is not None:
+            text += f" — {topic}"
+        if str(certainty) == "implied":
+            text += " [implied]"
+        add((section, text, cite_text(g, part)))
+    for agreement in sorted(set(g.subjects(CC.party, node)) | set(g.subjects(CC.statedBy, node))
+                            | set(g.subjects(CC.concerns, node))
+                            | set(g.subjects(CC.announcedAt, node))
+                            | set(g.subjects(CC.scope, node))):
+        kind = label(g, g.value(agreement, CC.agreementKind))
+        status = label(g, g.value(agreement, CC.status))
+        parties = sorted(label(g, p) for p in g.objects(agreement, CC.party)) or ["parties not stated"]
+        add(("agreements", f"{label(g, agreement)} ({kind}, {status}; {', '.join(parties)})",
+             cite_text(g, agreement)))
+    if d.kind == "Agreement":
+        for prop, what in ((CC.agreementKind, "kind"), (CC.status, "status"),
+                           (CC.party, "party"), (CC.statedBy, "stated by"),
+                           (CC.announcedAt, "announced at"), (CC.concerns, "concerns"),
+                           (CC.scope, "scope")):
+            for obj in sorted(g.objects(node, prop)):
+                add(("about", f"{what}: {label(g, obj)}", cite))
+    met = sorted({label(g, o) for o in g.objects(node, CC.metWith)})
+    if met:
+        add(("about", "met (same event): " + ", ".join(met), ""))
+    add(("sources", "cited by", cite))
+    return d
+
+
+def stats(g: Graph) -> dict[str, Counter[str]]:
+    """Counts per class, per source (records citing it) and per country (entities in it)."""
+    per_class: Counter[str] = Counter()
+    per_source: Counter[str] = Counter()
+    per_country: Counter[str] = Counter()
+    for node in entities(g):
+        per_class[entity_class(g, node)] += 1
+        for c in citations(g, node):
+            per_source[c.source] += 1
+        for country in g.objects(node, CC.country):
+            per_country[label(g, country)] += 1
+    for cls in (CC.PostHeld, CC.Participation):
+        for node in set(g.subjects(RDF.type, cls)):
+            per_class[str(cls).rsplit("#", 1)[-1]] += 1
+            for c in citations(g, node):
+                per_source[c.source] += 1
+    return {"class": per_class, "source": per_source, "country": per_country}
