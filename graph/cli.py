@@ -62,13 +62,17 @@ def cli(ctx: click.Context, data: Path, out: Path, sources: Path | None) -> None
     ctx.obj = Config(data=data, out=out, sources=sources)
 
 
+SOURCES_HELP = "Folder of the source article texts (overrides the global option)."
+
+
 @cli.command()
+@click.option("--sources", type=click.Path(path_type=Path), default=None, help=SOURCES_HELP)
 @pass_config
-def validate(cfg: Config) -> None:
+def validate(cfg: Config, sources: Path | None) -> None:
     """Check the curated data: format, integrity, SHACL and (with --sources) the texts."""
     from graph.validate import validate as run
 
-    report = run(cfg.data, cfg.sources)
+    report = run(cfg.data, sources or cfg.sources)
     _print_problems(report.problems)
     click.echo(f"{len(report.records)} records, {len(report.errors)} error(s), "
                f"{len(report.warnings)} warning(s); source text checks: {report.text_checked}")
@@ -79,15 +83,16 @@ def validate(cfg: Config) -> None:
 @cli.command()
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: the global --out, 'out').")
+@click.option("--sources", type=click.Path(path_type=Path), default=None, help=SOURCES_HELP)
 @pass_config
-def build(cfg: Config, out_dir: Path | None) -> None:
+def build(cfg: Config, out_dir: Path | None, sources: Path | None) -> None:
     """Validate, then write graph.trig, graph.ttl and graph.nt (atomically)."""
     from graph.build import BuildError
     from graph.build import build as run
 
     target = out_dir or cfg.out
     try:
-        result = run(cfg.data, target, cfg.sources)
+        result = run(cfg.data, target, sources or cfg.sources)
     except BuildError as exc:
         _print_problems(exc.problems)
         raise click.ClickException(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -34,12 +35,12 @@ class LookupError_(LookupError):
         super().__init__(msg)
 
 
-def short_id(iri: URIRef | str) -> str:
+def short_id(iri: Any) -> str:
     text = str(iri)
     return text[len(str(ID)):] if text.startswith(str(ID)) else text
 
 
-def label(g: Graph, node: URIRef, lang: str = "en") -> str:
+def label(g: Graph, node: Any, lang: str = "en") -> str:
     """The best label: prefLabel in ``lang``, else in any language, else the id."""
     labels = sorted(g.objects(node, SKOS.prefLabel), key=lambda lit: (
         getattr(lit, "language", None) != lang, str(getattr(lit, "language", "")), str(lit)))
@@ -49,7 +50,7 @@ def label(g: Graph, node: URIRef, lang: str = "en") -> str:
     return other[0] if other else short_id(node).rsplit("/", 1)[-1]
 
 
-def entity_class(g: Graph, node: URIRef) -> str:
+def entity_class(g: Graph, node: Any) -> str:
     """The most specific cinecoop class name of a node (e.g. 'FilmAgency')."""
     prefix = str(CC._NS)
     names = sorted(str(t)[len(prefix):] for t in g.objects(node, RDF.type)
@@ -113,23 +114,23 @@ class Citation:
         return f"{self.source} ¶{','.join(map(str, self.paragraphs))}"
 
 
-def citations(g: Graph, node: URIRef) -> list[Citation]:
+def citations(g: Graph, node: Any) -> list[Citation]:
     by_source: dict[str, list[int]] = defaultdict(list)
     for para in g.objects(node, CC.citedParagraph):
         src = g.value(para, SCHEMA.isPartOf)
         pos = g.value(para, SCHEMA.position)
         if src is not None and pos is not None:
-            by_source[short_id(src).split("/", 1)[1]].append(int(pos))
+            by_source[short_id(src).split("/", 1)[1]].append(int(str(pos)))
     for src in g.objects(node, PROV.wasDerivedFrom):
         by_source.setdefault(short_id(src).split("/", 1)[1], [])
     return [Citation(s, tuple(sorted(set(p)))) for s, p in sorted(by_source.items())]
 
 
-def cite_text(g: Graph, node: URIRef) -> str:
+def cite_text(g: Graph, node: Any) -> str:
     return "; ".join(map(str, citations(g, node)))
 
 
-def _date(g: Graph, node: URIRef, *props: URIRef) -> str:
+def _date(g: Graph, node: Any, *props: URIRef) -> str:
     for prop in props:
         value = g.value(node, prop)
         if value is not None:
@@ -137,7 +138,7 @@ def _date(g: Graph, node: URIRef, *props: URIRef) -> str:
     return ""
 
 
-def event_when(g: Graph, event: URIRef) -> str:
+def event_when(g: Graph, event: Any) -> str:
     """An event's date as the sources give it, or 'reported <date>', or 'undated'."""
     start, end = _date(g, event, SCHEMA.startDate), _date(g, event, SCHEMA.endDate)
     if start:
@@ -148,13 +149,13 @@ def event_when(g: Graph, event: URIRef) -> str:
 
 @dataclass
 class Description:
-    node: URIRef
+    node: Any
     kind: str
     labels: dict[str, list[str]] = field(default_factory=dict)
     facts: list[tuple[str, str, str]] = field(default_factory=list)  # (section, text, cite)
 
 
-def describe(g: Graph, node: URIRef) -> Description:
+def describe(g: Graph, node: Any) -> Description:
     """Everything known about one entity, each line with its citation."""
     d = Description(node, entity_class(g, node))
     for prop, tag in ((SKOS.prefLabel, ""), (SKOS.altLabel, " (alt)")):
@@ -168,16 +169,16 @@ def describe(g: Graph, node: URIRef) -> Description:
                        (CC.namedAfter, "named after"), (CC.within, "within"),
                        (CC.venue, "venue"), (CC.city, "city"), (SCHEMA.superEvent, "part of"),
                        (CC.framework, "in the framework of"), (SCHEMA.about, "about")):
-        for obj in sorted(g.objects(node, prop)):
+        for obj in sorted(g.objects(node, prop), key=str):
             add(("about", f"{what}: {label(g, obj)}", cite))
     for prop, what in ((CC.occupation, "occupation"), (CC.labelNote, "label note"),
                        (SKOS.note, "note")):
-        for obj in sorted(g.objects(node, prop)):
+        for obj in sorted(g.objects(node, prop), key=str):
             add(("about", f"{what}: {obj}", cite))
     if d.kind in ("Event", "Festival", "Programme", "Roundtable", "PanelDiscussion",
                   "Presentation", "Interview"):
         add(("about", f"when: {event_when(g, node)}", cite))
-        for sub in sorted(g.objects(node, SCHEMA.subEvent)):
+        for sub in sorted(g.objects(node, SCHEMA.subEvent), key=str):
             add(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
         if g.value(node, CC.participantsIncomplete) == Literal(True):
             add(("about", "participants: the source lists only some ('and others')", cite))
@@ -192,12 +193,12 @@ def describe(g: Graph, node: URIRef) -> Description:
         who = f" — {label(g, other)}" if other is not None else ""
         rows.append((when, ("posts" if side == "person" else "people"),
                      f"{when}: {title}{who}", cite_text(g, post)))
-    for when, section, text, c in sorted(rows):
+    for _when, section, text, c in sorted(rows):
         add((section, text, c))
     # participations: as participant or on whose behalf
     for part in sorted(set(g.subjects(CC.participant, node)) |
                        set(g.subjects(CC.onBehalfOf, node)) |
-                       set(g.subjects(CC.event, node))):
+                       set(g.subjects(CC.event, node)), key=str):
         event = g.value(part, CC.event)
         agent = g.value(part, CC.participant)
         role = label(g, g.value(part, CC.participationRole))
@@ -223,10 +224,11 @@ def describe(g: Graph, node: URIRef) -> Description:
     for agreement in sorted(set(g.subjects(CC.party, node)) | set(g.subjects(CC.statedBy, node))
                             | set(g.subjects(CC.concerns, node))
                             | set(g.subjects(CC.announcedAt, node))
-                            | set(g.subjects(CC.scope, node))):
+                            | set(g.subjects(CC.scope, node)), key=str):
         kind = label(g, g.value(agreement, CC.agreementKind))
         status = label(g, g.value(agreement, CC.status))
-        parties = sorted(label(g, p) for p in g.objects(agreement, CC.party)) or ["parties not stated"]
+        parties = sorted(label(g, p) for p in g.objects(agreement, CC.party))
+        parties = parties or ["parties not stated"]
         add(("agreements", f"{label(g, agreement)} ({kind}, {status}; {', '.join(parties)})",
              cite_text(g, agreement)))
     if d.kind == "Agreement":
@@ -234,7 +236,7 @@ def describe(g: Graph, node: URIRef) -> Description:
                            (CC.party, "party"), (CC.statedBy, "stated by"),
                            (CC.announcedAt, "announced at"), (CC.concerns, "concerns"),
                            (CC.scope, "scope")):
-            for obj in sorted(g.objects(node, prop)):
+            for obj in sorted(g.objects(node, prop), key=str):
                 add(("about", f"{what}: {label(g, obj)}", cite))
     met = sorted({label(g, o) for o in g.objects(node, CC.metWith)})
     if met:
@@ -255,8 +257,8 @@ def stats(g: Graph) -> dict[str, Counter[str]]:
         for country in g.objects(node, CC.country):
             per_country[label(g, country)] += 1
     for cls in (CC.PostHeld, CC.Participation):
-        for node in set(g.subjects(RDF.type, cls)):
+        for fact in set(g.subjects(RDF.type, cls)):
             per_class[str(cls).rsplit("#", 1)[-1]] += 1
-            for c in citations(g, node):
+            for c in citations(g, fact):
                 per_source[c.source] += 1
     return {"class": per_class, "source": per_source, "country": per_country}

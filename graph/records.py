@@ -148,7 +148,7 @@ class Record:
         return [(self.source, int(p)) for p in (paras if isinstance(paras, list) else [paras])]
 
 
-class _Dict(dict):  # type: ignore[type-arg]
+class _Dict(dict):  # type: ignore[type-arg,unused-ignore]
     """A mapping that remembers the line of each key (1-based)."""
 
     line: int = 0
@@ -177,7 +177,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; a syntax error becomes a Problem with its line and column."""
     try:
-        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -280,7 +280,7 @@ def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Prob
                 yield bad(f"must be {{{key}: <id>, para: <n>}}, got {item!r}")
 
 
-def _shape(rec: Record, raw: _Dict) -> Iterator[Problem]:
+def _shape(rec: Record, raw: dict[str, Any]) -> Iterator[Problem]:
     schema = SCHEMA[rec.kind]
     for name in raw:
         if name not in schema:
@@ -358,19 +358,20 @@ def read_records(data_dir: Path) -> tuple[list[Record], list[Problem]]:
             continue
         source = str(raw["source"])
         if source != path.stem:
-            problems.append(Problem(rel, raw.key_lines.get("source", 1), None, "source",
+            line = getattr(raw, "key_lines", {}).get("source", 1)
+            problems.append(Problem(rel, line, None, "source",
                                     f"source {source!r} differs from the file name",
                                     f"facts of {source} go in data/facts/{source}.yaml"))
         for key, value in raw.items():
             if key == "source":
                 continue
             if key not in FACT_SECTIONS:
-                problems.append(Problem(rel, raw.key_lines.get(key), None, str(key),
+                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
                                         "unknown section",
                                         f"sections are {', '.join(FACT_SECTIONS)}"))
                 continue
             if not isinstance(value, list):
-                problems.append(Problem(rel, raw.key_lines.get(key), None, str(key),
+                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
                                         "must be a list of records"))
                 continue
             for item in value:

@@ -69,18 +69,18 @@ def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FIL
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
-        rec = _record_for(focus, by_iri) if isinstance(focus, URIRef) else None
+        owner = _record_for(focus, by_iri) if isinstance(focus, URIRef) else None
         field_name = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if path else None
         level = "warning" if severity in (SH.Warning, SH.Info) else "error"
-        out.add(Problem(rec.file if rec else "(built graph)", rec.line if rec else None,
-                        rec.id if rec else str(focus), field_name,
+        out.add(Problem(owner.file if owner else "(built graph)", owner.line if owner else None,
+                        owner.id if owner else str(focus), field_name,
                         f"SHACL: {message}", "see ontology/shapes.ttl", level))
     return sorted(out, key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
 
 
 def _names(rec: Record, ids: dict[str, Record]) -> tuple[list[str], bool]:
     """The names a record uses that its cited paragraph should mention."""
-    target = rec
+    target: Record = rec
     if rec.kind == "post":
         target = ids.get(rec.data.get("person", ""), rec)
     elif rec.kind == "participation":
@@ -100,16 +100,16 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
     out: list[Problem] = []
     texts: dict[str, list[str] | None] = {}
     for src in (r for r in records if r.kind == "source"):
-        paras = read_paragraphs(folder, str(src.data["file"]))
-        texts[src.id] = paras
-        if paras is None:
+        blocks = read_paragraphs(folder, str(src.data["file"]))
+        texts[src.id] = blocks
+        if blocks is None:
             out.append(Problem(src.file, src.line_of("file"), src.id, "file",
                                f"source text {src.data['file']} not found in {folder}",
                                "point --sources at the folder of the article texts",
                                "warning"))
-        elif len(paras) != src.data["paragraphs"]:
+        elif len(blocks) != src.data["paragraphs"]:
             out.append(Problem(src.file, src.line_of("paragraphs"), src.id, "paragraphs",
-                               f"the text has {len(paras)} paragraphs, the metadata says "
+                               f"the text has {len(blocks)} paragraphs, the metadata says "
                                f"{src.data['paragraphs']}",
                                "the text changed: re-check every paragraph cited from it"))
     ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
@@ -124,9 +124,9 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
             text = texts.get(source)
             if not text:
                 continue
-            for para in (paras if rec.kind in ("country", "place", "organisation", "person",
-                                               "event") else [None]):
-                chosen = [para] if para else paras
+            groups = [[p] for p in paras] if rec.kind in (
+                "country", "place", "organisation", "person", "event") else [paras]
+            for chosen in groups:
                 body = " ".join(text[p - 1] for p in chosen if p <= len(text))
                 if not any(name_in_text(n, body, person) for n in names):
                     field_name = "cite" if "cite" in rec.data else "para"

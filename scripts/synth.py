@@ -3,9 +3,10 @@
 ``synthetic_records(n_events, seed)`` makes records of the same shape as ``data/`` — sources,
 countries, organisations, people, events, posts, participations, agreements — and
 ``synthetic_dataset`` runs them through the real loader (``graph.load.build_dataset``), so the
-triples have exactly the curated graph's structure. About 190 quads per event (n_events=1000 gives ~190k).
+triples have exactly the curated graph's structure: about 190 quads per event
+(n_events=1000 gives ~190k).
 
-    python scripts/synth.py 1000 --out /tmp/synth-data   # writes a data/ folder of YAML
+    python scripts/synth.py 1000 --trig /tmp/synth.trig
 """
 
 from __future__ import annotations
