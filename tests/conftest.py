@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -22,6 +23,7 @@ from servers import (
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
+    from rdflib import Dataset
 
 # Fixture name -> pytest marker added to every test that uses it (so `-m "not browser"` works).
 COMPONENT_MARKERS = {"virtuoso": "virtuoso", "chromium": "browser", "browser_page": "browser"}
@@ -64,3 +66,40 @@ def browser_page(chromium: Browser) -> Iterator[BrowserPage]:
     """A fresh page, in its own context, with the network blocked except file://."""
     with chromium_page(block_network=True, browser=chromium) as page:
         yield page
+
+
+# ---------------------------------------------------------------- the curated graph
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+S0, S1, S2, S3, S4 = (
+    "000_06f276725383997b", "001_7c0143c62be84d35", "002_215d27630291384d",
+    "003_2832cb0f310ffba0", "004_7e29c807a69063d9",
+)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The curated data built once into a temporary out/ folder."""
+    from graph.build import build
+
+    out = tmp_path_factory.mktemp("out")
+    build(DATA, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def ds(built: Path) -> Dataset:
+    """The built graph as an rdflib Dataset (default graph = union of the source graphs)."""
+    from graph.build import load_dataset
+
+    return load_dataset(built)
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The folder of the five article texts (CINECOOP_SOURCES, or ../shared/seeds)."""
+    value = os.environ.get("CINECOOP_SOURCES")
+    folder = Path(value) if value else REPO.parent / "shared" / "seeds"
+    require(folder.is_dir(), f"source texts not found at {folder} (set CINECOOP_SOURCES)")
+    return folder
