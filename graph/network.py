@@ -1,0 +1,604 @@
+"""One projection of the RDF graph into networkx, and the named views derived from it.
+
+:func:`project` is the single RDF → networkx conversion: a ``MultiDiGraph`` whose nodes are the
+entities (persons, organisations, countries, places, events, agreements) and whose edges are the
+facts between them, keyed by relation. Fact nodes of the RDF graph (``cc:Participation``,
+``cc:PostHeld``) become labelled edges; the materialised shortcuts (``cc:participatedIn``,
+``cc:hasParticipant``, ``cc:metWith``, ``cc:affiliatedWith``) are left out because they repeat
+those facts. :func:`view` derives every named view from that projection and nothing else.
+
+Node keys are short ids ``"kind/id"`` (``"organisation/netflix"``). Node attributes: ``kind``,
+``cls`` (most specific cinecoop class), ``label`` (English preferred label, else any),
+``labels`` (language → names, preferred first), ``country`` (label) and ``country_id`` (key),
+``date``, ``date_basis``, ``year``, ``when`` (the date as the source gives it, in words) and
+``sources`` (citations such as ``"004_7e29c807a69063d9 ¶5"``).
+
+Edge attributes: ``relation`` (snake_case), ``label`` (the relation in words, read from the
+edge's ``head`` node to the other one), ``head``, ``date``, ``date_basis``, ``year``,
+``sources``; participation edges add ``roles`` and (for ``represented``) ``people``;
+aggregated views add ``weight`` (number of shared events) and ``events`` (their keys).
+
+**Dating rule.** An event's date is its start date when the source gives one with a year
+(``xsd:date``, or ``xsd:gYear`` 2025, which counts as the whole of 2025); a ``--MM-DD``
+without a year does not date it. Otherwise the date is its ``cc:reportedOn`` date (the source's
+date: the event took place on or before it), kept as the filter date with
+``date_basis="reported"``. An agreement takes the date of the event it was announced at, else
+the earliest date of the sources reporting it (``reported``); a post held takes its
+``cc:attestedOn`` date (``reported``). Participation edges carry their event's date.
+``since``/``until`` accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` and compare periods: a fact
+is in the window when its period overlaps it. Facts without a date (an event from an undated
+source, a post attested by it) are kept only with ``include_undated``; timeless structure
+(an organisation's country, a unit's parent, an event's venue, a sub-event) is kept whenever
+both ends are. With a window, entities left without any edge are dropped.
+
+**Type filter.** ``types`` names kinds (``organisation``), classes (``FilmAgency``,
+``Ministry``) or data types (``film-agency``), case-insensitively. For each kind named by some
+type, only the nodes of that kind matching one of the types stay; kinds no type names are
+untouched (``types=["FilmAgency"]`` keeps every event of ``org-event`` but only film agencies).
+
+All views are undirected ``nx.Graph`` s (``full`` too: parallel facts between the same pair are
+merged into one edge whose ``facts`` list keeps each one, the first in relation order giving
+``relation`` and ``label``). ``G.graph`` records the view name, ``weighted`` and the filters.
+
+>>> from graph.network import VIEWS
+>>> sorted(VIEWS)
+['country-country', 'full', 'org-event', 'org-org', 'person-event']
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, PROV, SCHEMA
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Dataset, Graph
+
+Node = Any  # an rdflib term (kept loose: rdflib's own types do not sort)
+
+VIEWS: dict[str, str] = {
+    "org-event": "organisations and the events they took part in, directly or through their "
+                 "people",
+    "org-org": "organisations linked when they took part in the same event (weight = shared "
+               "events)",
+    "country-country": "countries linked when their organisations or envoys took part in the "
+                       "same event (weight = shared events)",
+    "person-event": "persons and the events they took part in",
+    "full": "every entity, with participations, posts and agreements as labelled edges",
+}
+WEIGHTED_VIEWS = frozenset({"org-org", "country-country"})
+KINDS = ("person", "organisation", "country", "place", "event", "agreement")
+
+# relations that are structure, not dated facts: kept by the time filter when both ends stay
+TIMELESS = frozenset({"located_in", "unit_of", "operates_under", "based_in", "within",
+                      "held_at", "held_in", "part_of", "framework", "named_after", "about",
+                      "concerns", "scope"})
+# order in which merged facts of the full view choose the edge's main relation
+RELATION_ORDER = ("party_to", "stated", "participated_in", "represented", "held_post_at",
+                  "announced_at", "concerns", "scope", "part_of", "framework", "about",
+                  "located_in", "unit_of", "operates_under", "based_in", "held_at", "held_in",
+                  "within", "named_after")
+
+# role -> (verb for the participant itself, verb for whom it spoke for)
+ROLE_WORDS: dict[str, tuple[str, str]] = {
+    "speaker": ("spoke at", "spoke for it at"),
+    "moderator": ("moderated", "moderated for it"),
+    "opening-speaker": ("opened", "opened for it"),
+    "presenter": ("presented at", "presented for it at"),
+    "organiser": ("organised", "organised for it"),
+    "host": ("hosted", "hosted for it"),
+    "interviewee": ("was interviewed at", "was interviewed for it at"),
+    "interviewer": ("interviewed at", "interviewed for it at"),
+    "attendee": ("attended", "attended for it"),
+}
+
+# simple object properties: predicate -> (relation, words)
+SIMPLE: list[tuple[Any, str, str]] = [
+    (CC.country, "located_in", "is in"),
+    (ORG.unitOf, "unit_of", "is a unit of"),
+    (ORG.subOrganizationOf, "operates_under", "operates under"),
+    (CC.basedIn, "based_in", "is based in"),
+    (CC.within, "within", "is within"),
+    (CC.venue, "held_at", "was held at"),
+    (CC.city, "held_in", "was held in"),
+    (SCHEMA.superEvent, "part_of", "is part of"),
+    (CC.framework, "framework", "was in the framework of"),
+    (CC.namedAfter, "named_after", "is named after"),
+    (SCHEMA.about, "about", "was about"),
+    (CC.party, "party_to", "is party to"),  # reversed below: party -> agreement
+    (CC.statedBy, "stated", "stated"),  # reversed below: who stated -> agreement
+    (CC.announcedAt, "announced_at", "was announced at"),
+    (CC.concerns, "concerns", "concerns"),
+    (CC.scope, "scope", "has as scope"),
+]
+REVERSED = frozenset({CC.party, CC.statedBy})
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _pairs(g: Any, pred: Any) -> Iterator[tuple[Node, Node]]:
+    """(subject, object) for ``pred`` over every named graph of a Dataset, or a Graph."""
+    from rdflib import Dataset
+
+    if isinstance(g, Dataset):
+        for s, _, o, _ in g.quads((None, pred, None, None)):
+            yield s, o
+    else:
+        for s, _, o in g.triples((None, pred, None)):
+            yield s, o
+
+
+def _index(g: Any, pred: Any) -> dict[Node, list[Node]]:
+    out: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in _pairs(g, pred):
+        out[s].add(o)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def node_key(iri: Any) -> str | None:
+    """``"kind/id"`` for an entity IRI, None for anything else."""
+    text = str(iri)
+    if not text.startswith(str(ID)):
+        return None
+    rest = text[len(str(ID)):]
+    kind = rest.split("/", 1)[0]
+    return rest if kind in KINDS and "/" in rest else None
+
+
+def _lit(value: Any) -> str:
+    return str(value)
+
+
+def year_of(date: str | None) -> int | None:
+    if date and len(date) >= 4 and date[:4].isdigit():
+        return int(date[:4])
+    return None
+
+
+def period(date: str | None, end: bool = False) -> str | None:
+    """The first (or last) day of the period a ``YYYY[-MM[-DD]]`` string names."""
+    if not date or year_of(date) is None:
+        return None
+    parts = date.split("-")
+    if len(parts) == 1:
+        return f"{parts[0]}-12-31" if end else f"{parts[0]}-01-01"
+    if len(parts) == 2:
+        last = calendar.monthrange(int(parts[0]), int(parts[1]))[1]
+        return f"{parts[0]}-{parts[1]}-{last:02d}" if end else f"{parts[0]}-{parts[1]}-01"
+    return date[:10]
+
+
+def in_window(date: str | None, since: str | None, until: str | None,
+              include_undated: bool) -> bool:
+    """Whether a fact dated ``date`` is kept by the window (see the dating rule above)."""
+    if since is None and until is None:
+        return True
+    first, last = period(date), period(date, end=True)
+    if first is None or last is None:
+        return include_undated
+    if since is not None and last < (period(since) or since):
+        return False
+    return not (until is not None and first > (period(until, end=True) or until))
+
+
+def _check_date(value: str | None, what: str) -> None:
+    if value is None:
+        return
+    try:
+        first = period(value)
+        if first is None:
+            raise ValueError
+        import datetime
+
+        datetime.date.fromisoformat(first)
+        datetime.date.fromisoformat(period(value, end=True) or "")
+    except ValueError:
+        raise ValueError(f"{what} {value!r} is not a date: use YYYY, YYYY-MM or "
+                         f"YYYY-MM-DD") from None
+
+
+# ---------------------------------------------------------------------------- projection
+
+
+def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
+    """The RDF graph as a networkx ``MultiDiGraph`` of entities and facts (see module doc)."""
+    import networkx as nx
+    from rdflib import RDF, RDFS, URIRef
+    from rdflib.namespace import SKOS
+
+    G = nx.MultiDiGraph()
+    cc_prefix = str(CC._NS)
+
+    # citations: paragraph -> (source, n), then per subject
+    para_src = {p: node_key_source(s) for p, s in _pairs(ds, SCHEMA.isPartOf)}
+    para_pos = {p: int(o) for p, o in _pairs(ds, SCHEMA.position)}
+    cited: dict[Node, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for s, para in _pairs(ds, CC.citedParagraph):
+        src = para_src.get(para)
+        if src is not None:
+            cited[s][src].add(para_pos.get(para, 0))
+    for s, src_iri in _pairs(ds, PROV.wasDerivedFrom):
+        src = node_key_source(src_iri)
+        if src is not None:
+            cited[s][src]  # noqa: B018  (creates the entry: a source without paragraphs)
+
+    def sources(*subjects: Node) -> list[str]:
+        merged: dict[str, set[int]] = defaultdict(set)
+        for s in subjects:
+            for src, paras in cited.get(s, {}).items():
+                merged[src] |= paras
+        return [f"{src} ¶{','.join(map(str, sorted(p for p in paras if p)))}"
+                if any(paras) else src for src, paras in sorted(merged.items())]
+
+    published = {s: _lit(o) for s, o in _pairs(ds, SCHEMA.datePublished)}
+    source_iris = {node_key_source(s): s for s in published}
+
+    # classes and hierarchy (from the ontology graph when the dataset has it)
+    supers = _index(ds, RDFS.subClassOf)
+
+    def ancestors(cls: Node) -> set[Node]:
+        seen: set[Node] = set()
+        todo = [cls]
+        while todo:
+            for sup in supers.get(todo.pop(), []):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        return seen
+
+    types: dict[Node, set[Node]] = defaultdict(set)
+    for s, o in _pairs(ds, RDF.type):
+        if isinstance(s, URIRef) and str(o).startswith(cc_prefix) and node_key(s):
+            types[s].add(o)
+
+    pref = _index(ds, SKOS.prefLabel)
+    alt = _index(ds, SKOS.altLabel)
+    rdfs_label = _index(ds, RDFS.label)
+
+    def names(iri: Node) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for prop in (pref, alt):
+            for lit in prop.get(iri, []):
+                lang = getattr(lit, "language", None) or "und"
+                out.setdefault(lang, [])
+                if str(lit) not in out[lang]:
+                    out[lang].append(str(lit))
+        return dict(sorted(out.items()))
+
+    def best_label(iri: Node, labels: dict[str, list[str]]) -> str:
+        for lang in ("en", *labels):
+            if labels.get(lang):
+                return labels[lang][0]
+        other = sorted(str(x) for x in rdfs_label.get(iri, []))
+        return other[0] if other else str(iri).rsplit("/", 1)[-1]
+
+    starts = {s: o for s, o in _pairs(ds, SCHEMA.startDate)}
+    ends = {s: o for s, o in _pairs(ds, SCHEMA.endDate)}
+    reported = {s: _lit(o) for s, o in _pairs(ds, CC.reportedOn)}
+
+    def event_date(iri: Node) -> tuple[str | None, str | None, str]:
+        start = starts.get(iri)
+        end = ends.get(iri)
+        given = f"{start}..{end}" if start is not None and end is not None else (
+            str(start) if start is not None else "")
+        if start is not None and year_of(str(start)) is not None:
+            return str(start), "event", given
+        rep = reported.get(iri)
+        if rep:
+            when = f"{given}, reported {rep}" if given else f"date not given, reported {rep}"
+            return rep, "reported", when
+        return None, None, given or "undated"
+
+    # nodes
+    for iri in sorted(types):
+        key = node_key(iri)
+        assert key is not None
+        kind = key.split("/", 1)[0]
+        asserted = types[iri]
+        inherited = set().union(*(ancestors(c) for c in asserted)) if supers else set()
+        specific = sorted(c for c in asserted if c not in inherited) or sorted(asserted)
+        classes = sorted({str(c)[len(cc_prefix):] for c in asserted | inherited
+                          if str(c).startswith(cc_prefix)})
+        labels = names(iri)
+        date: str | None = None
+        basis: str | None = None
+        when = ""
+        if kind == "event":
+            date, basis, when = event_date(iri)
+        G.add_node(key, kind=kind, cls=str(specific[0])[len(cc_prefix):], classes=classes,
+                   label=best_label(iri, labels), labels=labels, country=None,
+                   country_id=None, date=date, date_basis=basis, year=year_of(date),
+                   when=when, sources=sources(iri))
+
+    def add(head: str, tail: str, relation: str, label: str, date: str | None,
+            basis: str | None, srcs: list[str], **extra: Any) -> None:
+        if head not in G or tail not in G or head == tail:
+            return
+        if G.has_edge(head, tail, key=relation):
+            data = G.edges[head, tail, relation]
+            data["sources"] = sorted(set(data["sources"]) | set(srcs))
+            for name, values in extra.items():
+                if isinstance(values, list):
+                    data[name] = sorted(set(data.get(name, [])) | set(values))
+            return
+        G.add_edge(head, tail, key=relation, relation=relation, label=label, head=head,
+                   date=date, date_basis=basis, year=year_of(date), sources=sorted(srcs),
+                   **extra)
+
+    def node_date(key: str) -> tuple[str | None, str | None]:
+        data = G.nodes[key] if key in G else {}
+        return data.get("date"), data.get("date_basis")
+
+    # agreements: dated by the event they were announced at, else by their sources
+    announced = _index(ds, CC.announcedAt)
+    for iri in sorted(types):
+        key = node_key(iri)
+        if key and key.startswith("agreement/"):
+            events = [k for e in announced.get(iri, []) if (k := node_key(e)) in G]
+            dated = sorted(d for k in events if (d := G.nodes[k]["date"]))
+            if dated:
+                date, basis = dated[0], G.nodes[events[0]]["date_basis"]
+            else:
+                cited_in = {c.split(" ", 1)[0] for c in G.nodes[key]["sources"]}
+                pubs = sorted(published[source_iris[c]] for c in cited_in if c in source_iris)
+                date, basis = (pubs[0], "reported") if pubs else (None, None)
+            when = (f"reported {date}" if basis == "reported" else date) if date else "undated"
+            G.nodes[key].update(date=date, date_basis=basis, year=year_of(date), when=when)
+
+    # simple properties
+    for pred, relation, words in SIMPLE:
+        for s, o in sorted(_pairs(ds, pred)):
+            a, b = node_key(s), node_key(o)
+            if a is None or b is None:
+                continue
+            head, tail = (b, a) if pred in REVERSED else (a, b)
+            agreement = next((k for k in (head, tail) if k.startswith("agreement/")), None)
+            date, basis = node_date(agreement) if agreement else (None, None)
+            add(head, tail, relation, words, date, basis, sources(s))
+    for s, o in sorted(_pairs(ds, SCHEMA.subEvent)):  # the inverse spelling of superEvent
+        a, b = node_key(o), node_key(s)
+        if a and b:
+            add(a, b, "part_of", "is part of", None, None, sources(o))
+
+    # organisations' countries
+    for org, country in sorted(_pairs(ds, CC.country)):
+        a, b = node_key(org), node_key(country)
+        if a in G and b in G:
+            G.nodes[a].update(country=G.nodes[b]["label"], country_id=b)
+    for key, data in G.nodes(data=True):
+        if data["kind"] == "country":
+            data.update(country=data["label"], country_id=key)
+
+    # posts held: person -> organisation
+    members = dict(_pairs(ds, ORG.member))
+    orgs = dict(_pairs(ds, ORG.organization))
+    titles = _index(ds, CC.postTitle)
+    attested = {s: _lit(o) for s, o in _pairs(ds, CC.attestedOn)}
+    for post in sorted(members):
+        person, unit = node_key(members[post]), node_key(orgs.get(post, ""))
+        if person is None or unit is None:
+            continue
+        title = str(titles[post][0]) if titles.get(post) else "a post"
+        date = attested.get(post)
+        add(person, unit, "held_post_at", "held a post at", date, "reported" if date else None,
+            sources(post), titles=[title])
+
+    # participations: agent -> event, and the organisation or country spoken for -> event
+    part_event = dict(_pairs(ds, CC.event))
+    part_agent = dict(_pairs(ds, CC.participant))
+    behalf = dict(_pairs(ds, CC.onBehalfOf))
+    role_of = dict(_pairs(ds, CC.participationRole))
+    certainty = {s: str(o) for s, o in _pairs(ds, CC.certainty)}
+    for part in sorted(part_event):
+        event, agent = node_key(part_event[part]), node_key(part_agent.get(part, ""))
+        if event not in G or agent not in G:
+            continue
+        assert event is not None and agent is not None
+        role = str(role_of.get(part, "")).rsplit("/", 1)[-1] or "participant"
+        verb, for_it = ROLE_WORDS.get(role, (f"took part in ({role})", f"took part for it in "
+                                             f"({role})"))
+        date, basis = node_date(event)
+        srcs = sources(part)
+        add(agent, event, "participated_in", verb, date, basis, srcs, roles=[role],
+            certainty=[certainty.get(part, "stated")])
+        who = node_key(behalf[part]) if part in behalf else None
+        if who in G and who != agent:
+            assert who is not None
+            add(who, event, "represented", "", date, basis, srcs, people=[agent],
+                roles=[role], acts=[f"{for_it}\t{agent}"])
+    # words for "represented" edges, now that every person is known
+    for _, _, key, data in G.edges(keys=True, data=True):
+        if key == "participated_in" and len(data.get("roles", [])) > 1:
+            data["label"] = " and ".join(ROLE_WORDS.get(r, (r, r))[0] for r in data["roles"])
+        if key == "represented":
+            by_verb: dict[str, list[str]] = defaultdict(list)
+            for act in data.pop("acts"):
+                verb, person = act.split("\t")
+                by_verb[verb].append(G.nodes[person]["label"])
+            data["label"] = "; ".join(f"{', '.join(sorted(who))} {verb}"
+                                      for verb, who in sorted(by_verb.items()))
+    # persons' countries: the country of the organisations they held posts at, when unique
+    for key, data in G.nodes(data=True):
+        if data["kind"] == "person":
+            found = {G.nodes[o]["country_id"] for _, o, k in G.out_edges(key, keys=True)
+                     if k == "held_post_at" and G.nodes[o]["country_id"]}
+            if len(found) == 1:
+                cid = found.pop()
+                data.update(country=G.nodes[cid]["label"], country_id=cid)
+    G.graph["name"] = "cinecoop projection"
+    return G
+
+
+def node_key_source(iri: Any) -> str | None:
+    """``"000_06f276725383997b"`` for a source IRI (also a paragraph's source)."""
+    text = str(iri)
+    prefix = str(ID) + "source/"
+    return text[len(prefix):].split("/", 1)[0] if text.startswith(prefix) else None
+
+
+# ---------------------------------------------------------------------------- views
+
+
+def _type_filter(types: Iterable[str] | None) -> dict[str, set[str]]:
+    """kind -> accepted names (lower-case kinds and classes) for the given ``types``."""
+    if not types:
+        return {}
+    data_types = {**ORG_TYPES, **EVENT_TYPES, **PLACE_TYPES}
+    by_kind: dict[str, set[str]] = defaultdict(set)
+    kind_of_class = {str(c).rsplit("#", 1)[-1].lower(): k for k, table in (
+        ("organisation", ORG_TYPES), ("event", EVENT_TYPES), ("place", PLACE_TYPES))
+        for c in table.values()}
+    kind_of_class.update({"person": "person", "country": "country", "agreement": "agreement",
+                          "governmentbody": "organisation"})
+    for raw in types:
+        name = raw.strip().lower()
+        if name in data_types:
+            name = str(data_types[name]).rsplit("#", 1)[-1].lower()
+        if name.endswith("s") and name[:-1] in KINDS:
+            name = name[:-1]
+        kind = name if name in KINDS else kind_of_class.get(name)
+        if kind is None:
+            known = sorted(set(KINDS) | set(data_types))
+            raise ValueError(f"unknown type {raw!r}; use one of: {', '.join(known)} "
+                             f"or a class name such as FilmAgency")
+        by_kind[kind].add(name)
+    return by_kind
+
+
+def node_matches(data: dict[str, Any], accepted: dict[str, set[str]]) -> bool:
+    names = accepted.get(data["kind"])
+    if not names:
+        return True
+    return data["kind"] in names or any(c.lower() in names for c in data.get("classes", [])) \
+        or data["cls"].lower() in names
+
+
+def _copy_node(H: nx.Graph, G: nx.MultiDiGraph, key: str) -> None:
+    if key not in H:
+        H.add_node(key, **G.nodes[key])
+
+
+def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | None = None,
+         include_undated: bool = False, types: Iterable[str] | None = None) -> nx.Graph:
+    """The named view of the projection ``G`` (an undirected ``nx.Graph``; see module doc)."""
+    import networkx as nx
+
+    if name not in VIEWS:
+        raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
+    _check_date(since, "--since")
+    _check_date(until, "--until")
+    accepted = _type_filter(types)
+    windowed = since is not None or until is not None
+
+    def keep_node(key: str) -> bool:
+        data = G.nodes[key]
+        if data["kind"] in ("event", "agreement") and not in_window(
+                data["date"], since, until, include_undated):
+            return False
+        return node_matches(data, accepted)
+
+    def keep_edge(data: dict[str, Any]) -> bool:
+        if data["relation"] in TIMELESS:
+            return True
+        return in_window(data["date"], since, until, include_undated)
+
+    kept = {n for n in G if keep_node(n)}
+    edges = [(u, v, d) for u, v, d in G.edges(data=True)
+             if u in kept and v in kept and keep_edge(d)]
+    H = nx.Graph(view=name, weighted=name in WEIGHTED_VIEWS, since=since, until=until,
+                 include_undated=include_undated, types=sorted(types or []))
+    kinds = G.nodes
+
+    if name == "full":
+        if not windowed:
+            for n in sorted(kept):
+                _copy_node(H, G, n)
+        merged: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+        for u, v, d in edges:
+            merged[(min(u, v), max(u, v))].append(d)
+        for (u, v), facts in sorted(merged.items()):
+            facts.sort(key=lambda d: (RELATION_ORDER.index(d["relation"])
+                                      if d["relation"] in RELATION_ORDER else 99, d["head"]))
+            _copy_node(H, G, u)
+            _copy_node(H, G, v)
+            main = facts[0]
+            H.add_edge(u, v, **{k: val for k, val in main.items()},
+                       facts=[dict(f) for f in facts] if len(facts) > 1 else [],
+                       relations=[f["relation"] for f in facts])
+        return H
+
+    if name == "person-event":
+        for u, v, d in sorted(edges, key=lambda e: (e[0], e[1])):
+            if d["relation"] == "participated_in" and kinds[u]["kind"] == "person" \
+                    and kinds[v]["kind"] == "event":
+                _copy_node(H, G, u)
+                _copy_node(H, G, v)
+                H.add_edge(u, v, **d)
+        return H
+
+    # organisation (or country) -> event links, direct or through a representative
+    org_event: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for u, v, d in edges:
+        if d["relation"] in ("participated_in", "represented") and \
+                kinds[u]["kind"] in ("organisation", "country") and kinds[v]["kind"] == "event":
+            org_event[(u, v)].append(d)
+
+    if name == "org-event":
+        for (u, v), facts in sorted(org_event.items()):
+            if kinds[u]["kind"] != "organisation":
+                continue
+            facts.sort(key=lambda d: d["relation"])
+            _copy_node(H, G, u)
+            _copy_node(H, G, v)
+            people = sorted({p for d in facts for p in d.get("people", [])})
+            H.add_edge(u, v, relation="represented" if people else "participated_in",
+                       label="; ".join(d["label"] for d in facts), head=u,
+                       date=facts[0]["date"], date_basis=facts[0]["date_basis"],
+                       year=facts[0]["year"], people=people,
+                       roles=sorted({r for d in facts for r in d.get("roles", [])}),
+                       sources=sorted({s for d in facts for s in d["sources"]}))
+        return H
+
+    # aggregated views: who was at each event
+    present: dict[str, set[str]] = defaultdict(set)
+    cites: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for (u, v), facts in org_event.items():
+        if name == "org-org" and kinds[u]["kind"] == "organisation":
+            who = u
+        elif name == "country-country":
+            who = u if kinds[u]["kind"] == "country" else kinds[u]["country_id"]
+            if who is None or who not in kept:
+                continue
+        else:
+            continue
+        present[v].add(who)
+        cites[(who, v)].update(s for d in facts for s in d["sources"])
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for event, members in present.items():
+        for a, b in combinations(sorted(members), 2):
+            pairs[(a, b)].append(event)
+        for m in members:
+            _copy_node(H, G, m)
+    for (a, b), events in sorted(pairs.items()):
+        events.sort(key=lambda e: (kinds[e]["date"] or "9999", e))
+        dates = [kinds[e]["date"] for e in events if kinds[e]["date"]]
+        first = events[0]
+        H.add_edge(a, b, relation="met_at", head=a,
+                   label="met at " + "; ".join(kinds[e]["label"] for e in events),
+                   weight=len(events), events=events,
+                   date=dates[0] if dates else None,
+                   date_basis=kinds[first]["date_basis"] if dates else None,
+                   year=year_of(dates[0]) if dates else None,
+                   sources=sorted({s for e in events for x in (a, b) for s in cites[(x, e)]}))
+    return H
+
+
+def build_view(ds: Dataset | Graph, name: str, **options: Any) -> nx.Graph:
+    """``view(project(ds), name, **options)``."""
+    return view(project(ds), name, **options)
