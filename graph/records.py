@@ -172,12 +172,21 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings: YAML's implicit timestamps would turn 2025-13-40 into a crash, and
+# 2025-12-09 into a date object; the record checks validate date strings themselves.
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; a syntax error becomes a Problem with its line and column."""
     try:
         return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
+    except (ValueError, TypeError) as exc:  # a constructor rejected a scalar
+        return None, [Problem(file, None, None, None, f"unreadable value: {exc}",
+                              "quote the value")]
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -1,0 +1,155 @@
+"""The CLI as a user meets it: build, validate, show; broken data; determinism."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import DATA, REPO, S4
+
+CINECOOP = [sys.executable, "-m", "graph.cli"]
+
+
+def run(*args: str, env: dict[str, str] | None = None,
+        cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("CINECOOP_SOURCES", None)
+    return subprocess.run([*CINECOOP, *args], capture_output=True, text=True, cwd=cwd,
+                          env=full_env, timeout=120)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def _break(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+BROKEN = {
+    # case: (file, old text, new text, words the error must contain)
+    "dangling id": ("facts/004_7e29c807a69063d9.yaml", "agent: rashad-azizov",
+                    "agent: rashad-azizow",
+                    ["data/facts/004_7e29c807a69063d9.yaml:", "004-azizov-speaker", "'agent'",
+                     "unknown id 'rashad-azizow'", "hint"]),
+    "missing citation": ("people/farid-jafarov.yaml", "cite: ['001_7c0143c62be84d35:8']\n", "",
+                         ["data/people/farid-jafarov.yaml", "'cite'", "missing",
+                          "cites its source"]),
+    "bad date": ("events/oic-cultural-festival-baku-creative-week-2025.yaml", "start: '2025'",
+                 "start: 2025-13-40",
+                 ["oic-cultural-festival-baku-creative-week-2025.yaml:", "'start'",
+                  "is not a date", "YYYY-MM-DD"]),
+    "malformed yaml": ("people/birol-guven.yaml", "labels:\n", "labels: [\n",
+                       ["data/people/birol-guven.yaml:", "malformed YAML", "column"]),
+    "paragraph beyond the source": ("facts/004_7e29c807a69063d9.yaml", "para: 4\n", "para: 40\n",
+                                    ["paragraph 40 is beyond the 10 paragraphs of " + S4]),
+    "role outside the scheme": ("facts/004_7e29c807a69063d9.yaml", "role: moderator",
+                                "role: chairperson",
+                                ["'chairperson' is not in the participation-role list",
+                                 "moderator"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_data_gives_a_clear_error_and_writes_nothing(case: str, data_copy: Path,
+                                                            tmp_path: Path) -> None:
+    file, old, new, words = BROKEN[case]
+    _break(data_copy / file, old, new)
+    out = tmp_path / "out"
+    result = run("--data", str(data_copy), "--out", str(out), "build", env={})
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr + result.stdout
+    for word in words:
+        assert word in result.stderr, f"{word!r} missing from:\n{result.stderr}"
+    assert not out.exists() or not any(out.iterdir()), "a failed build wrote files"
+    # validate reports the same and exits non-zero
+    check = run("--data", str(data_copy), "validate", env={})
+    assert check.returncode == 1 and words[-1] in check.stderr
+
+
+def test_failed_build_leaves_previous_outputs_untouched(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("--data", str(data_copy), "--out", str(out), "build", env={}).returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    _break(data_copy / "people/birol-guven.yaml", "labels:\n", "labels: [\n")
+    assert run("--data", str(data_copy), "--out", str(out), "build", env={}).returncode != 0
+    after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    assert before == after
+
+
+def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"out{seed}"
+        result = run("--out", str(out), "build", env={"PYTHONHASHSEED": seed})
+        assert result.returncode == 0, result.stderr
+        outs.append(out)
+    for name in ("graph.trig", "graph.ttl", "graph.nt"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
+
+
+def test_build_prints_counts_per_class(tmp_path: Path) -> None:
+    result = run("--out", str(tmp_path / "out"), "build", env={})
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split() for line in result.stdout.splitlines()[1:])
+    assert lines["Person"] == "32"  # test_coverage.PEOPLE names 32 distinct people
+    assert (tmp_path / "out" / "graph.trig").is_file()
+
+
+def test_validate_with_sources_checks_the_texts(sources_dir: Path, data_copy: Path) -> None:
+    ok = run("--data", str(data_copy), "validate", "--sources", str(sources_dir), env={})
+    assert ok.returncode == 0, ok.stderr
+    assert "checked against" in ok.stdout
+    # Cite Birol Güven to a paragraph that does not name him: the text check catches it.
+    _break(data_copy / "people/birol-guven.yaml", f"{S4}:5", f"{S4}:9")
+    bad = run("--data", str(data_copy), "validate", "--sources", str(sources_dir), env={})
+    assert bad.returncode == 1
+    assert "paragraph 9 does not mention 'Birol Güven'" in bad.stderr
+    # without texts, the check is reported as not run
+    plain = run("--data", str(data_copy), "validate", env={})
+    assert "not run" in plain.stdout
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Рашад Азизов", "Rashad Azizov  [Person]"),
+    ("азизов", "Rashad Azizov  [Person]"),
+    ("Azizov", "Rashad Azizov  [Person]"),
+    ("hocazfilm", "Hoçazfilm  [Studio]"),
+    ("Агентство кино Азербайджанской Республики", "Azerbaijan Film Agency  [FilmAgency]"),
+])
+def test_show_finds_by_any_label(name: str, expected: str, built: Path) -> None:
+    result = run("--out", str(built), "show", name, env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(expected)
+
+
+def test_show_lists_posts_with_dates_and_sources(built: Path) -> None:
+    out = run("--out", str(built), "show", "Rashad Azizov", env={}).stdout
+    assert "2024-09-20: head of the Creative Industries" in out
+    assert "2025-12-09: генеральный директор Агентства кино" in out
+    assert f"[{S4} ¶5]" in out
+
+
+def test_show_ambiguous_and_unknown(built: Path) -> None:
+    amb = run("--out", str(built), "show", "cinema", env={})
+    assert amb.returncode == 1 and "ambiguous" in amb.stderr and "Cinema Talks" in amb.stderr
+    unknown = run("--out", str(built), "show", "Spielberg", env={})
+    assert unknown.returncode == 1 and "nothing in the graph is called" in unknown.stderr
+    assert "Traceback" not in amb.stderr + unknown.stderr
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = ("import sys, graph.cli; heavy = {'rdflib', 'networkx', 'pyvis', 'pyshacl', "
+            "'pyoxigraph'} & set(sys.modules); print(sorted(heavy))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=REPO, check=True)
+    assert result.stdout.strip() == "[]"
