@@ -1,12 +1,284 @@
-"""Where the triples live (placeholder until the stores land: in-memory only)."""
+"""Where the triples live: one small query interface over three stores.
+
+- ``oxigraph:PATH`` (default ``out/store``, written by ``cinecoop build``): pyoxigraph on disk,
+  opened read-only, so many readers can query at once without re-parsing anything;
+- ``memory``: the built ``graph.trig`` parsed into an rdflib Dataset (the reference engine);
+- ``sparql:URL``: any SPARQL 1.1 server over HTTP (``cinecoop push`` uploads the graphs).
+
+Every store answers with the default graph being the UNION of the named graphs (one per
+source, plus the ontology), so the same query gives the same rows everywhere; ``GRAPH ?g``
+works too. Terms come back as rdflib terms; a literal typed ``xsd:string`` is returned as the
+plain literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not).
+"""
 
 from __future__ import annotations
 
+import gc
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from rdflib import Dataset
+from graph.sparqltext import QueryError, check_syntax, inject_values, oxigraph_error, query_form
+
+if TYPE_CHECKING:
+    import rdflib
+    from rdflib import Dataset
+    from rdflib.term import Node
+
+__all__ = ["QueryResult", "Store", "QueryError", "StoreError", "QueryTimeout", "open_store",
+           "write_local_store", "STORE_DIR"]
+
+STORE_DIR = "store"
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The store cannot be used: missing, locked, unreachable (says which and why)."""
+
+
+class QueryTimeout(StoreError):
+    """The query ran longer than its timeout."""
+
+
+@dataclass
+class QueryResult:
+    kind: str                                   # "select" | "ask" | "graph"
+    vars: list[str]
+    rows: list[tuple[Node | None, ...]]
+    boolean: bool | None = None
+    graph: rdflib.Graph | None = None
+
+
+class Store(Protocol):
+    name: str
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None,
+              timeout: float | None = None) -> QueryResult: ...
+
+
+def prepare(sparql: str, bindings: dict[str, Node] | None) -> str:
+    """Check the syntax (QueryError with line/column/token), then bind the parameters."""
+    check_syntax(sparql)
+    return inject_values(sparql, bindings)
+
+
+def plain(term: Any) -> Any:
+    """RDF 1.1: "x"^^xsd:string is the simple literal "x"; return it untyped."""
+    from rdflib import Literal
+
+    if isinstance(term, Literal) and term.datatype is not None and \
+            str(term.datatype) == XSD_STRING:
+        return Literal(str(term))
+    return term
+
+
+def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T:
+    """Run ``fn`` in a worker thread and give up after ``timeout`` seconds.
+
+    pyoxigraph releases the GIL while it evaluates, and rdflib yields it regularly, so the
+    caller gets control back on time; the abandoned evaluation finishes in the background.
+    """
+    if timeout is None:
+        return fn()
+    box: dict[str, Any] = {}
+
+    def work() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # handed to the caller below
+            box["error"] = exc
+
+    worker = threading.Thread(target=work, name="cinecoop-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query on {what} ran longer than {timeout:g} s and was abandoned")
+    if "error" in box:
+        raise box["error"]
+    value: T = box["value"]
+    return value
+
+
+# ------------------------------------------------------------------ Oxigraph
+
+
+def _from_ox(term: Any) -> Node | None:
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == XSD_STRING else Literal(term.value,
+                                                                     datatype=URIRef(dt))
+    raise StoreError(f"unsupported term from Oxigraph: {term!r}")
+
+
+def _term(term: Any) -> Node:
+    node = _from_ox(term)
+    assert node is not None
+    return node
+
+
+class OxigraphStore:
+    """A pyoxigraph store on disk, opened read-only (several readers may run at once)."""
+
+    def __init__(self, path: Path):
+        import pyoxigraph as ox
+
+        self.path = Path(path)
+        self.name = f"oxigraph:{self.path}"
+        if not (self.path / "CURRENT").is_file():
+            raise StoreError(f"no Oxigraph store at {self.path}: run 'cinecoop build' "
+                             "(it writes out/store) or give --store oxigraph:PATH")
+        try:
+            self._store = ox.Store.read_only(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the Oxigraph store at {self.path}: {exc}") from None
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        text = prepare(sparql, bindings)
+        kind = query_form(text)
+        return run_with_timeout(lambda: self._run(text, kind), timeout, self.name)
+
+    def _run(self, text: str, kind: str) -> QueryResult:
+        import pyoxigraph as ox
+        from rdflib import Graph
+
+        try:
+            res = self._store.query(text, use_default_graph_as_union=True)
+            if kind == "ask":
+                return QueryResult("ask", [], [], boolean=bool(res))
+            if kind in ("construct", "describe"):
+                assert isinstance(res, ox.QueryTriples)
+                g = Graph()
+                for t in res:
+                    g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+                return QueryResult("graph", [], [], graph=g)
+            assert isinstance(res, ox.QuerySolutions)
+            names = [v.value for v in res.variables]
+            rows = [tuple(_from_ox(sol[i]) for i in range(len(names))) for sol in res]
+            return QueryResult("select", names, rows)
+        except SyntaxError as exc:
+            raise oxigraph_error(text, str(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"{self.name}: {exc}") from None
+
+
+# ------------------------------------------------------------------ rdflib in memory
+
+
+class MemoryStore:
+    """The built graph parsed into rdflib (the reference the other stores are checked against)."""
+
+    def __init__(self, ds: Dataset, name: str = "memory"):
+        self.ds = ds
+        self.name = name
+
+    def query(self, sparql: str, bindings: dict[str, Node] | None = None,
+              timeout: float | None = None) -> QueryResult:
+        text = prepare(sparql, bindings)
+        return run_with_timeout(lambda: self._run(text), timeout, self.name)
+
+    def _run(self, text: str) -> QueryResult:
+        from rdflib import Graph
+
+        res = self.ds.query(text)
+        if res.type == "ASK":
+            return QueryResult("ask", [], [], boolean=bool(res.askAnswer))
+        if res.type in ("CONSTRUCT", "DESCRIBE"):
+            g = Graph()
+            for s, p, o in res.graph or Graph():
+                g.add((s, p, plain(o)))
+            return QueryResult("graph", [], [], graph=g)
+        names = [str(v) for v in res.vars or []]
+        rows = [tuple(plain(row[i]) for i in range(len(names))) for row in res]  # type: ignore
+        return QueryResult("select", names, rows)
+
+
+# ------------------------------------------------------------------ opening a store
+
+
+def open_store(spec: str | None, out_dir: Path, data_dir: Path, *, user: str | None = None,
+               password: str | None = None) -> Store:
+    """The store named by ``spec``: None/'oxigraph' (out/store), 'oxigraph:PATH', 'memory',
+    'sparql:URL'. Local stores are (re)built first when data/ changed."""
+    spec = (spec or "oxigraph").strip()
+    kind, _, arg = spec.partition(":")
+    if kind == "oxigraph":
+        if arg:
+            return OxigraphStore(Path(arg))
+        _ensure_local(out_dir, data_dir)
+        return OxigraphStore(out_dir / STORE_DIR)
+    if kind == "memory" and not arg:
+        from graph.build import load_dataset
+
+        _ensure_local(out_dir, data_dir)
+        return MemoryStore(load_dataset(out_dir))
+    if kind == "sparql" and arg:
+        from graph.remote import SparqlStore
+
+        return SparqlStore(arg, user=user, password=password)
+    raise StoreError(f"unknown store {spec!r}: use 'oxigraph' (default, out/store), "
+                     "'oxigraph:PATH', 'memory' or 'sparql:URL'")
+
+
+def _ensure_local(out_dir: Path, data_dir: Path) -> None:
+    """Rebuild when data/ changed; write the Oxigraph store if it is missing."""
+    from graph.build import ensure_built, load_dataset
+
+    if data_dir.is_dir():
+        ensure_built(data_dir, out_dir)
+    elif not (out_dir / "graph.trig").is_file():
+        raise StoreError(f"no data folder {data_dir} and no built graph in {out_dir}")
+    if not (out_dir / STORE_DIR / "CURRENT").is_file():
+        write_local_store(out_dir, load_dataset(out_dir))
 
 
 def write_local_store(out_dir: Path, ds: Dataset) -> None:
-    """Write the on-disk store next to the text outputs (no-op until Oxigraph lands)."""
-    return None
+    """(Re)create the Oxigraph store ``out_dir/store``: one named graph per source + ontology.
+
+    It is loaded into a fresh directory beside the old one, closed (pyoxigraph releases its
+    lock only when the object is collected), then swapped in by two renames; readers that
+    still hold the old store keep their snapshot.
+    """
+    import pyoxigraph as ox
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / STORE_DIR
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
+    try:
+        store = ox.Store(str(tmp))
+        for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+            if not len(ctx) or str(ctx.identifier).startswith("urn:x-rdflib:"):
+                continue
+            data = ctx.serialize(format="nt", encoding="utf-8")
+            store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=ox.NamedNode(str(ctx.identifier)))
+        store.flush()
+        del store
+        gc.collect()
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=out_dir))
+            os.replace(target, old / STORE_DIR)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,235 @@
+"""SPARQL query text: its form, a syntax check that says where it fails, and safe parameters.
+
+Parameters are bound as RDF terms by adding a ``VALUES`` block at the start of the query's
+WHERE group (``inject_values``). Each term is written in N-Triples syntax by rdflib
+(``term.n3()``, which escapes quotes, backslashes and newlines), IRIs are checked for characters
+an IRI cannot hold, so a value can never end the block and add query text of its own. The same
+text then runs on every store, which keeps their answers equal: a VALUES block at the head of
+the WHERE group joins with the whole group, before any GROUP BY, exactly like a pre-bound
+variable.
+
+>>> from rdflib import Literal, URIRef
+>>> inject_values("SELECT ?p WHERE { ?p ?q ?o }", {"o": Literal('say "hi"')})
+'SELECT ?p WHERE { VALUES ?o { "say \\\\"hi\\\\"" } ?p ?q ?o }'
+>>> query_form("PREFIX a: <http://a/> ask { ?s a:p ?o }")
+'ask'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+
+class QueryError(Exception):
+    """A malformed query: ``line`` and ``column`` (1-based) and the offending ``token``."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 token: str | None = None, query: str | None = None):
+        self.reason = message
+        self.line = line
+        self.column = column
+        self.token = token
+        self.query = query
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        where = ""
+        if self.line is not None:
+            where = f"line {self.line}, column {self.column}: "
+        near = f" (at {self.token!r})" if self.token else ""
+        text = f"malformed SPARQL query: {where}{self.reason}{near}"
+        if self.query is not None and self.line is not None and self.column is not None:
+            lines = self.query.splitlines() or [""]
+            if 1 <= self.line <= len(lines):
+                src = lines[self.line - 1]
+                text += f"\n  {src}\n  {' ' * (self.column - 1)}^"
+        return text
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str   # comment | string | iri | var | word | number | punct | space
+    text: str
+    start: int
+
+
+_TOKEN = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^\\]|\\.)*?\"\"\"|'''(?:[^\\]|\\.)*?'''
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<number>[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?))
+  | (?P<word>[^\W\d][\w\-.]*(?::[\w\-.%\\:]*)?|:[\w\-.%\\:]*|_:[\w\-.]+)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|.)
+""", re.VERBOSE | re.DOTALL)
+
+FORMS = ("select", "construct", "describe", "ask")
+_UPDATE_WORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add",
+                 "with"}
+
+
+def tokens(text: str) -> list[Token]:
+    """The tokens of a query, comments and whitespace included (an unclosed string is 'punct')."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        out.append(Token(kind, m.group(), m.start()))
+    return out
+
+
+def _significant(text: str) -> list[Token]:
+    return [t for t in tokens(text) if t.kind not in ("space", "comment")]
+
+
+def query_form(text: str) -> str:
+    """'select', 'construct', 'describe' or 'ask' (QueryError for an update or no form)."""
+    for tok in _significant(text):
+        word = tok.text.lower()
+        if tok.kind == "word" and word in FORMS:
+            return word
+        if tok.kind == "word" and word in _UPDATE_WORDS:
+            line, col = position(text, tok.start)
+            raise QueryError("this is a SPARQL Update; only queries (SELECT, CONSTRUCT, "
+                             "DESCRIBE, ASK) are run here", line, col, tok.text, text)
+    raise QueryError("no SELECT, CONSTRUCT, DESCRIBE or ASK in the query", query=text)
+
+
+def position(text: str, offset: int) -> tuple[int, int]:
+    """1-based (line, column) of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    lines = text.split("\n")
+    return sum(len(x) + 1 for x in lines[:line - 1]) + column - 1
+
+
+def variables(text: str) -> set[str]:
+    return {t.text[1:] for t in _significant(text) if t.kind == "var"}
+
+
+def where_brace(text: str) -> int:
+    """Offset just after the '{' that opens the query's WHERE group."""
+    toks = _significant(text)
+    i = next((k for k, t in enumerate(toks) if t.kind == "word" and t.text.lower() in FORMS),
+             None)
+    if i is None:
+        raise QueryError("no SELECT, CONSTRUCT, DESCRIBE or ASK in the query", query=text)
+    if toks[i].text.lower() == "construct" and i + 1 < len(toks) and toks[i + 1].text == "{":
+        depth, i = 0, i + 1
+        while i < len(toks):      # skip the CONSTRUCT template
+            depth += {"{": 1, "}": -1}.get(toks[i].text, 0)
+            i += 1
+            if depth == 0:
+                break
+    for tok in toks[i:]:
+        if tok.text == "{":
+            return tok.start + 1
+    raise QueryError("the query has no WHERE clause to bind parameters into", query=text)
+
+
+def term_text(term: Node) -> str:
+    """A term in SPARQL/N-Triples syntax, refusing anything that could escape its place."""
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        if re.search(r'[\x00-\x20<>"{}|^`\\]', str(term)) or ":" not in str(term):
+            raise ValueError(f"not an absolute IRI: {str(term)!r}")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return Literal(str(term), lang=term.language, datatype=term.datatype).n3()
+    if isinstance(term, BNode):
+        raise ValueError("a blank node cannot be bound as a parameter")
+    raise ValueError(f"cannot bind {term!r}: not an RDF term")
+
+
+def inject_values(text: str, bindings: dict[str, Node] | None) -> str:
+    """The query with ``VALUES`` for ``bindings`` at the head of its WHERE group.
+
+    Only variables that occur in the query may be bound (else QueryError). The block is put
+    on the line of the brace so line numbers of later errors still match the user's text.
+    """
+    if not bindings:
+        return text
+    present = variables(text)
+    missing = sorted(set(bindings) - present)
+    if missing:
+        raise QueryError(f"the query has no variable ?{missing[0]} to bind", query=text)
+    at = where_brace(text)
+    names = sorted(bindings)
+    if len(names) == 1:
+        block = f" VALUES ?{names[0]} {{ {term_text(bindings[names[0]])} }}"
+    else:
+        head = " ".join(f"?{n}" for n in names)
+        row = " ".join(term_text(bindings[n]) for n in names)
+        block = f" VALUES ({head}) {{ ({row}) }}"
+    return text[:at] + block + text[at:]
+
+
+def token_at(text: str, offset: int) -> str | None:
+    """The token starting at, or containing, ``offset`` (None at the end of the text)."""
+    for tok in tokens(text):
+        if tok.start <= offset < tok.start + len(tok.text) and tok.kind != "space":
+            return tok.text
+        if tok.start > offset and tok.kind != "space":
+            return tok.text
+    return None
+
+
+def check_syntax(text: str) -> None:
+    """Parse with rdflib's SPARQL parser; QueryError with line, column and token on failure."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
+    query_form(text)
+    try:
+        prepareQuery(text)
+    except ParseException as exc:
+        found = token_at(text, exc.loc)
+        expected = re.sub(r",? found .*$", "", str(exc.msg)).strip()
+        expected = re.sub(r"\{?(SelectQuery \| ConstructQuery \| DescribeQuery \| AskQuery)\}?",
+                          "a query", expected)
+        reason = "unexpected end of query" if found is None else (
+            "unexpected token" if expected.startswith("Expected SelectQuery") else
+            expected[0].lower() + expected[1:])
+        raise QueryError(reason, exc.lineno, exc.col, found, text) from None
+    except Exception as exc:  # rdflib raises plain Exception for an undeclared prefix
+        m = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
+        if not m:
+            raise QueryError(str(exc), query=text) from None
+        prefix = m.group(1)
+        for tok in _significant(text):
+            if tok.kind == "word" and tok.text.startswith(prefix + ":"):
+                line, col = position(text, tok.start)
+                raise QueryError(f"undeclared prefix '{prefix}:' (add PREFIX {prefix}: <...>)",
+                                 line, col, tok.text, text) from None
+        raise QueryError(f"undeclared prefix '{prefix}:'", query=text) from None
+
+
+def oxigraph_error(text: str, message: str) -> QueryError:
+    """QueryError from pyoxigraph's 'error at L:C: expected ...' message."""
+    m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not m:
+        return QueryError(message, query=text)
+    line, col = int(m.group(1)), int(m.group(2))
+    offset = min(offset_of(text, line, col), len(text))
+    # pyoxigraph points just past the furthest character it read: name the token before it.
+    prev = [t for t in tokens(text[:offset]) if t.kind not in ("space", "comment")]
+    token = prev[-1].text if prev else token_at(text, offset)
+    reason = m.group(3).split("\n")[0]
+    if "unbound" in reason or "not bound" in reason:
+        reason = "a variable in SELECT is neither grouped nor aggregated"
+    else:
+        reason = reason if len(reason) < 120 else reason[:117] + "..."
+    if prev:
+        line, col = position(text, prev[-1].start)
+    return QueryError(reason, line, col, token, text)
