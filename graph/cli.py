@@ -146,6 +146,48 @@ def show(cfg: Config, name: str) -> None:
         click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback only unless you mean to share it).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="TCP port; 0 picks a free one.")
+@click.option("--store", "store_spec", default=None, metavar="SPEC",
+              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
+              help="Seconds a query may run before it gets 503 (0: no limit).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows (or triples) sent per query; a cut result says so in the "
+                   "X-Cinecoop-Truncated header.")
+@click.option("--quiet", is_flag=True, help="Do not log each request.")
+@pass_config
+def serve(cfg: Config, host: str, port: int, store_spec: str | None, timeout: float,
+          max_rows: int, quiet: bool) -> None:
+    """A read-only SPARQL 1.1 endpoint at /sparql and a query page at /."""
+    from graph.build import BuildError
+    from graph.serve import make_server
+    from graph.serve import serve as run
+    from graph.store import StoreError, open_store
+
+    try:
+        store = open_store(store_spec, cfg.out, cfg.data)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    except BuildError as exc:
+        _print_problems(exc.problems)
+        raise click.ClickException(
+            "the data does not validate; run 'cinecoop validate' for details") from None
+    try:
+        server = make_server(store, host, port, timeout or None, max_rows, quiet=quiet)
+    except OSError as exc:
+        raise click.ClickException(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port "
+            "(0 picks a free one)") from None
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other machines can reach this endpoint",
+                   err=True)
+    run(server, click.echo)
+
+
 def main() -> None:
     cli(prog_name="cinecoop")
 

@@ -1,0 +1,433 @@
+"""``cinecoop serve``: a read-only SPARQL 1.1 Protocol endpoint and an offline query page.
+
+Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.store`.
+
+* ``GET /sparql?query=...``, ``POST /sparql`` with a form body (``query=...``) or an
+  ``application/sparql-query`` body. Results by content negotiation (``Accept``, or a
+  ``format=``/``output=`` parameter): SPARQL JSON (default), XML, CSV, TSV for SELECT/ASK;
+  Turtle (default), N-Triples, RDF/XML, JSON-LD for CONSTRUCT/DESCRIBE.
+* ``param=NAME=VALUE`` (repeatable) binds ``?NAME`` as an RDF term, never pasted into the
+  query: ``<iri>`` or ``http(s)://...`` is an IRI, anything else a plain literal.
+* Read-only: ``update=`` or an ``application/sparql-update`` body gets 403.
+* A malformed query gets 400 with the parser's line, column and token; a query that runs past
+  the timeout gets 503. At most ``max_rows`` rows (or triples) are sent: the
+  ``X-Cinecoop-Row-Cap`` header always says the cap, and ``X-Cinecoop-Truncated: true`` with
+  ``X-Cinecoop-Total-Rows`` says when it cut the result.
+* ``GET /`` is the query page (inline JS/CSS, nothing fetched from elsewhere);
+  ``GET /queries.json`` lists the named queries.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+from graph.resultformats import (
+    choose_format,
+    formats_for,
+    serialise_graph,
+    serialise_table,
+    sorted_triples,
+)
+
+if TYPE_CHECKING:
+    from graph.store import Store
+
+ENDPOINT = "/sparql"
+MAX_BODY = 1 << 20  # bytes; a longer request body gets 413
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
+                "WITH")
+_PROLOGUE = re.compile(r"\s+|#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>")
+
+
+class HTTPError(Exception):
+    """A response other than 200: status and a plain-text message for people."""
+
+    def __init__(self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers or {}
+
+
+# ---------------------------------------------------------------------------------------------
+# Pure helpers
+
+
+def is_update(text: str) -> bool:
+    """True when ``text``, after its prologue and comments, starts with an update operation.
+
+    >>> is_update("PREFIX ex: <http://e/#> # add one\\nINSERT DATA { ex:a ex:b ex:c }")
+    True
+    >>> is_update("SELECT * { ?s ?p ?o }")
+    False
+    """
+    pos = 0
+    while m := _PROLOGUE.match(text, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    word = re.match(r"[A-Za-z]+", text[pos:])
+    return word is not None and word.group(0).upper() in UPDATE_WORDS
+
+
+def parse_bindings(values: list[str]) -> dict[str, Any]:
+    """``NAME=VALUE`` strings as ``{NAME: term}``: IRIs for ``<...>`` or ``http(s)://``, else
+    plain literals. Raises ValueError naming the bad one.
+
+    >>> parse_bindings(["event=<https://w3id.org/cinecoop/id/event/x>", "name=Netflix"])
+    {'event': rdflib.term.URIRef('https://w3id.org/cinecoop/id/event/x'), \
+'name': rdflib.term.Literal('Netflix')}
+    """
+    from rdflib import Literal, URIRef
+
+    out: dict[str, Any] = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"bad parameter {item!r}: expected NAME=VALUE, e.g. event=<IRI>")
+        value = value.strip()
+        if value.startswith("<") and value.endswith(">"):
+            out[name] = URIRef(value[1:-1])
+        elif re.match(r"https?://\S+$", value):
+            out[name] = URIRef(value)
+        else:
+            out[name] = Literal(value)
+    return out
+
+
+def query_error_message(exc: Exception) -> str:
+    """The parser's message, with its line, column and token when it did not say them."""
+    text = str(exc)
+    line, column, token = (getattr(exc, a, None) for a in ("line", "column", "token"))
+    if line is not None and f"line {line}" not in text:
+        near = f" (at {token!r})" if token else ""
+        text = f"line {line}, column {column}{near}: {text}"
+    return text if text.lower().startswith("malformed") else f"malformed query: {text}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The named-query library, for the page
+
+
+def named_queries(directory: Path = QUERIES_DIR) -> list[dict[str, Any]]:
+    """Name, title, description, parameters and text of every ``*.rq`` in ``directory``."""
+    import importlib
+
+    try:  # the query library's own reader, when it has one
+        lister = getattr(importlib.import_module("graph.sparql"), "named_queries", None)
+    except ImportError:  # pragma: no cover - before graph/sparql.py exists
+        lister = None
+    if lister is not None and directory == QUERIES_DIR:
+        return [_as_dict(q) for q in lister()]
+    return [parse_header(p.stem, p.read_text(encoding="utf-8"))
+            for p in sorted(directory.glob("*.rq"))]
+
+
+def _as_dict(q: Any) -> dict[str, Any]:
+    if isinstance(q, dict):
+        return q
+    params = [p if isinstance(p, dict) else {k: getattr(p, k, None) for k in
+                                              ("name", "description", "example")}
+              for p in getattr(q, "params", [])]
+    return {"name": q.name, "title": getattr(q, "title", q.name),
+            "description": getattr(q, "description", ""), "params": params,
+            "text": getattr(q, "text", "")}
+
+
+def parse_header(name: str, text: str) -> dict[str, Any]:
+    """The ``# key: value`` comment lines at the top of a ``.rq`` file.
+
+    >>> q = parse_header("x", "# title: Events\\n# param: org - an organisation\\nSELECT * {}")
+    >>> q["title"], q["params"]
+    ('Events', [{'name': 'org', 'description': 'an organisation', 'example': None}])
+    """
+    meta: dict[str, Any] = {"name": name, "title": name, "description": "", "params": [],
+                            "text": text}
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        key, sep, value = line.lstrip("#").strip().partition(":")
+        key, value = key.strip().lower(), value.strip()
+        if not sep:
+            continue
+        if key in ("title", "description"):
+            meta[key] = f"{meta[key]} {value}".strip() if key == "description" else value
+        elif key in ("param", "parameter"):
+            pname, _, pdesc = re.split(r"\s+[-\u2013\u2014:]\s+|\s+", value, maxsplit=1)[0], "", ""
+            rest = value[len(pname):].strip().lstrip("-\u2013\u2014:").strip()
+            example = None
+            if m := re.search(r"\(e\.g\.\s*([^)]*)\)", rest):
+                example = m.group(1).strip()
+            meta["params"].append({"name": pname.lstrip("?$"), "description": rest or pdesc,
+                                   "example": example})
+    return meta
+
+
+# ---------------------------------------------------------------------------------------------
+# The server
+
+
+@dataclass
+class Settings:
+    store: Store
+    timeout: float | None
+    max_rows: int
+    page: bytes
+    queries_json: bytes
+    quiet: bool
+
+
+class EndpointServer(ThreadingHTTPServer):
+    daemon_threads = True
+    settings: Settings
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}/"
+
+
+def render_page(store_name: str, queries: list[dict[str, Any]], timeout: float | None,
+                max_rows: int) -> bytes:
+    """The query page with the named queries and settings inlined (no request leaves it)."""
+    template = resources.files("graph").joinpath("static/query.html").read_text("utf-8")
+    config = {"endpoint": ENDPOINT, "store": store_name, "queries": queries,
+              "timeout": timeout, "maxRows": max_rows}
+    blob = json.dumps(config, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    return template.replace("/*CONFIG*/null", blob).encode("utf-8")
+
+
+def make_server(store: Store, host: str = "127.0.0.1", port: int = 0,
+                timeout: float | None = 30.0, max_rows: int = 10_000, *,
+                quiet: bool = True, queries_dir: Path = QUERIES_DIR) -> EndpointServer:
+    """A bound (not yet serving) endpoint; call ``serve_forever()`` on it, ``shutdown()`` to stop.
+
+    ``port=0`` picks a free port: read it from ``server.url``.
+    """
+    queries = named_queries(queries_dir) if queries_dir.is_dir() else []
+    server = EndpointServer((host, port), Handler)
+    server.settings = Settings(
+        store=store, timeout=timeout, max_rows=max_rows,
+        page=render_page(getattr(store, "name", "store"), queries, timeout, max_rows),
+        queries_json=json.dumps(queries, ensure_ascii=False, indent=1).encode("utf-8"),
+        quiet=quiet)
+    return server
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: EndpointServer
+    protocol_version = "HTTP/1.1"
+    server_version = "cinecoop-sparql"
+    timeout = 60  # seconds an idle keep-alive connection is kept
+
+    # -- routing --------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._guard(self._get)
+
+    def do_HEAD(self) -> None:
+        self._guard(self._get, head=True)
+
+    def do_POST(self) -> None:
+        self._guard(self._post)
+
+    def _refuse_method(self) -> None:
+        self._guard(self._raise_read_only)
+
+    do_PUT = do_DELETE = do_PATCH = _refuse_method
+
+    def _raise_read_only(self) -> None:
+        raise HTTPError(HTTPStatus.METHOD_NOT_ALLOWED,
+                        f"{self.command} is not allowed: this endpoint is read-only "
+                        f"(use GET or POST with a SPARQL query)",
+                        {"Allow": "GET, HEAD, POST"})
+
+    def _get(self) -> None:
+        url = urlsplit(self.path)
+        settings = self.server.settings
+        if url.path in ("/", "/index.html"):
+            self._send(HTTPStatus.OK, settings.page, "text/html; charset=utf-8")
+        elif url.path == "/queries.json":
+            self._send(HTTPStatus.OK, settings.queries_json, "application/json")
+        elif url.path == "/favicon.ico":
+            self._send(HTTPStatus.NO_CONTENT, b"", None)
+        elif url.path == ENDPOINT:
+            self._sparql(parse_qs(url.query, keep_blank_values=True), None)
+        else:
+            raise HTTPError(HTTPStatus.NOT_FOUND,
+                            f"no such page: {url.path} (the SPARQL endpoint is {ENDPOINT}, "
+                            f"the query page is /)")
+
+    def _post(self) -> None:
+        url = urlsplit(self.path)
+        if url.path != ENDPOINT:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"POST goes to {ENDPOINT}, not {url.path}")
+        params = parse_qs(url.query, keep_blank_values=True)
+        ctype = self.headers.get_content_type()
+        if ctype == "application/sparql-update":
+            self._read_body()
+            raise HTTPError(HTTPStatus.FORBIDDEN,
+                            "SPARQL Update is refused: this endpoint is read-only")
+        body = self._read_body().decode(self.headers.get_content_charset("utf-8"),
+                                        errors="replace")
+        if ctype == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(body, keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+            self._sparql(params, None)
+        elif ctype == "application/sparql-query":
+            self._sparql(params, body)
+        else:
+            raise HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                            f"unsupported request body {ctype!r}: send "
+                            "application/x-www-form-urlencoded (query=...) or "
+                            "application/sparql-query")
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise HTTPError(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length")
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, "bad Content-Length") from None
+        if length > MAX_BODY:
+            self.close_connection = True
+            raise HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                            f"request body of {length} bytes; the limit is {MAX_BODY}")
+        return self.rfile.read(length) if length > 0 else b""
+
+    # -- the SPARQL protocol --------------------------------------------------------------------
+
+    def _sparql(self, params: dict[str, list[str]], body_query: str | None) -> None:
+        settings = self.server.settings
+        if "update" in params:
+            raise HTTPError(HTTPStatus.FORBIDDEN,
+                            "SPARQL Update is refused: this endpoint is read-only")
+        queries = params.get("query", []) + ([body_query] if body_query is not None else [])
+        if not queries or not queries[0].strip():
+            raise HTTPError(HTTPStatus.BAD_REQUEST,
+                            f"no query: send ?query=... (GET), a form with query=... or an "
+                            f"application/sparql-query body (POST) to {ENDPOINT}; "
+                            "the query page is at /")
+        if len(queries) > 1:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, "more than one query in the request")
+        for unsupported in ("default-graph-uri", "named-graph-uri"):
+            if unsupported in params:
+                raise HTTPError(HTTPStatus.BAD_REQUEST,
+                                f"{unsupported} is not supported here: the default graph is the "
+                                "union of all named graphs; use GRAPH or FROM in the query")
+        text = queries[0]
+        if is_update(text):
+            raise HTTPError(HTTPStatus.FORBIDDEN,
+                            "SPARQL Update is refused: this endpoint is read-only")
+        try:
+            bindings = parse_bindings(params.get("param", []))
+        except ValueError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        started = time.perf_counter()
+        result = self._execute(text, bindings or None)
+        elapsed = (time.perf_counter() - started) * 1000
+        names = params.get("format", []) + params.get("output", [])
+        fmt = choose_format(result.kind, self.headers.get("Accept"), *names)
+        if fmt is None:
+            offered = ", ".join(m for f in formats_for(result.kind) for m in f.media_types)
+            raise HTTPError(HTTPStatus.NOT_ACCEPTABLE,
+                            f"none of the accepted types fits a {result.kind} result; "
+                            f"offered: {offered}")
+        cap = settings.max_rows
+        headers = {"X-Cinecoop-Row-Cap": str(cap), "Server-Timing": f"query;dur={elapsed:.1f}",
+                   "Vary": "Accept"}
+        if result.kind == "graph":
+            triples = sorted_triples(result.graph)
+            total = len(triples)
+            graph = result.graph
+            if total > cap:
+                from rdflib import Graph
+
+                graph = Graph(namespace_manager=result.graph.namespace_manager)
+                for triple in triples[:cap]:
+                    graph.add(triple)
+            payload = serialise_graph(fmt, graph)
+        else:
+            rows = list(result.rows or [])
+            total = len(rows)
+            payload = serialise_table(fmt, result.kind, list(result.vars or []), rows[:cap],
+                                      result.boolean)
+        if total > cap:
+            headers.update({"X-Cinecoop-Truncated": "true", "X-Cinecoop-Total-Rows": str(total)})
+        self._send(HTTPStatus.OK, payload.encode("utf-8"), fmt.content_type, headers)
+
+    def _execute(self, text: str, bindings: dict[str, Any] | None) -> Any:
+        from graph.store import QueryError, QueryTimeout, StoreError
+
+        settings = self.server.settings
+        try:
+            return settings.store.query(text, bindings, timeout=settings.timeout)
+        except QueryError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
+        except QueryTimeout as exc:
+            raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
+        except StoreError as exc:  # e.g. a sparql:URL store that cannot be reached
+            raise HTTPError(HTTPStatus.BAD_GATEWAY, str(exc)) from None
+        except Exception as exc:
+            traceback.print_exc(file=sys.stderr)
+            raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR,
+                            f"the query failed: {type(exc).__name__}: {exc}") from None
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def _guard(self, action: Callable[[], None], head: bool = False) -> None:
+        self._head_only = head
+        try:
+            action()
+        except HTTPError as exc:
+            self._send(exc.status, (exc.message + "\n").encode("utf-8"),
+                       "text/plain; charset=utf-8", exc.headers)
+
+    def _send(self, status: HTTPStatus, body: bytes, content_type: str | None,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if content_type and content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy",
+                             "default-src 'self'; script-src 'unsafe-inline'; "
+                             "style-src 'unsafe-inline'; img-src 'self' data:")
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if not getattr(self, "_head_only", False) and body:
+            self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base signature
+        if not self.server.settings.quiet:
+            super().log_message(format, *args)
+
+
+def serve(server: EndpointServer, echo: Callable[[str], None] = print) -> None:
+    """Serve until Ctrl-C, then close the socket."""
+    echo(f"SPARQL endpoint {server.url.rstrip('/')}{ENDPOINT} "
+         f"(store {server.settings.store.name}); query page {server.url}; Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
