@@ -6,9 +6,14 @@
 - ``sparql:URL``: any SPARQL 1.1 server over HTTP (``cinecoop push`` uploads the graphs).
 
 Every store answers with the default graph being the UNION of the named graphs (one per
-source, plus the ontology), so the same query gives the same rows everywhere; ``GRAPH ?g``
-works too. Terms come back as rdflib terms; a literal typed ``xsd:string`` is returned as the
-plain literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not).
+source, plus the ontology), and ``GRAPH ?g`` sees each named graph. The union is a merge: a
+triple stated by three sources is in it once. rdflib and our Oxigraph store (whose default
+graph ``build`` fills with that merge) agree on that for any query; a remote server such as
+Virtuoso repeats such a triple once per graph, and also has system graphs of its own: the
+named queries use DISTINCT, and aggregate DISTINCT values, so they agree on every store.
+
+Terms come back as rdflib terms; a literal typed ``xsd:string`` is returned as the plain
+literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not).
 """
 
 from __future__ import annotations
@@ -160,7 +165,7 @@ class OxigraphStore:
         from rdflib import Graph
 
         try:
-            res = self._store.query(text, use_default_graph_as_union=True)
+            res = self._store.query(text)
             if kind == "ask":
                 return QueryResult("ask", [], [], boolean=bool(res))
             if kind in ("construct", "describe"):
@@ -269,6 +274,9 @@ def write_local_store(out_dir: Path, ds: Dataset) -> None:
             data = ctx.serialize(format="nt", encoding="utf-8")
             store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES,
                             to_graph=ox.NamedNode(str(ctx.identifier)))
+        # The default graph holds the merge of the named graphs (each triple once), as rdflib's
+        # default_union does; Oxigraph's own union mode would repeat a triple per graph.
+        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         store.flush()
         del store
         gc.collect()
