@@ -188,6 +188,26 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, timeout: fl
     run(server, click.echo)
 
 
+@cli.command()
+@click.option("--check", is_flag=True, help="Only list files not in canonical form (exit 1).")
+@pass_config
+def fmt(cfg: Config, check: bool) -> None:
+    """Rewrite data/ in canonical form (field order, one-line citation lists)."""
+    from graph.build import write_atomic
+    from graph.canonical import noncanonical
+
+    files = noncanonical(cfg.data)
+    for path, text in files:
+        if check:
+            click.echo(f"{path}: not in canonical form", err=True)
+        else:
+            write_atomic(path, text)
+            click.echo(f"reformatted {path}")
+    if check and files:
+        raise click.ClickException(f"{len(files)} file(s) not in canonical form; "
+                                   "run 'cinecoop fmt' to fix them")
+
+
 def main() -> None:
     cli(prog_name="cinecoop")
 

@@ -153,3 +153,19 @@ def test_help_imports_nothing_heavy() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=REPO, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_data_is_in_canonical_form() -> None:
+    from graph.canonical import noncanonical
+
+    assert [str(p) for p, _ in noncanonical(DATA)] == [], "run 'cinecoop fmt' to fix"
+
+
+def test_fmt_check_names_the_fixing_command(data_copy: Path) -> None:
+    _break(data_copy / "people/birol-guven.yaml", "cite: ['004_7e29c807a69063d9:5']",
+           "cite:\n- '004_7e29c807a69063d9:5'")
+    result = run("--data", str(data_copy), "fmt", "--check", env={})
+    assert result.returncode == 1
+    assert "birol-guven.yaml" in result.stderr and "run 'cinecoop fmt'" in result.stderr
+    assert run("--data", str(data_copy), "fmt", env={}).returncode == 0
+    assert run("--data", str(data_copy), "fmt", "--check", env={}).returncode == 0
