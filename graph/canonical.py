@@ -17,7 +17,7 @@ from graph.records import ENTITY_FOLDERS, FACT_SECTIONS, SCHEMA
 FLOW_FIELDS = {"cite", "para", "parties", "concerns"}
 
 
-class _Flow(list):  # type: ignore[type-arg]
+class _Flow(list):  # type: ignore[type-arg,unused-ignore]
     pass
 
 
