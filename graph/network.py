@@ -351,6 +351,12 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
             when = (f"reported {date}" if basis == "reported" else date) if date else "undated"
             G.nodes[key].update(date=date, date_basis=basis, year=year_of(date), when=when)
 
+    kinds_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(ds, CC.agreementKind)}
+    status_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(ds, CC.status)}
+    for s, kind in kinds_of.items():
+        if (key := node_key(s)) in G:
+            G.nodes[key].update(agreement_kind=kind, status=status_of.get(s))
+
     # simple properties
     for pred, relation, words in SIMPLE:
         for s, o in sorted(_pairs(ds, pred)):

@@ -1,0 +1,433 @@
+"""Paths, centrality, communities and bridges on the views of :mod:`graph.network`.
+
+Free functions over an undirected ``nx.Graph`` (a view). networkx is the API; when python-igraph
+is installed the heavy measures run in its C code (``backend="auto"``), with the same
+definitions and normalisation as networkx, so both give the same numbers (tested on the
+curated graph).
+
+Weights. In a weighted view (``G.graph["weighted"]``: ``org-org``, ``country-country``) an
+edge's ``weight`` is the number of shared events, a *strength*. Degree is then the weighted
+degree divided by ``n - 1``; eigenvector and PageRank use the weight as is; betweenness and
+closeness walk shortest paths, where a strong tie must be *short*, so they use the distance
+``1 / weight``.
+
+Scale. Above ``SAMPLE_THRESHOLD`` nodes, betweenness is estimated from ``k`` source nodes drawn
+with ``random.Random(seed)`` (networkx's ``k``/``seed`` estimate; igraph gets the same sources),
+and the result says so (``Centrality.notes``).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
+SAMPLE_THRESHOLD = 2000
+SAMPLE_K = 256
+SEED = 0
+
+# relation -> words read from the edge's other end (its tail back to its head)
+INVERSE: dict[str, str] = {
+    "located_in": "is the country of", "unit_of": "has as a unit", "operates_under": "oversees",
+    "based_in": "is the base of", "within": "contains", "held_at": "hosted",
+    "held_in": "hosted", "part_of": "includes", "framework": "framed",
+    "named_after": "gave its name to", "about": "was the subject of",
+    "party_to": "has as party", "stated": "was stated by",
+    "announced_at": "saw the announcement of", "concerns": "is concerned by",
+    "scope": "is the scope of", "met_at": "", "held_post_at": "had as",
+}
+ROLE_INVERSE: dict[str, tuple[str, str]] = {  # role -> (event had agent, agent spoke for org)
+    "speaker": ("had as speaker", "spoke there for"),
+    "moderator": ("was moderated by", "moderated it for"),
+    "opening-speaker": ("was opened by", "opened it for"),
+    "presenter": ("had as presenter", "presented there for"),
+    "organiser": ("was organised by", "organised it for"),
+    "host": ("was hosted by", "hosted it for"),
+    "interviewee": ("had as interviewee", "was interviewed there for"),
+    "interviewer": ("had as interviewer", "interviewed there for"),
+    "attendee": ("was attended by", "attended it for"),
+}
+
+
+class NoPath(Exception):
+    """No path joins the two nodes in the chosen view."""
+
+
+# ---------------------------------------------------------------------------- paths
+
+
+@dataclass
+class Hop:
+    start: str
+    end: str
+    words: str  # the relation read from start to end
+    date: str | None
+    date_basis: str | None
+    sources: list[str]
+
+    def when(self) -> str:
+        if not self.date:
+            return "undated"
+        return f"reported {self.date}" if self.date_basis == "reported" else self.date
+
+
+def _fact_words(G: nx.Graph, fact: dict[str, Any], start: str) -> str:
+    """A fact's words read from ``start`` (its head, or its other end)."""
+    relation = fact["relation"]
+    if fact.get("head") in (start, None) or relation == "met_at":
+        words = fact["label"]
+        if relation == "held_post_at":
+            words = f"held the post \"{'; '.join(fact.get('titles', []))}\" at"
+        return str(words)
+    roles = fact.get("roles", [])
+    if relation == "participated_in":
+        return " and ".join(ROLE_INVERSE.get(r, (f"had as {r}", ""))[0] for r in roles)
+    if relation == "represented":
+        people = ", ".join(G.nodes[p]["label"] if p in G else p.rsplit("/", 1)[-1]
+                           for p in fact.get("people", []))
+        verbs = " and ".join(ROLE_INVERSE.get(r, ("", f"took part for ({r})"))[1] for r in roles)
+        return f"{people} {verbs}"
+    if relation == "held_post_at":
+        return f"had as \"{'; '.join(fact.get('titles', []))}\""
+    return INVERSE.get(relation, f"({relation}) of")
+
+
+def hop(G: nx.Graph, start: str, end: str) -> Hop:
+    """The edge ``start``–``end`` of a view, explained in words from ``start``."""
+    data = G.edges[start, end]
+    facts = data.get("facts") or [data]
+    words = "; ".join(dict.fromkeys(_fact_words(G, f, start) for f in facts))
+    dated = sorted((f["date"], f.get("date_basis")) for f in facts if f.get("date"))
+    date, basis = dated[0] if dated else (None, None)
+    sources = sorted({s for f in facts for s in f.get("sources", [])})
+    return Hop(start, end, words, date, basis, sources)
+
+
+def node_text(G: nx.Graph, node: str) -> str:
+    data = G.nodes[node]
+    text = str(data.get("label", node))
+    if data.get("kind") == "agreement" and data.get("agreement_kind"):
+        text += f" [{data['agreement_kind']}]"
+    return text
+
+
+def explain(G: nx.Graph, path: list[str]) -> list[Hop]:
+    return [hop(G, a, b) for a, b in zip(path, path[1:], strict=False)]
+
+
+def path_text(G: nx.Graph, path: list[str]) -> str:
+    """``Netflix - is party to (reported 2021-06-29, 002_… ¶2) - Cooperation with Netflix …``."""
+    parts = [node_text(G, path[0])]
+    for h in explain(G, path):
+        parts.append(f"{h.words} ({h.when()}, {'; '.join(h.sources) or 'no source'})")
+        parts.append(node_text(G, h.end))
+    return " - ".join(parts)
+
+
+def shortest_paths(G: nx.Graph, source: str, target: str, k: int = 1) -> list[list[str]]:
+    """The ``k`` shortest simple paths (fewest hops; ties in the view's stable order)."""
+    import networkx as nx
+
+    for node in (source, target):
+        if node not in G:
+            raise NoPath(f"{node} is not in this view (or the filters removed it)")
+    if source == target:
+        return [[source]]
+    try:
+        return list(islice(nx.shortest_simple_paths(G, source, target), max(1, k)))
+    except nx.NetworkXNoPath:
+        raise NoPath(f"no path joins {G.nodes[source]['label']} and "
+                     f"{G.nodes[target]['label']} in this view") from None
+
+
+# ---------------------------------------------------------------------------- centrality
+
+
+@dataclass
+class Centrality:
+    scores: dict[str, dict[str, float]]  # measure -> node -> score
+    backend: str
+    weighted: bool
+    notes: list[str] = field(default_factory=list)
+
+    def ranking(self, measure: str, nodes: Iterable[str] | None = None) -> list[tuple[str, float]]:
+        """Nodes by decreasing score, ties broken by key (stable)."""
+        scores = self.scores[measure]
+        keep = scores if nodes is None else [n for n in nodes if n in scores]
+        return sorted(((n, scores[n]) for n in keep), key=lambda kv: (-round(kv[1], 12), kv[0]))
+
+
+def igraph_available() -> bool:
+    try:
+        import igraph  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def distance_unit(G: nx.Graph) -> int | None:
+    """The least common multiple of the weights, so that ``unit / weight`` is an exact integer
+    distance (ties between paths stay exact in both backends); None when it would be huge."""
+    unit = 1
+    for w in sorted({int(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)}):
+        unit = math.lcm(unit, w)
+        if unit > 2**40:
+            return None
+    return unit
+
+
+def _distances(G: nx.Graph) -> list[float]:
+    unit = distance_unit(G)
+    weights = [float(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)]
+    return [unit // int(w) if unit and w == int(w) else 1.0 / w for w in weights]
+
+
+def _with_distance(G: nx.Graph) -> nx.Graph:
+    H = G.copy()
+    for (_, _, d), dist in zip(H.edges(data=True), _distances(G), strict=True):
+        d["distance"] = dist
+    return H
+
+
+def sample_sources(G: nx.Graph, k: int, seed: int) -> list[str]:
+    """The ``k`` source nodes of sampled betweenness (networkx draws them the same way)."""
+    return random.Random(seed).sample(list(G.nodes()), k)
+
+
+def pagerank(G: nx.Graph, alpha: float = 0.85, weight: str | None = "weight",
+             max_iter: int = 1000, tol: float = 1.0e-12) -> dict[str, float]:
+    """PageRank by power iteration, as networkx's reference implementation does it.
+
+    (``nx.pagerank`` needs scipy, which cinecoop does not install.)
+    """
+    import networkx as nx
+
+    n = G.number_of_nodes()
+    if n == 0:
+        return {}
+    D = G.to_directed() if not G.is_directed() else G
+    out_w = {u: sum(d.get(weight, 1) if weight else 1 for _, _, d in D.out_edges(u, data=True))
+             for u in D}
+    x = dict.fromkeys(D, 1.0 / n)
+    dangling = [u for u in D if out_w[u] == 0]
+    for _ in range(max_iter):
+        last = x
+        x = dict.fromkeys(D, 0.0)
+        danglesum = alpha * sum(last[u] for u in dangling)
+        for u in D:
+            if out_w[u] == 0:
+                continue
+            share = alpha * last[u] / out_w[u]
+            for _, v, d in D.out_edges(u, data=True):
+                x[v] += share * (d.get(weight, 1) if weight else 1)
+        for u in x:
+            x[u] += danglesum / n + (1.0 - alpha) / n
+        if sum(abs(x[u] - last[u]) for u in x) < n * tol:
+            return x
+    raise nx.PowerIterationFailedConvergence(max_iter)
+
+
+def centrality(G: nx.Graph, measures: Iterable[str] = MEASURES, backend: str = "auto",
+               sample_threshold: int = SAMPLE_THRESHOLD, k: int = SAMPLE_K,
+               seed: int = SEED) -> Centrality:
+    """Scores of each measure for every node of ``G`` (see the module doc)."""
+    measures = list(measures)
+    for m in measures:
+        if m not in MEASURES:
+            raise ValueError(f"unknown measure {m!r}; choose from {', '.join(MEASURES)}")
+    if backend == "auto":
+        backend = "igraph" if igraph_available() else "networkx"
+    if backend not in ("networkx", "igraph"):
+        raise ValueError(f"unknown backend {backend!r}: networkx, igraph or auto")
+    if backend == "igraph" and not igraph_available():
+        raise ValueError("backend igraph asked for but python-igraph is not installed "
+                         "(pip install 'cinecoop[fast]')")
+    weighted = bool(G.graph.get("weighted"))
+    n = G.number_of_nodes()
+    sources = sample_sources(G, k, seed) if n > sample_threshold and k < n else None
+    notes = []
+    if sources is not None and "betweenness" in measures:
+        notes.append(f"betweenness estimated from k={len(sources)} sampled source nodes "
+                     f"(seed {seed}), as the view has {n} nodes (> {sample_threshold})")
+    if weighted:
+        notes.append("weighted: weight = shared events; betweenness and closeness use the "
+                     "distance 1/weight")
+    run = _igraph_scores if backend == "igraph" else _networkx_scores
+    scores = {m: run(G, m, weighted, sources, seed) for m in measures} if n else {
+        m: {} for m in measures}
+    return Centrality(scores, backend, weighted, notes)
+
+
+def _networkx_scores(G: nx.Graph, measure: str, weighted: bool,
+                     sources: list[str] | None, seed: int) -> dict[str, float]:
+    import networkx as nx
+
+    n = G.number_of_nodes()
+    w = "weight" if weighted else None
+    if measure == "degree":
+        if n <= 1:
+            return dict.fromkeys(G, 0.0)
+        return {u: float(d) / (n - 1) for u, d in G.degree(weight=w)}
+    if measure == "betweenness":
+        H = _with_distance(G) if weighted else G
+        dist = "distance" if weighted else None
+        if sources is None:
+            return nx.betweenness_centrality(H, weight=dist)
+        # networkx draws its k sources with random.Random(seed).sample(nodes, k): the same
+        # sources as sample_sources(), which the igraph path uses
+        return nx.betweenness_centrality(H, k=len(sources), seed=seed, weight=dist)
+    if measure == "closeness":
+        if not weighted:
+            return nx.closeness_centrality(G)
+        unit = distance_unit(G) or 1  # distances are unit/weight: back to 1/weight
+        scores = nx.closeness_centrality(_with_distance(G), distance="distance")
+        return {u: v * unit for u, v in scores.items()}
+    if measure == "eigenvector":
+        return _eigenvector_nx(G, w)
+    return pagerank(G, weight=w)
+
+
+def _eigenvector_nx(G: nx.Graph, weight: str | None) -> dict[str, float]:
+    import networkx as nx
+
+    if G.number_of_edges() == 0:
+        return dict.fromkeys(G, 0.0)
+    return nx.eigenvector_centrality(G, weight=weight, max_iter=1000, tol=1.0e-9)
+
+
+def _igraph_scores(G: nx.Graph, measure: str, weighted: bool,
+                   sources: list[str] | None, seed: int) -> dict[str, float]:
+    import igraph as ig
+
+    nodes = list(G.nodes())
+    index = {u: i for i, u in enumerate(nodes)}
+    n = len(nodes)
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    weights = [float(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)]
+    g = ig.Graph(n=n, edges=edges, directed=False)
+    w = weights if weighted else None
+    dist = _distances(G) if weighted else None
+    if measure == "degree":
+        if n <= 1:
+            return dict.fromkeys(nodes, 0.0)
+        values = g.strength(weights=w, loops=False)
+        return {u: float(values[i]) / (n - 1) for i, u in enumerate(nodes)}
+    if measure == "betweenness":
+        if sources is None:
+            raw = g.betweenness(directed=False, weights=dist)
+            scale = 2.0 / ((n - 1) * (n - 2)) if n > 2 else 1.0
+        else:
+            raw = g.betweenness(directed=False, weights=dist,
+                                sources=[index[s] for s in sources])
+            # networkx's estimate (no endpoints): igraph counts each undirected path once,
+            # networkx once per ordered pair, and source nodes cannot lie inside their own paths
+            k, chosen = len(sources), set(sources)
+            return {u: float(raw[i]) * 2.0 / (((k - 1) if u in chosen else k) * (n - 2))
+                    for i, u in enumerate(nodes)}
+        return {u: float(raw[i]) * scale for i, u in enumerate(nodes)}
+    if measure == "closeness":
+        sizes = g.connected_components().sizes()
+        member = g.connected_components().membership
+        raw = g.closeness(weights=dist, normalized=True)
+        unit = (distance_unit(G) or 1) if weighted else 1
+        out = {}
+        for i, u in enumerate(nodes):
+            reach = sizes[member[i]]
+            value = raw[i] if raw[i] == raw[i] else 0.0  # NaN for isolated nodes
+            out[u] = float(value) * ((reach - 1) / (n - 1)) * unit if n > 1 else 0.0
+        return out
+    if measure == "eigenvector":
+        if not edges:
+            return dict.fromkeys(nodes, 0.0)
+        with warnings.catch_warnings():  # igraph warns on disconnected views; so says our note
+            warnings.simplefilter("ignore", RuntimeWarning)
+            values = g.eigenvector_centrality(weights=w)
+        norm = sum(x * x for x in values) ** 0.5 or 1.0
+        return {u: float(values[i]) / norm for i, u in enumerate(nodes)}
+    values = g.personalized_pagerank(directed=False, damping=0.85, weights=w)
+    return {u: float(values[i]) for i, u in enumerate(nodes)}
+
+
+def rank_groups(ranking: list[tuple[str, float]], tol: float = 1.0e-9) -> list[list[str]]:
+    """A ranking as groups of tied nodes (scores within ``tol``), best first."""
+    groups: list[list[str]] = []
+    last: float | None = None
+    for node, value in sorted(ranking, key=lambda kv: (-kv[1], kv[0])):
+        if last is None or last - value > tol:
+            groups.append([])
+        groups[-1].append(node)
+        last = value
+    return [sorted(g) for g in groups]
+
+
+def same_ranking(a: list[tuple[str, float]], b: list[tuple[str, float]],
+                 tol: float = 1.0e-9) -> bool:
+    """Two rankings agree when they order the same nodes the same way, ties within ``tol``."""
+    return rank_groups(a, tol) == rank_groups(b, tol)
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+@dataclass
+class Communities:
+    groups: list[list[str]]  # largest first, members sorted
+    modularity: float
+    method: str
+    seed: int
+
+
+def communities(G: nx.Graph, seed: int = SEED, resolution: float = 1.0) -> Communities:
+    """Louvain communities (networkx, seeded, weighted in weighted views) and their modularity."""
+    import networkx as nx
+
+    if G.number_of_nodes() == 0:
+        return Communities([], 0.0, "louvain", seed)
+    weight = "weight" if G.graph.get("weighted") else None
+    H = nx.Graph()
+    H.add_nodes_from(sorted(G))
+    H.add_edges_from(sorted((min(u, v), max(u, v), {"weight": d.get("weight", 1)})
+                            for u, v, d in G.edges(data=True)))
+    parts = nx.community.louvain_communities(H, weight=weight, resolution=resolution, seed=seed)
+    groups = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+    q = nx.community.modularity(H, [set(p) for p in groups], weight=weight) \
+        if H.number_of_edges() else 0.0
+    return Communities(groups, q, "louvain", seed)
+
+
+@dataclass
+class Cutpoints:
+    bridges: list[tuple[str, str]]
+    articulation_points: list[str]
+    components: int
+
+
+def cutpoints(G: nx.Graph) -> Cutpoints:
+    """Edges and nodes whose removal disconnects the view (who holds the network together)."""
+    import networkx as nx
+
+    bridges = sorted(tuple(sorted(e)) for e in nx.bridges(G))
+    points = sorted(nx.articulation_points(G))
+    return Cutpoints([(a, b) for a, b in bridges], points,
+                     nx.number_connected_components(G) if len(G) else 0)
+
+
+def split_by(G: nx.Graph, point: str) -> list[int]:
+    """Component sizes left when ``point`` is removed (largest first)."""
+    import networkx as nx
+
+    H = G.copy()
+    H.remove_node(point)
+    return sorted((len(c) for c in nx.connected_components(H)), reverse=True)
+
+
+def iter_kind(G: nx.Graph, *kinds: str) -> Iterator[str]:
+    return (n for n, d in G.nodes(data=True) if d.get("kind") in kinds)
