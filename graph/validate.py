@@ -51,8 +51,8 @@ def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FIL
     from rdflib.namespace import SH
 
     union = Graph()
-    for triple in ds.triples((None, None, None)):
-        union.add(triple)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
                                             abort_on_first=False, allow_warnings=True)
