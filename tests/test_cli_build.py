@@ -169,3 +169,19 @@ def test_fmt_check_names_the_fixing_command(data_copy: Path) -> None:
     assert "birol-guven.yaml" in result.stderr and "run 'cinecoop fmt'" in result.stderr
     assert run("--data", str(data_copy), "fmt", env={}).returncode == 0
     assert run("--data", str(data_copy), "fmt", "--check", env={}).returncode == 0
+
+
+def test_commands_rebuild_only_when_data_changed(data_copy: Path, tmp_path: Path) -> None:
+    from graph.build import ensure_built
+
+    out = tmp_path / "out"
+    assert ensure_built(data_copy, out) is True
+    stamp = (out / "graph.trig").stat().st_mtime_ns
+    assert ensure_built(data_copy, out) is False
+    assert (out / "graph.trig").stat().st_mtime_ns == stamp
+    # a new alternative spelling in data/ is picked up by the next command that reads the graph
+    _break(data_copy / "people/birol-guven.yaml", "  ru: Бирол Гювен\n",
+           "  ru: Бирол Гювен\nalt_labels:\n  en: [Guven Birol]\n")
+    result = run("--data", str(data_copy), "--out", str(out), "show", "Guven Birol", env={})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Birol Güven  [Person]")
