@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from graph.network import merge_citations
+
 if TYPE_CHECKING:
     import networkx as nx
 
@@ -107,7 +109,7 @@ def hop(G: nx.Graph, start: str, end: str) -> Hop:
     words = "; ".join(dict.fromkeys(_fact_words(G, f, start) for f in facts))
     dated = sorted((f["date"], f.get("date_basis")) for f in facts if f.get("date"))
     date, basis = dated[0] if dated else (None, None)
-    sources = sorted({s for f in facts for s in f.get("sources", [])})
+    sources = merge_citations(s for f in facts for s in f.get("sources", []))
     return Hop(start, end, words, date, basis, sources)
 
 

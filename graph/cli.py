@@ -208,6 +208,149 @@ def fmt(cfg: Config, check: bool) -> None:
                                    "run 'cinecoop fmt' to fix them")
 
 
+# ---------------------------------------------------------------- network (graph/netcmd.py)
+
+VIEW_NAMES = ("org-event", "org-org", "country-country", "person-event", "full")
+MEASURE_NAMES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
+
+
+def _filter_options(func: Any) -> Any:
+    """--since/--until/--include-undated/--type, shared by the network commands."""
+    for option in reversed([
+        click.option("--since", metavar="DATE", default=None,
+                     help="Only facts dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)."),
+        click.option("--until", metavar="DATE", default=None,
+                     help="Only facts dated on or before DATE."),
+        click.option("--include-undated", is_flag=True,
+                     help="With --since/--until, keep facts that have no date."),
+        click.option("--type", "types", multiple=True, metavar="TYPE",
+                     help="Keep only nodes of this kind or class (organisation, FilmAgency, "
+                          "film-agency...); repeatable."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _filters(since: str | None, until: str | None, include_undated: bool,
+             types: tuple[str, ...]) -> Any:
+    from graph.netcmd import Filters
+
+    return Filters(since, until, include_undated, tuple(types))
+
+
+def _network_call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    from graph.netcmd import NetworkError
+
+    try:
+        return func(*args, **kwargs)
+    except NetworkError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("target")
+@click.option("--k", "k", type=click.IntRange(min=1), default=1, show_default=True,
+              help="How many shortest simple paths.")
+@click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="full",
+              show_default=True, help="The view to walk.")
+@_filter_options
+@pass_config
+def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: str | None,
+         until: str | None, include_undated: bool, types: tuple[str, ...]) -> None:
+    """Shortest path(s) between two entities named by any label, each hop explained and cited."""
+    from graph.netcmd import path_lines
+
+    lines = _network_call(path_lines, cfg.dataset(), source, target, k, view_name,
+                          _filters(since, until, include_undated, types))
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.option("--measure", type=click.Choice(("all", *MEASURE_NAMES)), default="all",
+              show_default=True, help="One measure (ranks by it) or all (ranks by degree).")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="org-org",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "md")),
+              default="table", show_default=True)
+@click.option("--backend", type=click.Choice(("auto", "networkx", "igraph")), default="auto",
+              show_default=True, help="auto: igraph when installed, else networkx.")
+@_filter_options
+@pass_config
+def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, backend: str,
+               since: str | None, until: str | None, include_undated: bool,
+               types: tuple[str, ...]) -> None:
+    """Degree, betweenness, closeness, eigenvector and PageRank, ranked (--type picks rows)."""
+    from graph.netcmd import centrality_text
+
+    measures = list(MEASURE_NAMES) if measure == "all" else [measure]
+    click.echo(_network_call(centrality_text, cfg.dataset(), view_name, measures, top,
+                             _filters(since, until, include_undated, types), fmt, backend),
+               nl=False)
+
+
+@cli.command()
+@click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="org-org",
+              show_default=True)
+@_filter_options
+@pass_config
+def communities(cfg: Config, view_name: str, since: str | None, until: str | None,
+                include_undated: bool, types: tuple[str, ...]) -> None:
+    """Louvain communities with modularity; articulation points and bridges."""
+    from graph.netcmd import communities_lines
+
+    click.echo("\n".join(_network_call(communities_lines, cfg.dataset(), view_name,
+                                       _filters(since, until, include_undated, types))))
+
+
+@cli.command()
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="Markdown file (default: OUT/report.md); the HTML goes beside it.")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--since", metavar="DATE", default=None, help="Only facts dated on or after DATE.")
+@click.option("--until", metavar="DATE", default=None, help="Only facts dated on or before DATE.")
+@click.option("--include-undated", is_flag=True, help="With a window, keep undated facts.")
+@pass_config
+def report(cfg: Config, out_file: Path | None, top: int, since: str | None, until: str | None,
+           include_undated: bool) -> None:
+    """The network report: counts, top organisations and countries, bridges, communities,
+    timeline and per-year figures, as Markdown and standalone HTML."""
+    from graph.network import project
+    from graph.report import build_report, write_report
+
+    try:
+        content = build_report(project(cfg.dataset()), since, until, include_undated, top)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for written in write_report(content, out_file or cfg.out / "report.md"):
+        click.echo(f"wrote {written}")
+
+
+@cli.command()
+@click.option("--view", "view_names", type=click.Choice(("all", *VIEW_NAMES)), multiple=True,
+              default=("all",), show_default=True, help="Repeatable.")
+@click.option("--format", "formats", type=click.Choice(("all", "graphml", "gexf", "csv")),
+              multiple=True, default=("all",), show_default=True, help="Repeatable.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder (default: OUT/export); files are VIEW.graphml, VIEW.gexf, "
+                   "VIEW.nodes.csv and VIEW.edges.csv.")
+@_filter_options
+@pass_config
+def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
+           out_dir: Path | None, since: str | None, until: str | None, include_undated: bool,
+           types: tuple[str, ...]) -> None:
+    """Write views as GraphML, GEXF (Gephi, with time intervals) and CSV node/edge lists."""
+    from graph.netcmd import export_files
+
+    views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
+    fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
+    for written in _network_call(export_files, cfg.dataset(), views, fmts,
+                                 out_dir or cfg.out / "export",
+                                 _filters(since, until, include_undated, types)):
+        click.echo(f"wrote {written}")
+
+
 def main() -> None:
     cli(prog_name="cinecoop")
 

@@ -441,6 +441,15 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
     return G
 
 
+def merge_citations(citations: Iterable[str]) -> list[str]:
+    """``["002 ¶4,5", "002 ¶6"]`` -> ``["002 ¶4,5,6"]`` (sorted by source, paragraphs)."""
+    merged: dict[str, set[int]] = defaultdict(set)
+    for text in citations:
+        source, _, paras = text.partition(" ¶")
+        merged[source].update(int(p) for p in paras.split(",") if p.strip().isdigit())
+    return [f"{s} ¶{','.join(map(str, sorted(p)))}" if p else s for s, p in sorted(merged.items())]
+
+
 def node_key_source(iri: Any) -> str | None:
     """``"000_06f276725383997b"`` for a source IRI (also a paragraph's source)."""
     text = str(iri)
