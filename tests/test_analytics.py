@@ -1,0 +1,192 @@
+"""Paths, centrality, communities and bridges; the path, centrality and communities commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from conftest import DATA, REPO, S0, S1, S2, require
+from rdflib import Dataset
+
+from graph import analytics as A
+from graph.lookup import resolve
+from graph.network import VIEWS, node_key, project, view
+
+SOURCES = {S0, S1, S2, "003_2832cb0f310ffba0", "004_7e29c807a69063d9"}
+
+
+@pytest.fixture(scope="module")
+def G(ds: Dataset) -> nx.MultiDiGraph:
+    return project(ds)
+
+
+def key(ds: Dataset, name: str) -> str:
+    found = node_key(resolve(ds, name))
+    assert found is not None
+    return found
+
+
+def cli(built: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CINECOOP_SOURCES"}
+    return subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
+                           str(built), *args], capture_output=True, text=True, cwd=REPO,
+                          env=env, timeout=120)
+
+
+# ---------------------------------------------------------------------------- paths
+
+
+def test_netflix_reaches_kyrgyzfilm_and_every_hop_cites_a_source(
+        ds: Dataset, G: nx.MultiDiGraph) -> None:
+    F = view(G, "full")
+    netflix, kyrgyzfilm = key(ds, "Netflix"), key(ds, "Kyrgyzfilm")
+    (path,) = A.shortest_paths(F, netflix, kyrgyzfilm)
+    assert path[0] == netflix and path[-1] == kyrgyzfilm
+    hops = A.explain(F, path)
+    assert hops
+    for h in hops:
+        assert h.words and h.sources, h
+        assert {s.split(" ")[0] for s in h.sources} <= SOURCES
+    # 002 ¶2: the ministry's partnership with Netflix; 001 ¶13: Rabiyya Mirlanova of
+    # Kyrgyzfilm at the CIS roundtable, where the ministry also spoke (001 ¶8)
+    assert key(ds, "Ministry of Culture of Azerbaijan") in path
+    assert hops[0].sources[0].startswith(S2)
+    assert "Rabiyya Mirlanova" in hops[-1].words and hops[-1].sources[0].startswith(S1)
+    text = A.path_text(F, path)
+    assert text.startswith("Netflix - ") and text.endswith(" - Kyrgyzfilm")
+
+
+def test_k_shortest_simple_paths(ds: Dataset, G: nx.MultiDiGraph) -> None:
+    F = view(G, "full")
+    paths = A.shortest_paths(F, key(ds, "Netflix"), key(ds, "Kyrgyzfilm"), k=3)
+    assert len(paths) == 3 and len({tuple(p) for p in paths}) == 3
+    assert [len(p) for p in paths] == sorted(len(p) for p in paths)
+    assert all(len(set(p)) == len(p) for p in paths)  # simple
+
+
+def test_no_path_is_an_exception_not_a_crash(ds: Dataset, G: nx.MultiDiGraph) -> None:
+    # Netflix took part in no event, so the org-org view does not hold it
+    with pytest.raises(A.NoPath):
+        A.shortest_paths(view(G, "org-org"), key(ds, "Netflix"), key(ds, "Kyrgyzfilm"))
+    # person-event: the 2021 presentation's speakers (002) appear in no other article, so
+    # Anar Karimov has no path to Rabiyya Mirlanova (001), though both spoke at events
+    P = view(G, "person-event")
+    with pytest.raises(A.NoPath, match="no path joins Anar Karimov and Rabiyya Mirlanova"):
+        A.shortest_paths(P, key(ds, "Anar Karimov"), key(ds, "Rabiyya Mirlanova"))
+
+
+def test_path_command(built: Path) -> None:
+    # names in any language: the Russian name of the Azerbaijan Film Agency (004 ¶5)
+    done = cli(built, "path", "Netflix", "Kyrgyzfilm", "--k", "2")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("path ") >= 2 and "Rabiyya Mirlanova" in done.stdout
+    assert f"{S1} ¶13" in done.stdout and f"{S2} ¶2" in done.stdout
+    done = cli(built, "path", "Агентство кино Азербайджанской Республики", "Netflix")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].strip().startswith("Azerbaijan Film Agency - ")
+
+
+def test_path_command_errors_are_messages(built: Path) -> None:
+    for args, words in [
+        (("Netflix", "Kyrgyzfilm", "--view", "org-org"), "not in the org-org view"),
+        (("Netflix", "Kyrgyzfilm", "--since", "2025-01-01"), "outside the filters"),
+        (("Netflix", "Atlantis Studios"), "nothing in the graph is called"),
+        (("Netflix", "Kyrgyzfilm", "--since", "soon"), "not a date"),
+    ]:
+        done = cli(built, "path", *args)
+        assert done.returncode == 1, (args, done.stdout)
+        assert words in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+# ---------------------------------------------------------------------------- centrality
+
+
+def test_igraph_and_networkx_give_the_same_ranking(G: nx.MultiDiGraph) -> None:
+    require(A.igraph_available(), "python-igraph is not installed (test extra)")
+    for name in VIEWS:
+        H = view(G, name)
+        fast = A.centrality(H, backend="igraph")
+        slow = A.centrality(H, backend="networkx")
+        for m in A.MEASURES:
+            assert A.same_ranking(fast.ranking(m), slow.ranking(m), tol=1e-6), (name, m)
+            for n, v in slow.scores[m].items():
+                assert fast.scores[m][n] == pytest.approx(v, abs=1e-6), (name, m, n)
+
+
+def test_sampled_betweenness_states_k_and_seed_and_backends_agree(G: nx.MultiDiGraph) -> None:
+    require(A.igraph_available(), "python-igraph is not installed (test extra)")
+    H = view(G, "full")
+    runs = [A.centrality(H, ["betweenness"], backend=b, sample_threshold=10, k=30, seed=7)
+            for b in ("networkx", "igraph")]
+    assert "k=30" in runs[0].notes[0] and "seed 7" in runs[0].notes[0]
+    assert A.same_ranking(runs[0].ranking("betweenness"), runs[1].ranking("betweenness"),
+                          tol=1e-9)
+    # the same seed gives the same estimate; below the threshold it is exact (no note)
+    again = A.centrality(H, ["betweenness"], backend="networkx", sample_threshold=10, k=30,
+                         seed=7)
+    assert again.scores == runs[0].scores
+    assert not A.centrality(H, ["betweenness"], backend="networkx").notes
+
+
+def test_weighted_views_say_so(G: nx.MultiDiGraph) -> None:
+    weighted = A.centrality(view(G, "org-org"), ["degree"], backend="networkx")
+    assert weighted.weighted and any("weight" in n for n in weighted.notes)
+    assert not A.centrality(view(G, "org-event"), ["degree"], backend="networkx").weighted
+
+
+def test_pagerank_sums_to_one(G: nx.MultiDiGraph) -> None:
+    for name in VIEWS:
+        assert sum(A.pagerank(view(G, name)).values()) == pytest.approx(1.0)
+
+
+def test_centrality_command_formats(built: Path) -> None:
+    done = cli(built, "centrality", "--view", "org-event", "--type", "organisation",
+               "--measure", "degree", "--top", "3", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 3 and rows[0]["label"] == "Ministry of Culture of Azerbaijan"
+    assert all(r["id"].startswith("organisation/") for r in rows)
+    done = cli(built, "centrality", "--format", "json", "--top", "2")
+    data = json.loads(done.stdout)
+    assert data["view"] == "org-org" and data["weighted"] is True and len(data["rows"]) == 2
+    assert set(data["measures"]) == set(A.MEASURES) and data["notes"]
+    done = cli(built, "centrality", "--format", "md", "--top", "2", "--view", "country-country")
+    assert "| rank | label |" in done.stdout and "| 1 | Azerbaijan |" in done.stdout
+    done = cli(built, "centrality", "--top", "2")
+    assert done.stdout.startswith("# view org-org") and "weighted" in done.stdout
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+def test_communities_are_seeded_and_partition_the_view(G: nx.MultiDiGraph) -> None:
+    H = view(G, "org-org")
+    first, second = A.communities(H), A.communities(H)
+    assert first.groups == second.groups and first.modularity == second.modularity
+    members = [n for g in first.groups for n in g]
+    assert sorted(members) == sorted(H) and len(members) == len(set(members))
+    assert 0.0 < first.modularity <= 1.0
+
+
+def test_ministry_holds_tass_to_the_network(ds: Dataset, G: nx.MultiDiGraph) -> None:
+    # 000: TASS's only event is its interview of Rashad Azizov, who spoke for the Ministry
+    # of Culture at the Moscow film week: removing the ministry cuts TASS off.
+    H = view(G, "org-org")
+    ministry, tass = key(ds, "Ministry of Culture of Azerbaijan"), key(ds, "TASS")
+    cp = A.cutpoints(H)
+    assert ministry in cp.articulation_points
+    assert tuple(sorted((ministry, tass))) in cp.bridges
+
+
+def test_communities_command(built: Path) -> None:
+    done = cli(built, "communities", "--view", "org-event")
+    assert done.returncode == 0, done.stderr
+    assert "modularity" in done.stdout and "articulation points" in done.stdout
+    assert "Ministry of Culture of Azerbaijan [Ministry]" in done.stdout
