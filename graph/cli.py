@@ -351,6 +351,145 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
         click.echo(f"wrote {written}")
 
 
+# ---------------------------------------------------------------- SPARQL (graph/sparql.py)
+
+
+class QueryFailed(click.ClickException):
+    """Any error of ``cinecoop query``: exit 2, so that 1 stays 'ASK answered false'."""
+
+    exit_code = 2
+
+
+def _open_store(cfg: Config, spec: str | None, user: str | None = None,
+                password: str | None = None) -> Any:
+    from graph.build import BuildError
+    from graph.store import StoreError, open_store
+
+    try:
+        return open_store(spec, cfg.out, cfg.data, user=user, password=password)
+    except StoreError as exc:
+        raise QueryFailed(str(exc)) from None
+    except BuildError as exc:
+        _print_problems(exc.problems)
+        raise QueryFailed("the data does not validate; run 'cinecoop validate' for details"
+                          ) from None
+
+
+@cli.command()
+@click.argument("query", required=False, metavar="[NAME | SPARQL]")
+@click.option("-f", "--file", "query_file", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a file ('-' for stdin).")
+@click.option("-n", "--name", help="Run this named query (see 'cinecoop queries').")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind ?NAME: an entity by any name or id, a <IRI>, or a \"literal\". "
+                   "Repeatable.")
+@click.option("--store", "store_spec", envvar="CINECOOP_STORE", metavar="SPEC",
+              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL "
+                   "[env: CINECOOP_STORE].")
+@click.option("--user", envvar="CINECOOP_USER", help="User for a sparql: store.")
+@click.option("--password", envvar="CINECOOP_PASSWORD",
+              help="Password for a sparql: store [env: CINECOOP_PASSWORD].")
+@click.option("--format", "-o", "fmt", default="table", show_default=True,
+              type=click.Choice(["table", "md", "csv", "tsv", "json", "xml", "ttl", "nt",
+                                 "jsonld"]),
+              help="table/md show labels; csv, tsv, json, xml are the SPARQL result formats; "
+                   "ttl, nt, jsonld for CONSTRUCT/DESCRIBE.")
+@click.option("--lang", default="en", show_default=True, help="Language of labels in tables.")
+@click.option("--max-width", type=click.IntRange(min=0), default=60, show_default=True,
+              help="Widest table cell before it is cut (0: no limit).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=None,
+              help="Give up after this many seconds.")
+@pass_config
+def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
+          params: tuple[str, ...], store_spec: str | None, user: str | None,
+          password: str | None, fmt: str, lang: str, max_width: int,
+          timeout: float | None) -> None:
+    """Run a SPARQL query: inline, from a file (-f), or a named one with --param values.
+
+    \b
+      cinecoop query agencies-at-event --param event="Baku Cinema Breeze"
+      cinecoop query 'SELECT ?p WHERE { ?p a cc:Person }'   # needs its PREFIX lines
+      cinecoop query -f q.rq --store memory --format json
+    Exit status: 0 done (ASK: true), 1 ASK false, 2 error.
+    """
+    import re
+
+    from graph.output import FormatError, render
+    from graph.sparql import ParamError, parse_param_items, run
+    from graph.store import QueryError, StoreError
+
+    given = [x for x in (query, query_file, name) if x is not None]
+    if len(given) != 1:
+        raise QueryFailed("give one query: a name, SPARQL text, -f FILE or --name NAME "
+                          "(list the named ones with 'cinecoop queries')")
+    text = None
+    if query_file is not None:
+        text = query_file.read()
+    elif query is not None and re.fullmatch(r"[\w-]+", query.strip()) and not re.fullmatch(
+            r"(?i)select|ask|construct|describe", query.strip()):
+        name = query.strip()
+    elif query is not None:
+        text = query
+    try:
+        values = parse_param_items(params)
+        store = _open_store(cfg, store_spec, user, password)
+        outcome = run(store, text=text, name=name, params=values, timeout=timeout)
+        out = render(outcome.result, fmt, store, lang=lang, max_width=max_width)
+    except (QueryError, ParamError, StoreError, FormatError) as exc:
+        raise QueryFailed(str(exc)) from None
+    click.echo(out, nl=False)
+    if fmt == "table" and outcome.result.kind == "select":
+        n = len(outcome.result.rows)
+        click.echo(f"({n} row{'s' if n != 1 else ''}, {store.name})", err=True)
+    if outcome.result.kind == "ask" and not outcome.result.boolean:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("name", required=False)
+def queries(name: str | None) -> None:
+    """List the named queries (title, parameters), or print one of them."""
+    from graph.sparql import UnknownQuery, named_queries, named_query
+
+    if name is not None:
+        try:
+            click.echo(named_query(name).text, nl=False)
+        except UnknownQuery as exc:
+            raise QueryFailed(str(exc)) from None
+        return
+    for q in named_queries():
+        params = " ".join(f"--param {p.name}=<{p.type_text}>" if not p.optional else
+                          f"[--param {p.name}=<{p.types[0]}>]" for p in q.params)
+        click.echo(f"{q.name}  {params}".rstrip())
+        click.echo(f"    {q.title}")
+
+
+@cli.command()
+@click.option("--to", "url", required=True, metavar="URL",
+              help="Graph Store endpoint (gsp) or SPARQL Update endpoint (update).")
+@click.option("--method", type=click.Choice(["gsp", "update"]), default="gsp",
+              show_default=True, help="Graph Store Protocol PUT, or SPARQL Update.")
+@click.option("--user", envvar="CINECOOP_USER", help="User (HTTP Basic or Digest).")
+@click.option("--password", envvar="CINECOOP_PASSWORD",
+              help="Password [env: CINECOOP_PASSWORD].")
+@pass_config
+def push(cfg: Config, url: str, method: str, user: str | None, password: str | None) -> None:
+    """Upload the built graph to a SPARQL server: each named graph is replaced."""
+    from graph.remote import push as run
+    from graph.store import StoreError
+
+    ds = cfg.dataset()
+    try:
+        pushed = run(ds, url, method=method, user=user, password=password)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in pushed:
+        click.echo(f"  {item.graph}  {item.triples:>6} triples")
+    total = sum(p.triples for p in pushed)
+    click.echo(f"pushed {len(pushed)} graphs ({total} triples) to {url} by {method}; "
+               "query them with --store sparql:<the server's query endpoint>")
+
+
 def main() -> None:
     cli(prog_name="cinecoop")
 

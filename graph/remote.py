@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.sparqltext import QueryError, query_form
+from graph.sparqltext import QueryError, is_distinct, query_form
 from graph.store import QueryResult, StoreError, plain, prepare
 
 if TYPE_CHECKING:
@@ -157,10 +157,15 @@ class SparqlStore:
                 out.add((s, p, plain(o)))
             return QueryResult("graph", [], [], graph=out)
         try:
-            return parse_results_json(body)
+            result = parse_results_json(body)
         except ValueError:
             raise StoreError(f"the server at {self.url} did not answer in SPARQL results JSON "
                              f"(Content-Type {ctype!r})") from None
+        if is_distinct(text):
+            # Virtuoso 7.2 can repeat a row of a SELECT DISTINCT with several OPTIONALs
+            # (graph/queries/timeline.rq showed it): apply DISTINCT again, keeping the order.
+            result.rows = list(dict.fromkeys(result.rows))
+        return result
 
 
 # ------------------------------------------------------------------ push

@@ -101,6 +101,16 @@ def query_form(text: str) -> str:
     raise QueryError("no SELECT, CONSTRUCT, DESCRIBE or ASK in the query", query=text)
 
 
+def is_distinct(text: str) -> bool:
+    """True for ``SELECT DISTINCT`` (or REDUCED) at the top level of the query."""
+    toks = _significant(text)
+    for i, tok in enumerate(toks):
+        if tok.kind == "word" and tok.text.lower() in FORMS:
+            nxt = toks[i + 1].text.lower() if i + 1 < len(toks) else ""
+            return tok.text.lower() == "select" and nxt in ("distinct", "reduced")
+    return False
+
+
 def position(text: str, offset: int) -> tuple[int, int]:
     """1-based (line, column) of a character offset."""
     line = text.count("\n", 0, offset) + 1
@@ -190,7 +200,11 @@ def check_syntax(text: str) -> None:
     from pyparsing import ParseException
     from rdflib.plugins.sparql import prepareQuery
 
-    query_form(text)
+    try:
+        query_form(text)
+    except QueryError as exc:
+        if exc.line is not None:        # an update: say so, where it starts
+            raise
     try:
         prepareQuery(text)
     except ParseException as exc:
@@ -202,6 +216,8 @@ def check_syntax(text: str) -> None:
             "unexpected token" if expected.startswith("Expected SelectQuery") else
             expected[0].lower() + expected[1:])
         raise QueryError(reason, exc.lineno, exc.col, found, text) from None
+    except QueryError:
+        raise
     except Exception as exc:  # rdflib raises plain Exception for an undeclared prefix
         m = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
         if not m:
@@ -213,6 +229,7 @@ def check_syntax(text: str) -> None:
                 raise QueryError(f"undeclared prefix '{prefix}:' (add PREFIX {prefix}: <...>)",
                                  line, col, tok.text, text) from None
         raise QueryError(f"undeclared prefix '{prefix}:'", query=text) from None
+    query_form(text)
 
 
 def oxigraph_error(text: str, message: str) -> QueryError:
