@@ -259,12 +259,23 @@ def centrality(G: nx.Graph, measures: Iterable[str] = MEASURES, backend: str = "
     if sources is not None and "betweenness" in measures:
         notes.append(f"betweenness estimated from k={len(sources)} sampled source nodes "
                      f"(seed {seed}), as the view has {n} nodes (> {sample_threshold})")
+    if "eigenvector" in measures and n:
+        import networkx as nx
+
+        parts = nx.number_connected_components(G)
+        if parts > 1:
+            notes.append(f"eigenvector: the view has {parts} connected components; the scores "
+                         f"concentrate in the one with the largest eigenvalue")
     if weighted:
         notes.append("weighted: weight = shared events; betweenness and closeness use the "
                      "distance 1/weight")
-    run = _igraph_scores if backend == "igraph" else _networkx_scores
-    scores = {m: run(G, m, weighted, sources, seed) for m in measures} if n else {
-        m: {} for m in measures}
+    if not n:
+        scores: dict[str, dict[str, float]] = {m: {} for m in measures}
+    elif backend == "igraph":
+        converted = _to_igraph(G, weighted)  # once for all measures
+        scores = {m: _igraph_scores(converted, m, sources) for m in measures}
+    else:
+        scores = {m: _networkx_scores(G, m, weighted, sources, seed) for m in measures}
     return Centrality(scores, backend, weighted, notes)
 
 
@@ -305,18 +316,33 @@ def _eigenvector_nx(G: nx.Graph, weight: str | None) -> dict[str, float]:
     return nx.eigenvector_centrality(G, weight=weight, max_iter=1000, tol=1.0e-9)
 
 
-def _igraph_scores(G: nx.Graph, measure: str, weighted: bool,
-                   sources: list[str] | None, seed: int) -> dict[str, float]:
+@dataclass
+class _IGraph:
+    g: Any  # igraph.Graph
+    nodes: list[str]
+    index: dict[str, int]
+    weights: list[float] | None  # strengths, in weighted views
+    dist: list[float] | None  # distances (unit / weight), in weighted views
+    unit: int
+
+
+def _to_igraph(G: nx.Graph, weighted: bool) -> _IGraph:
     import igraph as ig
 
     nodes = list(G.nodes())
     index = {u: i for i, u in enumerate(nodes)}
-    n = len(nodes)
-    edges = [(index[u], index[v]) for u, v in G.edges()]
+    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges()],
+                 directed=False)
     weights = [float(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)]
-    g = ig.Graph(n=n, edges=edges, directed=False)
-    w = weights if weighted else None
-    dist = _distances(G) if weighted else None
+    return _IGraph(g, nodes, index, weights if weighted else None,
+                   _distances(G) if weighted else None,
+                   (distance_unit(G) or 1) if weighted else 1)
+
+
+def _igraph_scores(c: _IGraph, measure: str, sources: list[str] | None) -> dict[str, float]:
+    g, nodes, index, w, dist = c.g, c.nodes, c.index, c.weights, c.dist
+    n = len(nodes)
+    edges = g.ecount()
     if measure == "degree":
         if n <= 1:
             return dict.fromkeys(nodes, 0.0)
@@ -336,10 +362,10 @@ def _igraph_scores(G: nx.Graph, measure: str, weighted: bool,
                     for i, u in enumerate(nodes)}
         return {u: float(raw[i]) * scale for i, u in enumerate(nodes)}
     if measure == "closeness":
-        sizes = g.connected_components().sizes()
-        member = g.connected_components().membership
+        components = g.connected_components()
+        sizes, member = components.sizes(), components.membership
         raw = g.closeness(weights=dist, normalized=True)
-        unit = (distance_unit(G) or 1) if weighted else 1
+        unit = c.unit
         out = {}
         for i, u in enumerate(nodes):
             reach = sizes[member[i]]
