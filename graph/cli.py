@@ -351,6 +351,60 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
         click.echo(f"wrote {written}")
 
 
+# ---------------------------------------------------------------- HTML maps (graph/html.py)
+
+
+@cli.command()
+@click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="full",
+              show_default=True, help="The view to draw.")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="HTML file (default: OUT/VIEW.html, or OUT/VIEW-ID.html with --focus).")
+@click.option("--focus", metavar="NAME", default=None,
+              help="Draw only the neighbourhood of this entity (any label, any language).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With --focus: how many links away from it.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
+              help="Keep only the N most central nodes (the page says what was left out).")
+@click.option("--size-by", type=click.Choice(MEASURE_NAMES), default="degree",
+              show_default=True, help="Centrality measure that sets node size.")
+@_filter_options
+@pass_config
+def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, depth: int,
+         max_nodes: int | None, size_by: str, since: str | None, until: str | None,
+         include_undated: bool, types: tuple[str, ...]) -> None:
+    """An interactive map of a view: one self-contained HTML file that works offline."""
+    from graph.html import write_html
+    from graph.lookup import LookupError_
+    from graph.site import focus_file, map_page
+
+    ds = cfg.dataset()
+    try:
+        page = map_page(ds, view_name, since=since, until=until,
+                        include_undated=include_undated, types=types, focus=focus,
+                        depth=depth, max_nodes=max_nodes, size_by=size_by)
+    except (ValueError, LookupError_) as exc:
+        raise click.ClickException(str(exc)) from None
+    target = out_file or cfg.out / focus_file(ds, view_name, focus)
+    write_html(page, target)
+    click.echo(f"wrote {target} ({len(page.network.nodes)} nodes, "
+               f"{len(page.network.edges)} links)")
+
+
+@cli.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder (default: the global --out, 'out').")
+@pass_config
+def site(cfg: Config, out_dir: Path | None) -> None:
+    """The demo site: one map per main view and an index.html linking them."""
+    from graph.site import write_site
+
+    target = out_dir or cfg.out
+    for page in write_site(cfg.dataset(), target):
+        click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
+                   f"{page.edges} links")
+    click.echo(f"wrote {target / 'index.html'}")
+
+
 # ---------------------------------------------------------------- SPARQL (graph/sparql.py)
 
 

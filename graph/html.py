@@ -1,0 +1,419 @@
+"""Interactive HTML maps of the networkx views: one self-contained file per map.
+
+:func:`build_page` is pure: it turns a view (``graph.network.view``) into a :class:`MapPage`
+holding a ``pyvis.network.Network`` (nodes, edges and vis-network options) and what the page
+says around it (title, caption, legend, notes). :func:`render_html` turns that into one HTML
+document and :func:`write_html` writes it. The document inlines vis-network from pyvis's own
+copy plus ``graph/static/map.js`` and ``map.css``: it loads nothing from the network, works from
+``file://`` and carries no timestamp, so the same view gives the same bytes.
+
+Safety: every string from the data reaches the page either through jinja2's autoescaping or
+inside a JSON ``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and
+U+2029 escaped; the page script only ever writes data with ``textContent`` and gives
+vis-network plain-text tooltips, so a label such as ``<img src=x onerror=alert(1)>`` stays
+text. pyvis's own template (its ``heading`` is inserted unescaped, and it links Bootstrap from a
+CDN) is not used.
+
+>>> import networkx as nx
+>>> G = nx.Graph()
+>>> G.add_node("person/a", kind="person", label="<b>A</b>", labels={"en": ["<b>A</b>"]})
+>>> page = build_page(G, title="T", caption="C")
+>>> "<b>A</b>" in render_html(page)
+False
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from graph.layout import layout
+
+# kind -> (colour, vis shape, legend name); Okabe-Ito colours stay apart for colour-blind readers
+KIND_STYLES: dict[str, tuple[str, str, str]] = {
+    "organisation": ("#E69F00", "square", "Organisation"),
+    "event": ("#D55E00", "star", "Event"),
+    "person": ("#0072B2", "dot", "Person"),
+    "country": ("#009E73", "diamond", "Country"),
+    "place": ("#CC79A7", "triangleDown", "Place"),
+    "agreement": ("#56B4E9", "hexagon", "Agreement"),
+}
+OTHER_STYLE = ("#999999", "dot", "Other")
+# relation family -> (colour, dashed, legend text)
+EDGE_STYLES: dict[str, tuple[str, bool, str]] = {
+    "participation": ("#555555", False, "took part in an event (directly or through its people)"),
+    "met": ("#8a8a8a", False, "met at the same event (thicker: more shared events)"),
+    "post": ("#0072B2", True, "held a post at"),
+    "agreement": ("#7b3294", False, "agreement: party, statement, announcement, subject"),
+    "structure": ("#b5b5b5", True, "structure: country, parent body, venue, part of"),
+}
+RELATION_FAMILY = {
+    "participated_in": "participation", "represented": "participation", "met_at": "met",
+    "held_post_at": "post", "party_to": "agreement", "stated": "agreement",
+    "announced_at": "agreement", "concerns": "agreement", "scope": "agreement",
+}
+DATE_BASIS_WORDS = {
+    "reported": "reported on that date: took place on or before it",
+    "event": "date of the event",
+}
+SIZE_MEASURES = {  # graph.analytics measure -> what the legend says node size means
+    "degree": "degree centrality: how many others a node is linked to in this map",
+    "betweenness": "betweenness centrality: how often a node lies on the shortest paths "
+                   "between others (a broker)",
+    "closeness": "closeness centrality: how near a node is to all the others",
+    "eigenvector": "eigenvector centrality: linked to nodes that are well linked themselves",
+    "pagerank": "PageRank: reached often by following links at random",
+}
+WEIGHTED_NOTE = ", counting shared events (weight)"
+LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and physics is off
+LABEL_LIMIT = 48  # characters of a label drawn on the map (the tooltip has it all)
+VIS_DIR = ("templates", "lib", "vis-9.1.2")
+
+
+@dataclass
+class MapPage:
+    """Everything one map page shows; ``network`` holds the vis-network nodes and edges."""
+
+    network: Any  # pyvis.network.Network
+    title: str
+    caption: str
+    size_note: str
+    legend: list[dict[str, Any]] = field(default_factory=list)
+    edge_legend: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    physics: bool = True
+
+
+# ------------------------------------------------------------------------------- measures
+
+
+def centrality(G: Any, measure: str = "degree", seed: int = 7) -> dict[Any, float]:
+    """Node -> score of ``measure`` from ``graph.analytics`` (sampled betweenness when large)."""
+    from graph.analytics import centrality as scores
+
+    if measure not in SIZE_MEASURES:
+        raise ValueError(f"unknown size measure {measure!r}; use one of: "
+                         f"{', '.join(SIZE_MEASURES)}")
+    return dict(scores(G, [measure], seed=seed).scores[measure])
+
+
+def prune(G: Any, max_nodes: int, values: Mapping[Any, float]) -> tuple[Any, str | None]:
+    """The subgraph of the ``max_nodes`` highest-valued nodes, and a note on what was left out."""
+    n = G.number_of_nodes()
+    if n <= max_nodes:
+        return G, None
+    keep = sorted(G, key=lambda v: (-values.get(v, 0.0), str(v)))[:max_nodes]
+    H = G.subgraph(keep).copy()
+    gone = Counter(G.nodes[v].get("kind", "other") for v in G if v not in H)
+    kinds = ", ".join(f"{c} {k}" for k, c in sorted(gone.items()))
+    note = (f"Showing the {max_nodes:,} nodes with the highest score of {n:,}; left out: "
+            f"{n - max_nodes:,} nodes ({kinds}) and "
+            f"{G.number_of_edges() - H.number_of_edges():,} links.")
+    return H, note
+
+
+# ------------------------------------------------------------------------------- text
+
+
+def cite(sources: Sequence[str], source_notes: Mapping[str, str] | None) -> list[str]:
+    """``"004_7e29c807a69063d9 ¶5"`` -> ``"004_7e29c807a69063d9 ¶5 (Trend, 2025-12-09)"``."""
+    out = []
+    for s in sources:
+        stem = s.split(" ", 1)[0]
+        note = (source_notes or {}).get(stem)
+        out.append(f"{s} ({note})" if note else s)
+    return out
+
+
+def _date_line(data: Mapping[str, Any]) -> str | None:
+    when, date, basis = data.get("when"), data.get("date"), data.get("date_basis")
+    if when:
+        return f"Date: {when}"
+    if date:
+        words = DATE_BASIS_WORDS.get(basis or "", basis or "")
+        return f"Date: {date}" + (f" ({words})" if words else "")
+    return None
+
+
+def node_tooltip(key: str, data: Mapping[str, Any], links: int,
+                 source_notes: Mapping[str, str] | None = None) -> str:
+    """Plain text: name, type, every label by language, country, date, links, sources."""
+    kind = data.get("kind", "other")
+    lines = [str(data.get("label") or key)]
+    cls = data.get("cls")
+    kind_name = KIND_STYLES.get(kind, OTHER_STYLE)[2]
+    lines.append(f"Type: {kind_name}" + (f" ({cls})" if cls and cls.lower() != kind else ""))
+    for lang, names in sorted((data.get("labels") or {}).items()):
+        lines.append(f"Name [{lang}]: {' | '.join(names)}")
+    if data.get("country") and kind != "country":
+        lines.append(f"Country: {data['country']}")
+    date = _date_line(data)
+    if date:
+        lines.append(date)
+    lines.append(f"Links in this map: {links}")
+    srcs = cite(data.get("sources") or [], source_notes)
+    if srcs:
+        lines.append("Sources: " + "; ".join(srcs))
+    lines.append(f"Id: {key}")
+    return "\n".join(lines)
+
+
+def edge_tooltip(G: Any, u: str, v: str, data: Mapping[str, Any],
+                 source_notes: Mapping[str, str] | None = None) -> str:
+    """Plain text: who, the relation in words, dates, shared events, people, sources."""
+    def name(n: str) -> str:
+        return str(G.nodes[n].get("label") or n) if n in G else n
+
+    head = str(data["head"]) if data.get("head") in (u, v) else u
+    facts = data.get("facts") or [data]
+    lines = []
+    for fact in facts:
+        h = str(fact["head"]) if fact.get("head") in (u, v) else head
+        o = v if h == u else u
+        words = fact.get("label") or fact.get("relation", "linked to").replace("_", " ")
+        if fact.get("relation") == "represented":
+            lines.append(f"{name(h)}, represented at {name(o)}: {words}")
+        elif fact.get("relation") == "met_at":
+            lines.append(f"{name(h)} and {name(o)} {words}")
+        else:
+            lines.append(f"{name(h)} {words} {name(o)}")
+        if fact.get("titles"):
+            lines.append("Post: " + "; ".join(fact["titles"]))
+    relations = sorted({f.get("relation", "") for f in facts})
+    lines.append("Relation: " + ", ".join(r for r in relations if r))
+    if data.get("weight") is not None and data.get("events"):
+        lines.append(f"Shared events: {data['weight']}")
+        for e in data["events"]:
+            lines.append(f"  - {name(e)}")
+    if data.get("people"):
+        lines.append("People: " + ", ".join(sorted(name(p) for p in data["people"])))
+    date = _date_line(data)
+    if date:
+        lines.append(date)
+    srcs = cite(sorted({s for f in facts for s in f.get("sources") or []}), source_notes)
+    if srcs:
+        lines.append("Sources: " + "; ".join(srcs))
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------- people index
+
+
+def related_people(context: Any, H: Any) -> dict[str, list[str]]:
+    """Person (not drawn in ``H``) -> nodes of ``H`` tied to them in the projection ``context``.
+
+    Lets the search box answer "Азизов" on a map of organisations or countries: his posts, the
+    organisations he spoke for, his events and his country, strongest tie first.
+    """
+    ties: dict[str, Counter[str]] = defaultdict(Counter)
+    for u, v, data in context.edges(data=True):
+        rel = data.get("relation")
+        for person, other in ((u, v), (v, u)):
+            if context.nodes[person].get("kind") == "person" and person not in H and other in H:
+                ties[person][other] += 2 if rel == "held_post_at" else 1
+        if rel == "represented":
+            for person in data.get("people", []):
+                if person not in H and u in H:
+                    ties[person][u] += 2
+    for person, data in context.nodes(data=True):
+        if data.get("kind") == "person" and person not in H and data.get("country_id") in H:
+            ties[person][data["country_id"]] += 1
+    order = {k: i for i, k in enumerate(("organisation", "event", "country"))}
+    return {p: sorted(c, key=lambda n: (-c[n], order.get(H.nodes[n].get("kind"), 9),
+                                        str(H.nodes[n].get("label")), n))
+            for p, c in sorted(ties.items())}
+
+
+def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
+    """The label drawn on the map: long titles are cut at a word, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "\u2026"
+
+
+def _names(data: Mapping[str, Any]) -> list[str]:
+    names = [str(data.get("label") or "")]
+    for values in (data.get("labels") or {}).values():
+        names.extend(str(x) for x in values)
+    return list(dict.fromkeys(n for n in names if n))
+
+
+# ------------------------------------------------------------------------------- build
+
+
+def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
+               context: Any = None, source_notes: Mapping[str, str] | None = None,
+               notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
+               max_nodes: int | None = None, seed: int = 7) -> MapPage:
+    """The map of view ``G`` (pure: nothing is read or written).
+
+    ``size_by``: a measure of ``SIZE_MEASURES`` (weighted by shared events in weighted views).
+    ``context``: the full projection, used to make people findable on maps that do
+    not draw them. ``source_notes``: source id -> short description for citations. Above
+    ``layout_threshold`` nodes the layout is computed here (seeded) and physics starts off;
+    above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so.
+    """
+    from pyvis.network import Network
+
+    values = centrality(G, size_by, seed)
+    page_notes = list(notes)
+    if max_nodes is not None:
+        G, note = prune(G, max_nodes, values)
+        if note:
+            page_notes.append(note.replace("highest score", f"highest {size_by}"))
+    nodes = sorted(G.nodes, key=str)
+    large = len(nodes) > layout_threshold
+    pos = layout(G, seed=seed) if large else {}
+    top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
+
+    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
+    kinds: Counter[str] = Counter()
+    years: set[int] = set()
+    for n in nodes:
+        data = G.nodes[n]
+        kind = data.get("kind") if data.get("kind") in KIND_STYLES else "other"
+        kinds[kind] += 1
+        if data.get("year") is not None:
+            years.add(int(data["year"]))
+        node: dict[str, Any] = {
+            "id": str(n), "label": short_label(str(data.get("label") or n)), "group": kind,
+            "size": round(8 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top), 1),
+            "title": node_tooltip(str(n), data, G.degree(n), source_notes),
+            "names": _names(data), "year": data.get("year"),
+        }
+        if n in pos:
+            node["x"], node["y"] = pos[n]
+        net.nodes.append(node)
+        net.node_ids.append(str(n))
+        net.node_map[str(n)] = node
+    # edges: pyvis's add_edge scans every node and edge per call, so they are appended directly
+    families: Counter[str] = Counter()
+    rows = sorted(((min(str(u), str(v)), max(str(u), str(v)), d) for u, v, d in G.edges(data=True)),
+                  key=lambda e: (e[0], e[1], str(e[2].get("relation"))))
+    for i, (u, v, data) in enumerate(rows):
+        family = RELATION_FAMILY.get(str(data.get("relation")), "structure")
+        families[family] += 1
+        if data.get("year") is not None:
+            years.add(int(data["year"]))
+        edge: dict[str, Any] = {"id": i, "from": u, "to": v, "family": family,
+                                "title": edge_tooltip(G, u, v, data, source_notes),
+                                "year": data.get("year")}
+        if data.get("weight") is not None:
+            edge["width"] = round(min(1 + 1.5 * (float(data["weight"]) - 1), 9), 1)
+        net.edges.append(edge)
+
+    net.options = vis_options(physics=not large, large=large, seed=seed)
+    legend = [{"kind": k, "name": KIND_STYLES.get(k, OTHER_STYLE)[2], "count": kinds[k],
+               "colour": KIND_STYLES.get(k, OTHER_STYLE)[0],
+               "shape": KIND_STYLES.get(k, OTHER_STYLE)[1]}
+              for k in [*KIND_STYLES, "other"] if kinds[k]]
+    edge_legend = [{"family": f, "text": EDGE_STYLES[f][2], "colour": EDGE_STYLES[f][0],
+                    "dashed": EDGE_STYLES[f][1], "count": families[f]}
+                   for f in EDGE_STYLES if families[f]]
+    if large:
+        page_notes.append(f"{len(nodes):,} nodes: the layout was computed in advance (seeded "
+                          f"force-directed) and physics is off; zoom in to read labels.")
+    people: list[dict[str, Any]] = []
+    if context is not None:
+        for person, targets in related_people(context, G).items():
+            people.append({"label": str(context.nodes[person].get("label") or person),
+                           "names": _names(context.nodes[person]), "via": targets})
+    size_note = SIZE_MEASURES[size_by] + (WEIGHTED_NOTE if G.graph.get("weighted") else "")
+    return MapPage(network=net, title=title, caption=caption, size_note=size_note,
+                   legend=legend, edge_legend=edge_legend, notes=page_notes, people=people,
+                   years=sorted(years), physics=not large)
+
+
+def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
+    groups = {k: {"shape": s, "color": {"background": c, "border": "#333333",
+                                        "highlight": {"background": c, "border": "#000000"}}}
+              for k, (c, s, _) in [*KIND_STYLES.items(), ("other", OTHER_STYLE)]}
+    return {
+        "groups": groups,
+        "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif",
+                                             "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "widthConstraint": {"maximum": 180}},
+        "edges": {"smooth": False if large else {"type": "continuous"},
+                  "color": {"inherit": False}, "width": 1.2,
+                  "selectionWidth": 2, "hoverWidth": 1.5},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": large,
+                        "hideEdgesOnZoom": large, "navigationButtons": False,
+                        "keyboard": False, "multiselect": False},
+        "layout": {"randomSeed": seed, "improvedLayout": not large},
+        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
+                    "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 130,
+                                         "centralGravity": 0.012, "avoidOverlap": 0.9},
+                    "stabilization": {"enabled": physics, "iterations": 400, "fit": True}},
+    }
+
+
+# ------------------------------------------------------------------------------- render
+
+
+def script_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``</script>``, ``<!--``, U+2028)."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
+
+
+def _asset(*parts: str) -> str:
+    return resources.files("graph").joinpath(*parts).read_text("utf-8")
+
+
+def vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the copy pyvis ships."""
+    import pyvis
+
+    base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
+    js = (base / "vis-network.min.js").read_text("utf-8")
+    css = (base / "vis-network.css").read_text("utf-8")
+    return js, css
+
+
+def _inline(text: str, tag: str) -> str:
+    if f"</{tag}" in text.lower():
+        raise ValueError(f"cannot inline a {tag} that contains '</{tag}'")
+    return text
+
+
+def template_env() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("graph", "templates"),
+        autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(page: MapPage) -> str:
+    """The page as one self-contained HTML document (pure)."""
+    net = page.network
+    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+            "people": page.people, "years": page.years, "physics": page.physics,
+            "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}
+    vis_js, vis_css = vis_assets()
+    return template_env().get_template("map.html").render(
+        page=page, data_json=script_json(data),
+        vis_js=_inline(vis_js, "script"), vis_css=_inline(vis_css, "style"),
+        map_js=_inline(_asset("static", "map.js"), "script"),
+        map_css=_inline(_asset("static", "map.css"), "style"),
+        node_count=len(net.nodes), edge_count=len(net.edges))
+
+
+def write_html(page: MapPage, path: Path) -> Path:
+    """Write the page atomically; returns ``path``."""
+    from graph.build import write_atomic
+
+    write_atomic(path, render_html(page))
+    return path
