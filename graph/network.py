@@ -501,7 +501,23 @@ def _copy_node(H: nx.Graph, G: nx.MultiDiGraph, key: str) -> None:
 
 def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | None = None,
          include_undated: bool = False, types: Iterable[str] | None = None) -> nx.Graph:
-    """The named view of the projection ``G`` (an undirected ``nx.Graph``; see module doc)."""
+    """The named view of the projection ``G`` (an undirected ``nx.Graph``; see module doc).
+
+    Nodes and edges are inserted in sorted order, so walks, samples and ties do not depend on
+    Python's hash seed.
+    """
+    import networkx as nx
+
+    H = _view(G, name, since, until, include_undated, types)
+    S = nx.Graph(**H.graph)
+    S.add_nodes_from(sorted(H.nodes(data=True)))
+    S.add_edges_from(sorted(((min(u, v), max(u, v), d) for u, v, d in H.edges(data=True)),
+                            key=lambda e: (e[0], e[1])))
+    return S
+
+
+def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
+          include_undated: bool, types: Iterable[str] | None) -> nx.Graph:
     import networkx as nx
 
     if name not in VIEWS:
