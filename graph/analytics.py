@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from graph.network import merge_citations
+from graph.network import TIMELESS, merge_citations
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -74,10 +74,11 @@ class Hop:
     date: str | None
     date_basis: str | None
     sources: list[str]
+    timeless: bool = False  # structure (a unit's parent, a country): no date expected
 
     def when(self) -> str:
         if not self.date:
-            return "undated"
+            return "" if self.timeless else "undated"
         return f"reported {self.date}" if self.date_basis == "reported" else self.date
 
 
@@ -110,7 +111,8 @@ def hop(G: nx.Graph, start: str, end: str) -> Hop:
     dated = sorted((f["date"], f.get("date_basis")) for f in facts if f.get("date"))
     date, basis = dated[0] if dated else (None, None)
     sources = merge_citations(s for f in facts for s in f.get("sources", []))
-    return Hop(start, end, words, date, basis, sources)
+    timeless = all(f["relation"] in TIMELESS for f in facts)
+    return Hop(start, end, words, date, basis, sources, timeless)
 
 
 def node_text(G: nx.Graph, node: str) -> str:
@@ -129,7 +131,8 @@ def path_text(G: nx.Graph, path: list[str]) -> str:
     """``Netflix - is party to (reported 2021-06-29, 002_… ¶2) - Cooperation with Netflix …``."""
     parts = [node_text(G, path[0])]
     for h in explain(G, path):
-        parts.append(f"{h.words} ({h.when()}, {'; '.join(h.sources) or 'no source'})")
+        cited = "; ".join(h.sources) or "no source"
+        parts.append(f"{h.words} ({h.when()}, {cited})" if h.when() else f"{h.words} ({cited})")
         parts.append(node_text(G, h.end))
     return " - ".join(parts)
 

@@ -94,7 +94,7 @@ def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
         lines.append("  " + path_text(H, path))
         for h in explain(H, path):
             lines.append(f"    {node_text(H, h.start)} -> {h.words} -> {node_text(H, h.end)}"
-                         f"  [{h.when()}; {'; '.join(h.sources) or 'no source'}]")
+                         f"  [{'; '.join(x for x in (h.when(), *h.sources) if x)}]")
     return lines
 
 
