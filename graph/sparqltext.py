@@ -1,9 +1,9 @@
 """SPARQL query text: its form, a syntax check that says where it fails, and safe parameters.
 
 Parameters are bound as RDF terms by adding a ``VALUES`` block at the start of the query's
-WHERE group (``inject_values``). Each term is written in N-Triples syntax by rdflib
-(``term.n3()``, which escapes quotes, backslashes and newlines), IRIs are checked for characters
-an IRI cannot hold, so a value can never end the block and add query text of its own. The same
+WHERE group (``inject_values``). Each term is written in N-Triples syntax (``term_text``: quotes,
+backslashes and line breaks escaped; IRIs and language tags checked for characters they cannot
+hold), so a value can never end the block and add query text of its own. The same
 text then runs on every store, which keeps their answers equal: a VALUES block at the head of
 the WHERE group joins with the whole group, before any GROUP BY, exactly like a pre-bound
 variable.
@@ -147,8 +147,18 @@ def where_brace(text: str) -> int:
     raise QueryError("the query has no WHERE clause to bind parameters into", query=text)
 
 
+_ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
+                        "\t": "\\t"})
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
 def term_text(term: Node) -> str:
-    """A term in SPARQL/N-Triples syntax, refusing anything that could escape its place."""
+    """A term in N-Triples syntax (also SPARQL), refusing anything that could leave its place.
+
+    >>> from rdflib import Literal
+    >>> print(term_text(Literal('say "hi"\\n', lang="en")))
+    "say \\"hi\\"\\n"@en
+    """
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
@@ -156,7 +166,14 @@ def term_text(term: Node) -> str:
             raise ValueError(f"not an absolute IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
-        return Literal(str(term), lang=term.language, datatype=term.datatype).n3()
+        text = '"' + str(term).translate(_ECHAR) + '"'
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise ValueError(f"not a language tag: {term.language!r}")
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f"{text}^^{term_text(URIRef(str(term.datatype)))}"
+        return text
     if isinstance(term, BNode):
         raise ValueError("a blank node cannot be bound as a parameter")
     raise ValueError(f"cannot bind {term!r}: not an RDF term")

@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -202,7 +203,13 @@ class MemoryStore:
     def _run(self, text: str) -> QueryResult:
         from rdflib import Graph
 
-        res = self.ds.query(text)
+        with warnings.catch_warnings():
+            # rdflib 7's own GRAPH evaluation calls its deprecated Dataset.contexts()
+            warnings.filterwarnings("ignore", "Dataset.contexts is deprecated",
+                                    DeprecationWarning)
+            res = self.ds.query(text)
+            if res.type == "SELECT":
+                res.bindings  # noqa: B018 - evaluate now, inside the filter
         if res.type == "ASK":
             return QueryResult("ask", [], [], boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
