@@ -161,6 +161,11 @@ class SparqlStore:
         except ValueError:
             raise StoreError(f"the server at {self.url} did not answer in SPARQL results JSON "
                              f"(Content-Type {ctype!r})") from None
+        if kind == "ask" and result.kind == "select":
+            # Virtuoso's /sparql-auth answers ASK as one row of ?__ASK_RETVAL (1 or 0)
+            values = [str(row[0]) for row in result.rows if row and row[0] is not None]
+            return QueryResult("ask", [], [], boolean=bool(values) and values[0] not in
+                               ("0", "false"))
         if is_distinct(text):
             # Virtuoso 7.2 can repeat a row of a SELECT DISTINCT with several OPTIONALs
             # (graph/queries/timeline.rq showed it): apply DISTINCT again, keeping the order.
