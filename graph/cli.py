@@ -151,8 +151,12 @@ def show(cfg: Config, name: str) -> None:
               help="Address to listen on (loopback only unless you mean to share it).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="TCP port; 0 picks a free one.")
-@click.option("--store", "store_spec", default=None, metavar="SPEC",
-              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL.")
+@click.option("--store", "store_spec", envvar="CINECOOP_STORE", metavar="SPEC",
+              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL "
+                   "[env: CINECOOP_STORE].")
+@click.option("--user", envvar="CINECOOP_USER", help="User for a sparql: store.")
+@click.option("--password", envvar="CINECOOP_PASSWORD",
+              help="Password for a sparql: store [env: CINECOOP_PASSWORD].")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Seconds a query may run before it gets 503 (0: no limit).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -160,8 +164,8 @@ def show(cfg: Config, name: str) -> None:
                    "X-Cinecoop-Truncated header.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @pass_config
-def serve(cfg: Config, host: str, port: int, store_spec: str | None, timeout: float,
-          max_rows: int, quiet: bool) -> None:
+def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str | None,
+          password: str | None, timeout: float, max_rows: int, quiet: bool) -> None:
     """A read-only SPARQL 1.1 endpoint at /sparql and a query page at /."""
     from graph.build import BuildError
     from graph.serve import make_server
@@ -169,7 +173,7 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, timeout: fl
     from graph.store import StoreError, open_store
 
     try:
-        store = open_store(store_spec, cfg.out, cfg.data)
+        store = open_store(store_spec, cfg.out, cfg.data, user=user, password=password)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     except BuildError as exc:

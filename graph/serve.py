@@ -7,7 +7,10 @@ Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.st
   ``format=``/``output=`` parameter): SPARQL JSON (default), XML, CSV, TSV for SELECT/ASK;
   Turtle (default), N-Triples, RDF/XML, JSON-LD for CONSTRUCT/DESCRIBE.
 * ``param=NAME=VALUE`` (repeatable) binds ``?NAME`` as an RDF term, never pasted into the
-  query: ``<iri>`` or ``http(s)://...`` is an IRI, anything else a plain literal.
+  query text. Values are read as ``cinecoop query --param`` reads them: a name in any language,
+  an id (``event/cinema-talks``), ``<IRI>`` (or a bare ``http(s)://`` IRI) or ``"literal"``;
+  ``named=QUERY`` types them by that named query's declared parameters (and requires the
+  mandatory ones).
 * Read-only: ``update=`` or an ``application/sparql-update`` body gets 403.
 * A malformed query gets 400 with the parser's line, column and token; a query that runs past
   the timeout gets 503. At most ``max_rows`` rows (or triples) are sent: the
@@ -22,14 +25,14 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -46,7 +49,6 @@ if TYPE_CHECKING:
 
 ENDPOINT = "/sparql"
 MAX_BODY = 1 << 20  # bytes; a longer request body gets 413
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                 "WITH")
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>")
@@ -83,30 +85,39 @@ def is_update(text: str) -> bool:
     return word is not None and word.group(0).upper() in UPDATE_WORDS
 
 
-def parse_bindings(values: list[str]) -> dict[str, Any]:
-    """``NAME=VALUE`` strings as ``{NAME: term}``: IRIs for ``<...>`` or ``http(s)://``, else
-    plain literals. Raises ValueError naming the bad one.
+def split_params(values: list[str]) -> dict[str, str]:
+    """``param=NAME=VALUE`` request values as ``{NAME: VALUE}``; ValueError on a bad one.
 
-    >>> parse_bindings(["event=<https://w3id.org/cinecoop/id/event/x>", "name=Netflix"])
-    {'event': rdflib.term.URIRef('https://w3id.org/cinecoop/id/event/x'), \
-'name': rdflib.term.Literal('Netflix')}
+    >>> split_params(["event=Baku Cinema Breeze", "with=<https://w3id.org/cinecoop/id/x>"])
+    {'event': 'Baku Cinema Breeze', 'with': '<https://w3id.org/cinecoop/id/x>'}
     """
-    from rdflib import Literal, URIRef
-
-    out: dict[str, Any] = {}
+    out: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ValueError(f"bad parameter {item!r}: expected NAME=VALUE, e.g. event=<IRI>")
+            raise ValueError(f"bad parameter {item!r}: send param=NAME=VALUE, "
+                             "e.g. param=event=Baku Cinema Breeze")
+        if name in out:
+            raise ValueError(f"parameter {name!r} is given twice")
         value = value.strip()
-        if value.startswith("<") and value.endswith(">"):
-            out[name] = URIRef(value[1:-1])
-        elif re.match(r"https?://\S+$", value):
-            out[name] = URIRef(value)
-        else:
-            out[name] = Literal(value)
+        # a bare http(s) IRI is meant as the IRI (names are looked up, "text" is a literal)
+        out[name] = f"<{value}>" if re.fullmatch(r"https?://\S+", value) else value
     return out
+
+
+def prefixed_graph(triples: list[Any]) -> Any:
+    """A graph of ``triples`` with the project's prefixes bound (shorter Turtle)."""
+    from rdflib import Graph
+
+    from graph.output import PREFIXES
+
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    for triple in triples:
+        g.add(triple)
+    return g
 
 
 def query_error_message(exc: Exception) -> str:
@@ -123,60 +134,15 @@ def query_error_message(exc: Exception) -> str:
 # The named-query library, for the page
 
 
-def named_queries(directory: Path = QUERIES_DIR) -> list[dict[str, Any]]:
-    """Name, title, description, parameters and text of every ``*.rq`` in ``directory``."""
-    import importlib
+def query_listing() -> list[dict[str, Any]]:
+    """Name, title, description, parameters and text of every named query (``graph/queries``)."""
+    from graph.sparql import named_queries
 
-    try:  # the query library's own reader, when it has one
-        lister = getattr(importlib.import_module("graph.sparql"), "named_queries", None)
-    except ImportError:  # pragma: no cover - before graph/sparql.py exists
-        lister = None
-    if lister is not None and directory == QUERIES_DIR:
-        return [_as_dict(q) for q in lister()]
-    return [parse_header(p.stem, p.read_text(encoding="utf-8"))
-            for p in sorted(directory.glob("*.rq"))]
-
-
-def _as_dict(q: Any) -> dict[str, Any]:
-    if isinstance(q, dict):
-        return q
-    params = [p if isinstance(p, dict) else {k: getattr(p, k, None) for k in
-                                              ("name", "description", "example")}
-              for p in getattr(q, "params", [])]
-    return {"name": q.name, "title": getattr(q, "title", q.name),
-            "description": getattr(q, "description", ""), "params": params,
-            "text": getattr(q, "text", "")}
-
-
-def parse_header(name: str, text: str) -> dict[str, Any]:
-    """The ``# key: value`` comment lines at the top of a ``.rq`` file.
-
-    >>> q = parse_header("x", "# title: Events\\n# param: org - an organisation\\nSELECT * {}")
-    >>> q["title"], q["params"]
-    ('Events', [{'name': 'org', 'description': 'an organisation', 'example': None}])
-    """
-    meta: dict[str, Any] = {"name": name, "title": name, "description": "", "params": [],
-                            "text": text}
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            if line.strip():
-                break
-            continue
-        key, sep, value = line.lstrip("#").strip().partition(":")
-        key, value = key.strip().lower(), value.strip()
-        if not sep:
-            continue
-        if key in ("title", "description"):
-            meta[key] = f"{meta[key]} {value}".strip() if key == "description" else value
-        elif key in ("param", "parameter"):
-            pname, _, pdesc = re.split(r"\s+[-\u2013\u2014:]\s+|\s+", value, maxsplit=1)[0], "", ""
-            rest = value[len(pname):].strip().lstrip("-\u2013\u2014:").strip()
-            example = None
-            if m := re.search(r"\(e\.g\.\s*([^)]*)\)", rest):
-                example = m.group(1).strip()
-            meta["params"].append({"name": pname.lstrip("?$"), "description": rest or pdesc,
-                                   "example": example})
-    return meta
+    return [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
+             "params": [{"name": p.name, "type": p.type_text, "optional": p.optional,
+                         "description": p.description, "example": p.example}
+                        for p in q.params]}
+            for q in named_queries()]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,6 +157,31 @@ class Settings:
     page: bytes
     queries_json: bytes
     quiet: bool
+    _catalogue: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def bindings(self, raw: dict[str, str], named: str | None) -> dict[str, Any]:
+        """Parameter values resolved to RDF terms as ``cinecoop query --param`` resolves them
+        (names, ids, ``<IRI>``, ``"literal"``), typed by the named query's declarations when
+        ``named`` is given. The store's catalogue of names is read once and kept."""
+        from graph.sparql import Catalogue, named_query, resolve_value
+
+        declared = {}
+        if named:
+            query = named_query(named)
+            declared = {p.name: p for p in query.params}
+            for p in query.params:
+                if not p.optional and p.name not in raw:
+                    example = f" (e.g. {p.example})" if p.example else ""
+                    raise ValueError(f"query {named} needs the parameter {p.name!r}: "
+                                     f"{p.description}{example}")
+        if not raw:
+            return {}
+        with self._lock:
+            if self._catalogue is None:
+                self._catalogue = Catalogue.of(self.store)
+        return {k: resolve_value(self._catalogue, declared.get(k), v)
+                for k, v in sorted(raw.items())}
 
 
 class EndpointServer(ThreadingHTTPServer):
@@ -215,12 +206,12 @@ def render_page(store_name: str, queries: list[dict[str, Any]], timeout: float |
 
 def make_server(store: Store, host: str = "127.0.0.1", port: int = 0,
                 timeout: float | None = 30.0, max_rows: int = 10_000, *,
-                quiet: bool = True, queries_dir: Path = QUERIES_DIR) -> EndpointServer:
+                quiet: bool = True) -> EndpointServer:
     """A bound (not yet serving) endpoint; call ``serve_forever()`` on it, ``shutdown()`` to stop.
 
     ``port=0`` picks a free port: read it from ``server.url``.
     """
-    queries = named_queries(queries_dir) if queries_dir.is_dir() else []
+    queries = query_listing()
     server = EndpointServer((host, port), Handler)
     server.settings = Settings(
         store=store, timeout=timeout, max_rows=max_rows,
@@ -235,6 +226,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "cinecoop-sparql"
     timeout = 60  # seconds an idle keep-alive connection is kept
+    disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms ACK stall
 
     # -- routing --------------------------------------------------------------------------------
 
@@ -335,10 +327,7 @@ class Handler(BaseHTTPRequestHandler):
         if is_update(text):
             raise HTTPError(HTTPStatus.FORBIDDEN,
                             "SPARQL Update is refused: this endpoint is read-only")
-        try:
-            bindings = parse_bindings(params.get("param", []))
-        except ValueError as exc:
-            raise HTTPError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        bindings = self._bindings(params)
         started = time.perf_counter()
         result = self._execute(text, bindings or None)
         elapsed = (time.perf_counter() - started) * 1000
@@ -355,14 +344,7 @@ class Handler(BaseHTTPRequestHandler):
         if result.kind == "graph":
             triples = sorted_triples(result.graph)
             total = len(triples)
-            graph = result.graph
-            if total > cap:
-                from rdflib import Graph
-
-                graph = Graph(namespace_manager=result.graph.namespace_manager)
-                for triple in triples[:cap]:
-                    graph.add(triple)
-            payload = serialise_graph(fmt, graph)
+            payload = serialise_graph(fmt, prefixed_graph(triples[:cap]))
         else:
             rows = list(result.rows or [])
             total = len(rows)
@@ -371,6 +353,20 @@ class Handler(BaseHTTPRequestHandler):
         if total > cap:
             headers.update({"X-Cinecoop-Truncated": "true", "X-Cinecoop-Total-Rows": str(total)})
         self._send(HTTPStatus.OK, payload.encode("utf-8"), fmt.content_type, headers)
+
+    def _bindings(self, params: dict[str, list[str]]) -> dict[str, Any]:
+        from graph.sparql import ParamError
+        from graph.store import QueryError, StoreError
+
+        named = params["named"][0] if params.get("named") else None
+        try:
+            return self.server.settings.bindings(split_params(params.get("param", [])), named)
+        except (ValueError, ParamError) as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+        except (QueryError, StoreError) as exc:
+            raise HTTPError(HTTPStatus.BAD_GATEWAY,
+                            f"cannot read the names of the store to resolve parameters: {exc}"
+                            ) from None
 
     def _execute(self, text: str, bindings: dict[str, Any] | None) -> Any:
         from graph.store import QueryError, QueryTimeout, StoreError
