@@ -13,9 +13,10 @@ Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.st
   mandatory ones).
 * Read-only: ``update=`` or an ``application/sparql-update`` body gets 403.
 * A malformed query gets 400 with the parser's line, column and token; a query that runs past
-  the timeout gets 503. At most ``max_rows`` rows (or triples) are sent: the
-  ``X-Cinecoop-Row-Cap`` header always says the cap, and ``X-Cinecoop-Truncated: true`` with
-  ``X-Cinecoop-Total-Rows`` says when it cut the result.
+  the timeout gets 503, and so does one that finds ``max_running`` queries already running.
+* At most ``max_rows`` rows (or triples) are sent: the ``X-Cinecoop-Row-Cap`` header always
+  says the cap, and ``X-Cinecoop-Truncated: true`` with ``X-Cinecoop-Total-Rows`` says when it
+  cut the result.
 * ``GET /`` is the query page (inline JS/CSS, nothing fetched from elsewhere);
   ``GET /queries.json`` lists the named queries.
 """
@@ -157,8 +158,52 @@ class Settings:
     page: bytes
     queries_json: bytes
     quiet: bool
+    max_running: int = 4
     _catalogue: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _slots: threading.BoundedSemaphore | None = None
+
+    def run_query(self, text: str, bindings: dict[str, Any] | None) -> Any:
+        """``store.query`` in a worker thread, given up after ``timeout`` s.
+
+        Python cannot stop a thread, nor can pyoxigraph or rdflib cancel a query: an abandoned
+        query runs on in the background. At most ``max_running`` queries run at once, the
+        abandoned ones included, so runaway queries cannot take every CPU; past that, 503.
+        Local stores get no timeout of their own (this one counts their worker exactly);
+        a ``sparql:`` store gets it too, so the remote server can cancel.
+        """
+        from graph.store import MemoryStore, OxigraphStore, QueryTimeout
+
+        with self._lock:
+            if self._slots is None:
+                self._slots = threading.BoundedSemaphore(self.max_running)
+        slots = self._slots
+        if not slots.acquire(timeout=min(self.timeout or 5.0, 5.0)):
+            raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE,
+                            f"busy: {self.max_running} queries are running (queries past the "
+                            "timeout finish in the background); try again shortly",
+                            {"Retry-After": "5"})
+        local = isinstance(self.store, MemoryStore | OxigraphStore)
+        box: dict[str, Any] = {}
+
+        def work() -> None:
+            try:
+                box["value"] = self.store.query(text, bindings,
+                                                timeout=None if local else self.timeout)
+            except BaseException as exc:  # handed to the caller below
+                box["error"] = exc
+            finally:
+                slots.release()
+
+        worker = threading.Thread(target=work, name="cinecoop-serve-query", daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s timeout and "
+                               "was abandoned")
+        if "error" in box:
+            raise box["error"]
+        return box["value"]
 
     def bindings(self, raw: dict[str, str], named: str | None) -> dict[str, Any]:
         """Parameter values resolved to RDF terms as ``cinecoop query --param`` resolves them
@@ -206,10 +251,11 @@ def render_page(store_name: str, queries: list[dict[str, Any]], timeout: float |
 
 def make_server(store: Store, host: str = "127.0.0.1", port: int = 0,
                 timeout: float | None = 30.0, max_rows: int = 10_000, *,
-                quiet: bool = True) -> EndpointServer:
+                quiet: bool = True, max_running: int = 4) -> EndpointServer:
     """A bound (not yet serving) endpoint; call ``serve_forever()`` on it, ``shutdown()`` to stop.
 
-    ``port=0`` picks a free port: read it from ``server.url``.
+    ``port=0`` picks a free port: read it from ``server.url``. ``max_running`` bounds the
+    queries evaluated at once (see :meth:`Settings.run_query`).
     """
     queries = query_listing()
     server = EndpointServer((host, port), Handler)
@@ -217,7 +263,7 @@ def make_server(store: Store, host: str = "127.0.0.1", port: int = 0,
         store=store, timeout=timeout, max_rows=max_rows,
         page=render_page(getattr(store, "name", "store"), queries, timeout, max_rows),
         queries_json=json.dumps(queries, ensure_ascii=False, indent=1).encode("utf-8"),
-        quiet=quiet)
+        quiet=quiet, max_running=max_running)
     return server
 
 
@@ -373,13 +419,15 @@ class Handler(BaseHTTPRequestHandler):
 
         settings = self.server.settings
         try:
-            return settings.store.query(text, bindings, timeout=settings.timeout)
+            return settings.run_query(text, bindings)
         except QueryError as exc:
             raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
         except QueryTimeout as exc:
             raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, str(exc)) from None
         except StoreError as exc:  # e.g. a sparql:URL store that cannot be reached
             raise HTTPError(HTTPStatus.BAD_GATEWAY, str(exc)) from None
+        except HTTPError:
+            raise
         except Exception as exc:
             traceback.print_exc(file=sys.stderr)
             raise HTTPError(HTTPStatus.INTERNAL_SERVER_ERROR,

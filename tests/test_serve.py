@@ -318,13 +318,21 @@ def test_row_cap_truncates_and_says_so(store: Store) -> None:
         assert TRUNCATED not in headers
 
 
-def test_timeout_gives_503(built: Path) -> None:
+def test_timeout_gives_503_and_runaway_queries_are_bounded(built: Path) -> None:
     # a cross join of the whole graph with itself: Oxigraph needs a good part of a second
     store = open_store("oxigraph", built, DATA)
-    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
-    with serving(store, timeout=0.01) as server:
-        status, _, body = http(server.url + "sparql?" + urllib.parse.urlencode({"query": query}))
-    assert status == 503 and "0.01 s" in body
+    join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
+    slow = urllib.parse.urlencode({"query": join})
+    quick = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    with serving(store, timeout=0.01, max_running=1) as server:
+        status, _, body = http(server.url + "sparql?" + slow)
+        assert status == 503 and "0.01 s timeout" in body
+        # the abandoned join still holds the only slot: the next query is turned away
+        status, headers, body = http(server.url + "sparql?" + quick)
+        assert status == 503 and "busy" in body and headers["Retry-After"]
+    with serving(store, timeout=30, max_running=1) as server:
+        status, _, body = http(server.url + "sparql?" + quick)
+        assert (status, json.loads(body)["boolean"]) == (200, True)
 
 
 def test_endpoint_as_a_sparql_store_of_the_project(endpoint: str, store: Store) -> None:
