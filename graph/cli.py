@@ -162,11 +162,21 @@ def show(cfg: Config, name: str) -> None:
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
               help="Most rows (or triples) sent per query; a cut result says so in the "
                    "X-Cinecoop-Truncated header.")
+@click.option("--max-running", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Most queries evaluated at once (timed-out ones finish in the background "
+                   "and count); more get 503.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @pass_config
 def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str | None,
-          password: str | None, timeout: float, max_rows: int, quiet: bool) -> None:
-    """A read-only SPARQL 1.1 endpoint at /sparql and a query page at /."""
+          password: str | None, timeout: float, max_rows: int, max_running: int,
+          quiet: bool) -> None:
+    """A read-only SPARQL 1.1 endpoint at /sparql and a query page at /.
+
+    \b
+      cinecoop serve                      # http://127.0.0.1:8000/
+      curl http://127.0.0.1:8000/sparql -H 'Accept: text/csv' \\
+           --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+    """
     from graph.build import BuildError
     from graph.serve import make_server
     from graph.serve import serve as run
@@ -181,7 +191,8 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str |
         raise click.ClickException(
             "the data does not validate; run 'cinecoop validate' for details") from None
     try:
-        server = make_server(store, host, port, timeout or None, max_rows, quiet=quiet)
+        server = make_server(store, host, port, timeout or None, max_rows, quiet=quiet,
+                             max_running=max_running)
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {host}:{port}: {exc.strerror or exc}; choose another --port "
