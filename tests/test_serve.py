@@ -197,6 +197,16 @@ def test_json_and_xml_keep_datatypes_and_tsv_writes_turtle_terms(endpoint: str) 
     status, headers, body = http(url, headers={"Accept": "text/tab-separated-values"})
     assert headers["Content-Type"].startswith("text/tab-separated-values")
     assert body == f'?date\n"2025-12-09"^^<{date}>\n'
+    # rdflib's own result parsers read every table format back to the same typed literal
+    from rdflib.query import Result
+
+    for accept, fmt in (("application/sparql-results+json", "json"),
+                        ("application/sparql-results+xml", "xml"),
+                        ("text/tab-separated-values", "tsv")):
+        _, _, body = http(url, headers={"Accept": accept})
+        parsed = Result.parse(io.StringIO(body) if fmt == "tsv" else io.BytesIO(body.encode()),
+                              format=fmt)
+        assert [tuple(r) for r in parsed] == [(Literal("2025-12-09", datatype=XSD.date),)]
 
 
 def test_sparql_query_body_and_n_triples(endpoint: str) -> None:
