@@ -114,29 +114,27 @@ def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T
 # ------------------------------------------------------------------ Oxigraph
 
 
-def _from_ox(term: Any) -> Node | None:
+def ox_converter() -> Callable[[Any], Node | None]:
+    """A function turning pyoxigraph terms into rdflib terms (imports done once)."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dt = term.datatype.value
-        return Literal(term.value) if dt == XSD_STRING else Literal(term.value,
-                                                                     datatype=URIRef(dt))
-    raise StoreError(f"unsupported term from Oxigraph: {term!r}")
+    def convert(term: Any) -> Node | None:
+        if term is None:
+            return None
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return Literal(term.value, lang=term.language)
+            dt = term.datatype.value
+            return Literal(term.value) if dt == XSD_STRING else Literal(term.value,
+                                                                         datatype=URIRef(dt))
+        raise StoreError(f"unsupported term from Oxigraph: {term!r}")
 
-
-def _term(term: Any) -> Node:
-    node = _from_ox(term)
-    assert node is not None
-    return node
+    return convert
 
 
 class OxigraphStore:
@@ -165,6 +163,7 @@ class OxigraphStore:
         import pyoxigraph as ox
         from rdflib import Graph
 
+        convert = ox_converter()
         try:
             res = self._store.query(text)
             if kind == "ask":
@@ -173,11 +172,13 @@ class OxigraphStore:
                 assert isinstance(res, ox.QueryTriples)
                 g = Graph()
                 for t in res:
-                    g.add((_term(t.subject), _term(t.predicate), _term(t.object)))
+                    g.add((convert(t.subject), convert(t.predicate),  # type: ignore[arg-type]
+                           convert(t.object)))
                 return QueryResult("graph", [], [], graph=g)
             assert isinstance(res, ox.QuerySolutions)
             names = [v.value for v in res.variables]
-            rows = [tuple(_from_ox(sol[i]) for i in range(len(names))) for sol in res]
+            width = range(len(names))
+            rows = [tuple(convert(sol[i]) for i in width) for sol in res]
             return QueryResult("select", names, rows)
         except SyntaxError as exc:
             raise oxigraph_error(text, str(exc)) from None
@@ -261,6 +262,23 @@ def _ensure_local(out_dir: Path, data_dir: Path) -> None:
         write_local_store(out_dir, load_dataset(out_dir))
 
 
+def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
+    """The named graphs as N-Quads lines, and the set of their N-Triples lines (the merge)."""
+    quads: list[bytes] = []
+    union: set[bytes] = set()
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        name = str(ctx.identifier)
+        if not len(ctx) or name.startswith("urn:x-rdflib:"):
+            continue
+        tail = f" <{name}> .\n".encode()
+        for line in ctx.serialize(format="nt", encoding="utf-8").splitlines():
+            line = line.strip()
+            if line.endswith(b"."):
+                quads.append(line[:-1].rstrip() + tail)
+                union.add(line + b"\n")
+    return quads, union
+
+
 def write_local_store(out_dir: Path, ds: Dataset) -> None:
     """(Re)create the Oxigraph store ``out_dir/store``: one named graph per source + ontology.
 
@@ -272,18 +290,15 @@ def write_local_store(out_dir: Path, ds: Dataset) -> None:
 
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / STORE_DIR
+    quads, union = dataset_lines(ds)
     tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
     try:
         store = ox.Store(str(tmp))
-        for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-            if not len(ctx) or str(ctx.identifier).startswith("urn:x-rdflib:"):
-                continue
-            data = ctx.serialize(format="nt", encoding="utf-8")
-            store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES,
-                            to_graph=ox.NamedNode(str(ctx.identifier)))
-        # The default graph holds the merge of the named graphs (each triple once), as rdflib's
-        # default_union does; Oxigraph's own union mode would repeat a triple per graph.
-        store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        # One document (blank nodes stay shared): the named graphs, then the default graph
+        # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
+        # own union mode would repeat a triple once per graph).
+        store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
+                        format=ox.RdfFormat.N_QUADS)
         store.flush()
         del store
         gc.collect()
