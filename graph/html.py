@@ -72,6 +72,7 @@ SIZE_MEASURES = {  # graph.analytics measure -> what the legend says node size m
 }
 WEIGHTED_NOTE = ", counting shared events (weight)"
 LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and physics is off
+LABEL_NODES = 2000  # nodes whose name is drawn on the map (text measuring is slow in vis)
 LABEL_LIMIT = 48  # characters of a label drawn on the map (the tooltip has it all)
 VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
@@ -253,14 +254,16 @@ def _names(data: Mapping[str, Any]) -> list[str]:
 def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
-               max_nodes: int | None = None, seed: int = 7) -> MapPage:
+               max_nodes: int | None = None, label_limit: int = LABEL_NODES,
+               seed: int = 7) -> MapPage:
     """The map of view ``G`` (pure: nothing is read or written).
 
     ``size_by``: a measure of ``SIZE_MEASURES`` (weighted by shared events in weighted views).
     ``context``: the full projection, used to make people findable on maps that do
     not draw them. ``source_notes``: source id -> short description for citations. Above
     ``layout_threshold`` nodes the layout is computed here (seeded) and physics starts off;
-    above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so.
+    above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so; only
+    the ``label_limit`` highest-scoring nodes have their name drawn (all keep their tooltip).
     """
     from pyvis.network import Network
 
@@ -274,6 +277,11 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     large = len(nodes) > layout_threshold
     pos = layout(G, seed=seed) if large else {}
     top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
+    # measuring label text is most of vis-network's start-up: big maps label the top nodes only
+    labelled = set(sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[:label_limit])
+    if len(labelled) < len(nodes):
+        page_notes.append(f"Names are drawn for the {label_limit:,} highest-{size_by} nodes; "
+                          f"hover, click or search to see the others.")
 
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
     kinds: Counter[str] = Counter()
@@ -285,11 +293,13 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
         if data.get("year") is not None:
             years.add(int(data["year"]))
         node: dict[str, Any] = {
-            "id": str(n), "label": short_label(str(data.get("label") or n)), "group": kind,
+            "id": str(n), "name": str(data.get("label") or n), "group": kind,
             "size": round(8 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top), 1),
             "title": node_tooltip(str(n), data, G.degree(n), source_notes),
             "names": _names(data), "year": data.get("year"),
         }
+        if n in labelled:
+            node["label"] = short_label(node["name"])
         if n in pos:
             node["x"], node["y"] = pos[n]
         net.nodes.append(node)

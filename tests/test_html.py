@@ -147,7 +147,7 @@ def test_labels_titles_and_captions_are_escaped() -> None:
     assert html.count("</script>") == html.count("<script")  # no early end of a script
     assert "<!--" not in html.split('id="map-data"', 1)[1].split("</script>", 1)[0]
     data = page_data(html)
-    assert {n["label"] for n in data["nodes"]} == {EVIL, EVIL_SCRIPT}
+    assert {n["name"] for n in data["nodes"]} == {EVIL, EVIL_SCRIPT}
 
 
 def test_large_graphs_get_a_seeded_layout_and_no_physics() -> None:
@@ -162,6 +162,11 @@ def test_large_graphs_get_a_seeded_layout_and_no_physics() -> None:
     assert data["physics"] is False and data["options"]["physics"]["enabled"] is False
     assert all("x" in n and "y" in n for n in data["nodes"])
     assert "layout was computed in advance" in a
+    few = page_data(render_html(build_page(H, title="t", caption="c", label_limit=50)))
+    drawn = {n["id"] for n in few["nodes"] if "label" in n}
+    degree = sorted(H.degree, key=lambda nd: (-nd[1], nd[0]))
+    assert drawn == {n for n, _ in degree[:50]}  # the 50 best linked keep their names drawn
+    assert all(n["name"] for n in few["nodes"])  # every node keeps its name for search
 
 
 def test_pruning_says_what_was_left_out() -> None:
@@ -292,7 +297,7 @@ def test_searching_azizov_in_cyrillic_focuses_him(browser_page: BrowserPage, sit
         if any(d.get("label") == label for _, d in H.nodes(data=True)):
             page.fill("#search", query)
             page.press("#search", "Enter")
-            got = page.evaluate("cinecoop.nodes.get(cinecoop.network.getSelectedNodes()[0]).label")
+            got = page.evaluate("cinecoop.nodes.get(cinecoop.network.getSelectedNodes()[0]).name")
             assert got == label
     no_errors(browser_page)
 
@@ -356,12 +361,15 @@ def test_injected_labels_stay_text(browser_page: BrowserPage, tmp_path: Path) ->
     assert page.evaluate("cinecoop.network.getSelectedNodes()") == ["person/evil"]
     details = page.text_content("#details")
     assert EVIL in details and EVIL_SCRIPT in details
-    # hover shows the tooltip as text
+    # hover shows the tooltip as text (physics off and the focus animation over: nothing moves)
+    page.uncheck("#physics")
+    page.wait_for_timeout(600)
+    page.mouse.move(1, 1)
     pos = page.evaluate("""() => { const p = cinecoop.network.getPositions(['person/evil']);
         const d = cinecoop.network.canvasToDOM(p['person/evil']);
         const box = document.getElementById('map').getBoundingClientRect();
         return [box.left + d.x, box.top + d.y]; }""")
-    page.mouse.move(pos[0], pos[1])
+    page.mouse.move(pos[0], pos[1], steps=5)
     page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
     assert EVIL in page.text_content("div.vis-tooltip")
     assert page.evaluate("document.images.length") == 0

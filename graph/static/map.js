@@ -3,7 +3,9 @@
    plain strings, which vis-network 9 shows as text. */
 (function () {
   "use strict";
+  var timings = { start: performance.now() };
   var data = JSON.parse(document.getElementById("map-data").textContent);
+  timings.parsed = performance.now();
   var byId = {};
   data.nodes.forEach(function (n) { byId[n.id] = n; });
   data.edges.forEach(function (e) {
@@ -15,11 +17,13 @@
   });
   var nodes = new vis.DataSet(data.nodes);
   var edges = new vis.DataSet(data.edges);
+  timings.datasets = performance.now();
   var network = new vis.Network(document.getElementById("map"),
                                 { nodes: nodes, edges: edges }, data.options);
+  timings.network = performance.now();
   var state = window.cinecoop = {
     network: network, nodes: nodes, edges: edges, data: data,
-    ready: false, readyMs: null, focused: null, fold: fold, search: search,
+    ready: false, readyMs: null, timings: timings, focused: null, fold: fold, search: search,
     applyFilters: applyFilters
   };
   var statusEl = document.getElementById("status");
@@ -64,7 +68,7 @@
     (ids || []).forEach(function (id) {
       var b = document.createElement("button");
       b.type = "button";
-      b.textContent = byId[id].label;
+      b.textContent = byId[id].name;
       b.addEventListener("click", function () { focusNode(id); });
       statusEl.appendChild(b);
     });
@@ -75,7 +79,7 @@
     var hits = [];
     nodeIndex.forEach(function (item) {
       var r = rank(item[1], q);
-      if (r < 9) hits.push([r, item[0].size, item[0].label, item[0].id]);
+      if (r < 9) hits.push([r, item[0].size, item[0].name, item[0].id]);
     });
     hits.sort(byRank);
     if (hits.length) {
@@ -94,7 +98,7 @@
     if (people.length) {
       var person = people[0][3];
       focusNode(person.via[0], person.label + " (not drawn on this map) is linked to " +
-        person.via.map(function (id) { return byId[id].label; }).join("; ") + ".\n\n");
+        person.via.map(function (id) { return byId[id].name; }).join("; ") + ".\n\n");
       say(person.label + " is not drawn on this map; linked here to: ", person.via.slice(0, 8));
       return person.via[0];
     }
