@@ -73,7 +73,7 @@ SIZE_MEASURES = {  # graph.analytics measure -> what the legend says node size m
 WEIGHTED_NOTE = ", counting shared events (weight)"
 LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and physics is off
 LABEL_NODES = 2000  # nodes whose name is drawn on the map (text measuring is slow in vis)
-LABEL_LIMIT = 48  # characters of a label drawn on the map (the tooltip has it all)
+LABEL_LIMIT = 64  # characters of a label drawn on the map (the tooltip has it all)
 VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
 
@@ -91,6 +91,7 @@ class MapPage:
     people: list[dict[str, Any]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     physics: bool = True
+    focus: str | None = None  # node selected when the page opens
 
 
 # ------------------------------------------------------------------------------- measures
@@ -255,7 +256,7 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
                max_nodes: int | None = None, label_limit: int = LABEL_NODES,
-               seed: int = 7) -> MapPage:
+               focus: str | None = None, seed: int = 7) -> MapPage:
     """The map of view ``G`` (pure: nothing is read or written).
 
     ``size_by``: a measure of ``SIZE_MEASURES`` (weighted by shared events in weighted views).
@@ -340,7 +341,8 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     size_note = SIZE_MEASURES[size_by] + (WEIGHTED_NOTE if G.graph.get("weighted") else "")
     return MapPage(network=net, title=title, caption=caption, size_note=size_note,
                    legend=legend, edge_legend=edge_legend, notes=page_notes, people=people,
-                   years=sorted(years), physics=not large)
+                   years=sorted(years), physics=not large,
+                   focus=focus if focus in G else None)
 
 
 def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
@@ -411,6 +413,7 @@ def render_html(page: MapPage) -> str:
     net = page.network
     data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "people": page.people, "years": page.years, "physics": page.physics,
+            "focus": page.focus,
             "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}
     vis_js, vis_css = vis_assets()
     return template_env().get_template("map.html").render(

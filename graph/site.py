@@ -125,6 +125,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
     if view_name not in VIEWS:
         raise ValueError(f"unknown view {view_name!r}; choose one of: {', '.join(VIEWS)}")
     G = projection if projection is not None else project(ds)
+    focus_key = None
     H = view(G, view_name, since=since, until=until, include_undated=include_undated,
              types=list(types) or None)
     title, _ = MAIN_VIEWS.get(view_name, (view_name, ""))
@@ -141,6 +142,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
             raise ValueError(f"--depth must be 0 or more, not {depth}")
         name = H.nodes[key]["label"]
         H = nx.ego_graph(H, key, radius=depth).copy()
+        focus_key = key
         title = f"{name}: everything within {depth} link{'s' if depth != 1 else ''}"
         what = f"the neighbourhood of {name} in the {view_name} view ({what})"
     srcs = sources(ds)
@@ -153,7 +155,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
                      "article that reports it (it took place on or before that day).")
     return build_page(H, title=title, caption=caption, context=G,
                       source_notes={s.stem: s.describe() for s in srcs}, notes=notes,
-                      max_nodes=max_nodes, size_by=size_by)
+                      max_nodes=max_nodes, size_by=size_by, focus=focus_key)
 
 
 def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:

@@ -214,6 +214,7 @@ def test_cli_html_focus_draws_the_neighbourhood(out: Path, G: nx.MultiDiGraph) -
     assert sorted(n["id"] for n in data["nodes"]) == sorted(expected)
     assert FILM_AGENCY in {n["id"] for n in data["nodes"]}  # 004 para 5
     assert "Rashad Azizov: everything within 1 link" in written.read_text()
+    assert data["focus"] == AZIZOV  # selected when the page opens
 
 
 def test_cli_html_filters_and_errors(out: Path) -> None:

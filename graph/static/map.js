@@ -33,6 +33,10 @@
   var settled = !data.physics;
   function markReady() {
     if (settled && !state.ready) {
+      if (data.focus) {
+        network.selectNodes([data.focus]);
+        detailsEl.textContent = byId[data.focus].title;
+      }
       state.ready = true;
       state.readyMs = performance.now();
       document.body.setAttribute("data-ready", "true");
