@@ -249,6 +249,39 @@ def check_syntax(text: str) -> None:
     query_form(text)
 
 
+_EMPTY: list[object] = []
+
+
+def validate(text: str) -> str:
+    """Check a query once for every store, the cheap way; return its form.
+
+    pyoxigraph parses it (on an empty in-memory store: ~0.2 ms, where rdflib's parser takes
+    ~80 ms), so every store accepts and refuses the same queries. Only a refused query is
+    parsed again by rdflib, whose errors name the offending token more exactly.
+    """
+    import pyoxigraph as ox
+
+    try:
+        form = query_form(text)
+    except QueryError as exc:
+        if exc.line is None:               # no query form at all: let the parser say where
+            check_syntax(text)
+        raise
+    if not _EMPTY:
+        _EMPTY.append(ox.Store())
+    empty = _EMPTY[0]
+    assert isinstance(empty, ox.Store)
+    if re.search(r"(?i)\bservice\b", text):   # never let a check reach out to the network
+        check_syntax(text)
+        return form
+    try:
+        empty.query(text)
+    except SyntaxError as exc:
+        check_syntax(text)                  # raises the better-located error when it can
+        raise oxigraph_error(text, str(exc)) from None
+    return form
+
+
 def oxigraph_error(text: str, message: str) -> QueryError:
     """QueryError from pyoxigraph's 'error at L:C: expected ...' message."""
     m = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from graph.sparqltext import QueryError, check_syntax, inject_values, oxigraph_error, query_form
+from graph.sparqltext import QueryError, inject_values, oxigraph_error, query_form, validate
 
 if TYPE_CHECKING:
     import rdflib
@@ -70,7 +70,7 @@ class Store(Protocol):
 
 def prepare(sparql: str, bindings: dict[str, Node] | None) -> str:
     """Check the syntax (QueryError with line/column/token), then bind the parameters."""
-    check_syntax(sparql)
+    validate(sparql)
     return inject_values(sparql, bindings)
 
 
