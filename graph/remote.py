@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from graph.sparqltext import QueryError, is_distinct, query_form
-from graph.store import QueryResult, StoreError, plain, prepare
+from graph.store import QueryResult, QueryTimeout, StoreError, plain, prepare
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -61,11 +61,13 @@ def http(url: str, *, data: bytes | None = None, method: str = "GET",
         body = exc.read()
         return exc.code, body, exc.headers.get("Content-Type", "") if exc.headers else ""
     except urllib.error.URLError as exc:
-        reason = exc.reason
-        raise StoreError(f"cannot reach the SPARQL server at {url}: {reason}") from None
+        if isinstance(exc.reason, TimeoutError):
+            raise QueryTimeout(f"the SPARQL server at {url} did not answer within "
+                               f"{timeout:g} s") from None
+        raise StoreError(f"cannot reach the SPARQL server at {url}: {exc.reason}") from None
     except TimeoutError:
-        raise StoreError(f"the SPARQL server at {url} did not answer within {timeout:g} s"
-                         ) from None
+        raise QueryTimeout(f"the SPARQL server at {url} did not answer within {timeout:g} s"
+                           ) from None
     except (ConnectionError, OSError) as exc:
         raise StoreError(f"cannot reach the SPARQL server at {url}: {exc}") from None
 
@@ -130,15 +132,14 @@ class SparqlStore:
         kind = query_form(text)
         graph_result = kind in ("construct", "describe")
         accept = "application/n-triples, text/plain;q=0.9" if graph_result else RESULTS_JSON
+        # No server-side timeout parameter: Virtuoso's would return partial results silently.
         form = {"query": text}
-        if timeout is not None:
-            form["timeout"] = str(int(timeout * 1000))   # Virtuoso: milliseconds
         status, body, ctype = http(
             self.url, data=urllib.parse.urlencode(form).encode(), method="POST",
             headers={"Accept": accept,
                      "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
             user=self.user, password=self.password,
-            timeout=(timeout + 5) if timeout is not None else 120.0)
+            timeout=timeout if timeout is not None else 120.0)
         if status == 400:
             raise QueryError(f"the server at {self.url} rejected the query: {_message(body)}",
                              query=text)

@@ -31,7 +31,7 @@ from servers import VirtuosoServer, find_free_port
 from graph.cli import cli
 from graph.remote import SparqlStore, push
 from graph.sparql import named_queries, run
-from graph.store import Store, StoreError, open_store
+from graph.store import QueryTimeout, Store, StoreError, open_store
 
 INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
             XSD.positiveInteger, XSD.unsignedInt, XSD.unsignedLong}
@@ -148,3 +148,22 @@ def test_credentials_in_the_url_and_a_bad_query_on_the_server(virtuoso: Virtuoso
     # a query the local parser accepts but the server cannot run: the server's reason is shown
     with pytest.raises(StoreError, match=r"/sparql answered HTTP 500: Virtuoso .*Error"):
         pushed.query("SELECT ?x WHERE { ?x ?p ?o } ORDER BY ?x LIMIT 1 OFFSET 99999999999999999")
+
+
+def test_a_silent_server_times_out_with_its_url() -> None:
+    import socket
+    import threading
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        port = listener.getsockname()[1]
+        accepted: list[socket.socket] = []
+        thread = threading.Thread(target=lambda: accepted.append(listener.accept()[0]))
+        thread.start()
+        url = f"http://127.0.0.1:{port}/sparql"
+        with pytest.raises(QueryTimeout, match=rf"{url} did not answer within 0.3 s"):
+            SparqlStore(url).query("ASK {}", timeout=0.3)
+        thread.join()
+        for conn in accepted:
+            conn.close()
