@@ -477,8 +477,10 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
 
     \b
       cinecoop query agencies-at-event --param event="Baku Cinema Breeze"
-      cinecoop query 'SELECT ?p WHERE { ?p a cc:Person }'   # needs its PREFIX lines
+      cinecoop query 'PREFIX cc: <https://w3id.org/cinecoop/ontology#>
+                      SELECT ?p WHERE { ?p a cc:Person }'
       cinecoop query -f q.rq --store memory --format json
+
     Exit status: 0 done (ASK: true), 1 ASK false, 2 error.
     """
     import re
