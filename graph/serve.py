@@ -245,7 +245,8 @@ def render_page(store_name: str, queries: list[dict[str, Any]], timeout: float |
     template = resources.files("graph").joinpath("static/query.html").read_text("utf-8")
     config = {"endpoint": ENDPOINT, "store": store_name, "queries": queries,
               "timeout": timeout, "maxRows": max_rows}
-    blob = json.dumps(config, ensure_ascii=False, sort_keys=True).replace("</", "<\\/")
+    # "<" written as \u003c: no text of a query can end the <script> element or open a comment
+    blob = json.dumps(config, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")
     return template.replace("/*CONFIG*/null", blob).encode("utf-8")
 
 
