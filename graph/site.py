@@ -45,9 +45,11 @@ class Source:
     short: str
     date: str | None
     outlet: str | None
+    page_date: bool = False  # the date is the one shown on the page, not a stated dateline
 
     def describe(self) -> str:
-        bits = [b for b in (self.outlet, self.date or "undated") if b]
+        when = (f"page date {self.date}" if self.page_date else self.date) or "undated"
+        bits = [b for b in (self.outlet, when) if b]
         return ", ".join(bits)
 
 
@@ -78,11 +80,13 @@ def sources(ds: Dataset | Graph) -> list[Source]:
     out = []
     for stem, iri in sorted(stems.items()):
         date = next((str(o) for o in ds.objects(iri, SCHEMA.datePublished)), None)
-        outlets = sorted(label(ds, o) for p in (SCHEMA.publisher, CC.credits)
-                         for o in ds.objects(iri, p))
+        page_date = str(ds.value(iri, CC.dateBasis)) == "page header"
+        # the publisher when the article names one; else the outlet it credits ("via Azertag")
+        outlets = sorted(label(ds, o) for o in ds.objects(iri, SCHEMA.publisher)) or sorted(
+            f"via {label(ds, o)}" for o in ds.objects(iri, CC.credits))
         prefix = stem.split("_", 1)[0]
         short = prefix if prefixes.count(prefix) == 1 else stem
-        out.append(Source(stem, short, date, outlets[0] if outlets else None))
+        out.append(Source(stem, short, date, outlets[0] if outlets else None, page_date))
     return out
 
 

@@ -50,7 +50,8 @@ def inferred(ds: Dataset) -> Graph:
     import owlrl
 
     g = union_graph(ds)
-    owlrl.DeductiveClosure(owlrl.RDFS_Semantics).expand(g)
+    # improved_datatypes=False: owlrl would otherwise patch rdflib's literal parsing globally
+    owlrl.DeductiveClosure(owlrl.RDFS_Semantics, improved_datatypes=False).expand(g)
     return g
 
 
