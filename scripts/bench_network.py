@@ -15,7 +15,7 @@ import argparse
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,30 +36,29 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
-def graphs(events: list[int]) -> list[tuple[str, Any, float]]:
-    """(name, dataset, seconds to make it) for the curated graph and each synthetic size."""
+def graphs(events: list[int]) -> Iterator[tuple[str, Any, float]]:
+    """(name, dataset, seconds to make it): the curated graph, then each synthetic size."""
     from graph.build import ensure_built, load_dataset
 
     out = REPO / "out"
     ensure_built(REPO / "data", out)
-    found = [("curated", load_dataset(out), 0.0)]
+    yield "curated", load_dataset(out), 0.0
     import synth
 
     for n in events:
         t, ds = timed(lambda n=n: synth.synthetic_dataset(n_events=n), 1)
-        found.append((f"synthetic {n} events", ds, t))
-    return found
+        yield f"synthetic {n} events", ds, t
 
 
 def run(emit: Emit, events: list[int] | None = None) -> None:
     from graph import analytics as A
     from graph.network import VIEWS, project, view
 
-    rows: list[dict[str, Any]] = []
-    views_rows: list[dict[str, Any]] = []
-    cent_rows: list[dict[str, Any]] = []
-    comm_rows: list[dict[str, Any]] = []
     for name, ds, t_make in graphs([1000] if events is None else events):
+        rows: list[dict[str, Any]] = []
+        views_rows: list[dict[str, Any]] = []
+        cent_rows: list[dict[str, Any]] = []
+        comm_rows: list[dict[str, Any]] = []
         triples = sum(1 for _ in ds.quads((None, None, None, None)))
         t_proj, G = timed(lambda ds=ds: project(ds), 3 if name == "curated" else 1)
         rows.append({"graph": name, "triples (quads)": triples, "make s": t_make,
@@ -108,10 +107,10 @@ def run(emit: Emit, events: list[int] | None = None) -> None:
                               "edges": H.number_of_edges(), "Louvain s": t_c,
                               "communities": len(com.groups), "modularity": com.modularity,
                               "bridges+articulation s": t_cut})
-    emit("projection (RDF -> networkx MultiDiGraph)", rows)
-    emit("views", views_rows)
-    emit("centrality: networkx vs igraph", cent_rows)
-    emit("communities (Louvain, seed 0) and cut points", comm_rows)
+        emit(f"{name}: projection (RDF -> networkx MultiDiGraph)", rows)
+        emit(f"{name}: views", views_rows)
+        emit(f"{name}: centrality, networkx vs igraph", cent_rows)
+        emit(f"{name}: communities (Louvain, seed 0) and cut points", comm_rows)
 
 
 def main() -> None:
