@@ -529,8 +529,8 @@ def queries(name: str | None) -> None:
             raise QueryFailed(str(exc)) from None
         return
     for q in named_queries():
-        params = " ".join(f"--param {p.name}=<{p.type_text}>" if not p.optional else
-                          f"[--param {p.name}=<{p.types[0]}>]" for p in q.params)
+        params = " ".join(f"--param {p.name}=<{'|'.join(p.types)}>" if not p.optional else
+                          f"[--param {p.name}=<{'|'.join(p.types)}>]" for p in q.params)
         click.echo(f"{q.name}  {params}".rstrip())
         click.echo(f"    {q.title}")
 
@@ -554,8 +554,9 @@ def push(cfg: Config, url: str, method: str, user: str | None, password: str | N
         pushed = run(ds, url, method=method, user=user, password=password)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    width = max((len(p.graph) for p in pushed), default=0)
     for item in pushed:
-        click.echo(f"  {item.graph}  {item.triples:>6} triples")
+        click.echo(f"  {item.graph:<{width}}  {item.triples:>7} triples")
     total = sum(p.triples for p in pushed)
     click.echo(f"pushed {len(pushed)} graphs ({total} triples) to {url} by {method}; "
                "query them with --store sparql:<the server's query endpoint>")
