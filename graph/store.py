@@ -182,8 +182,8 @@ class OxigraphStore:
             return QueryResult("select", names, rows)
         except SyntaxError as exc:
             raise oxigraph_error(text, str(exc)) from None
-        except OSError as exc:
-            raise StoreError(f"{self.name}: {exc}") from None
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise StoreError(f"{self.name} could not run the query: {exc}") from None
 
 
 # ------------------------------------------------------------------ rdflib in memory
@@ -208,9 +208,14 @@ class MemoryStore:
             # rdflib 7's own GRAPH evaluation calls its deprecated Dataset.contexts()
             warnings.filterwarnings("ignore", "Dataset.contexts is deprecated",
                                     DeprecationWarning)
-            res = self.ds.query(text)
-            if res.type == "SELECT":
-                res.bindings  # noqa: B018 - evaluate now, inside the filter
+            try:
+                res = self.ds.query(text)
+                if res.type == "SELECT":
+                    res.bindings  # noqa: B018 - evaluate now, inside the filter
+            except Exception as exc:  # rdflib's parser and engine raise many kinds
+                raise StoreError(f"rdflib (the memory store) could not run this query, which "
+                                 f"Oxigraph's parser accepts: {type(exc).__name__}: {exc}"
+                                 ) from None
         if res.type == "ASK":
             return QueryResult("ask", [], [], boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):

@@ -155,3 +155,14 @@ def test_timeout_gives_up(ds: Dataset) -> None:
     with pytest.raises(QueryTimeout, match="longer than 0.05 s"):
         store.query(heavy + " LIMIT 1", timeout=0.05)
     assert store.query(COUNT_ALL, timeout=60).rows
+
+
+def test_a_query_only_oxigraph_can_parse_is_a_clear_error_on_memory(
+        stores: dict[str, Store]) -> None:
+    # ADJUST is SPARQL 1.2: Oxigraph's parser (the common check) accepts it, rdflib's does not
+    q = ('SELECT ?x WHERE { BIND (ADJUST("2025-12-09T10:00:00Z"^^<http://www.w3.org/2001/'
+         'XMLSchema#dateTime>, "PT1H"^^<http://www.w3.org/2001/XMLSchema#dayTimeDuration>) '
+         "AS ?x) }")
+    assert str(stores["oxigraph"].query(q).rows[0][0]).startswith("2025-12-09T11:00:00")
+    with pytest.raises(StoreError, match="rdflib .*could not run this query"):
+        stores["memory"].query(q)
