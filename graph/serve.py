@@ -162,6 +162,7 @@ class Settings:
     _catalogue: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _slots: threading.BoundedSemaphore | None = None
+    _resolved: dict[tuple[Any, str], Any] = field(default_factory=dict)
 
     def run_query(self, text: str, bindings: dict[str, Any] | None) -> Any:
         """``store.query`` in a worker thread, given up after ``timeout`` s.
@@ -208,7 +209,8 @@ class Settings:
     def bindings(self, raw: dict[str, str], named: str | None) -> dict[str, Any]:
         """Parameter values resolved to RDF terms as ``cinecoop query --param`` resolves them
         (names, ids, ``<IRI>``, ``"literal"``), typed by the named query's declarations when
-        ``named`` is given. The store's catalogue of names is read once and kept."""
+        ``named`` is given. The store's catalogue of names is read once and kept, and so are the
+        terms found (the store does not change while it is served)."""
         from graph.sparql import Catalogue, named_query, resolve_value
 
         declared = {}
@@ -225,8 +227,16 @@ class Settings:
         with self._lock:
             if self._catalogue is None:
                 self._catalogue = Catalogue.of(self.store)
-        return {k: resolve_value(self._catalogue, declared.get(k), v)
-                for k, v in sorted(raw.items())}
+        out = {}
+        for name, value in sorted(raw.items()):
+            param = declared.get(name)
+            key = (param, value)
+            if key not in self._resolved:
+                if len(self._resolved) >= 4096:
+                    self._resolved.clear()
+                self._resolved[key] = resolve_value(self._catalogue, param, value)
+            out[name] = self._resolved[key]
+        return out
 
 
 class EndpointServer(ThreadingHTTPServer):

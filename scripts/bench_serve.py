@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import statistics
 import sys
 import tempfile
@@ -62,8 +63,14 @@ def _client(port: int, body: bytes, accept: str, deadline: float, limit: int,
             latencies.append(time.perf_counter() - t0)
             if resp.status != 200:
                 raise RuntimeError(f"HTTP {resp.status}: {data[:300]!r}")
-            rows.append(int(resp.getheader("X-Cinecoop-Total-Rows") or 0) or
-                        max(data.count(b"\n") - 1, 0))
+            # rows of the result: the server's count when it cut it, else the CSV/JSON rows
+            total = resp.getheader("X-Cinecoop-Total-Rows")
+            if total:
+                rows.append(int(total))
+            elif data.startswith(b"{"):
+                rows.append(len(json.loads(data)["results"]["bindings"]))
+            else:
+                rows.append(data.count(b"\n") - 1)
     finally:
         conn.close()
 
@@ -83,7 +90,7 @@ def measure(port: int, body: bytes, accept: str, clients: int = 1) -> dict[str, 
     wall = time.perf_counter() - t0
     ms = sorted(x * 1000 for x in latencies)
     return {"requests": len(ms), "req/s": len(ms) / wall, "median ms": statistics.median(ms),
-            "p95 ms": ms[min(len(ms) - 1, int(len(ms) * 0.95))]}
+            "p95 ms": ms[min(len(ms) - 1, int(len(ms) * 0.95))], "rows": rows[-1]}
 
 
 def _in_process(store: Any, body: bytes) -> float:
@@ -120,7 +127,8 @@ def bench_store(label: str, store: Any, names: tuple[str, ...], with_examples: b
             one = measure(port, body, ACCEPT["json"], 1)
             csv = measure(port, body, ACCEPT["csv"], 1)
             many = measure(port, body, ACCEPT["json"], CLIENTS)
-            table.append({"query": name, "in-process ms": _in_process(store, body),
+            table.append({"query": name, "rows": one["rows"],
+                          "in-process ms": _in_process(store, body),
                           "HTTP median ms": one["median ms"], "p95 ms": one["p95 ms"],
                           "req/s (1 client)": one["req/s"], "CSV req/s": csv["req/s"],
                           f"req/s ({CLIENTS} clients)": many["req/s"],
