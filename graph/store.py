@@ -311,7 +311,12 @@ def write_local_store(out_dir: Path, ds: Dataset) -> None:
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=out_dir))
             os.replace(target, old / STORE_DIR)
-        os.replace(tmp, target)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not (target / "CURRENT").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)   # another build swapped its store in first
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except BaseException:
