@@ -216,18 +216,27 @@ def related_people(context: Any, H: Any) -> dict[str, list[str]]:
     organisations he spoke for, his events and his country, strongest tie first.
     """
     ties: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def tie(person: str, other: str, weight: int) -> None:
+        if other in H:
+            ties[person][other] += weight
+        # a map of countries: the country of the organisation stands in for it
+        country = context.nodes[other].get("country_id")
+        if context.nodes[other].get("kind") == "organisation" and country in H:
+            ties[person][country] += weight
+
     for u, v, data in context.edges(data=True):
         rel = data.get("relation")
         for person, other in ((u, v), (v, u)):
-            if context.nodes[person].get("kind") == "person" and person not in H and other in H:
-                ties[person][other] += 2 if rel == "held_post_at" else 1
+            if context.nodes[person].get("kind") == "person" and person not in H:
+                tie(person, other, 2 if rel == "held_post_at" else 1)
         if rel == "represented":
             for person in data.get("people", []):
-                if person not in H and u in H:
-                    ties[person][u] += 2
+                if person not in H:
+                    tie(person, u, 2)
     for person, data in context.nodes(data=True):
         if data.get("kind") == "person" and person not in H and data.get("country_id") in H:
-            ties[person][data["country_id"]] += 1
+            ties[person][data["country_id"]] += 1  # a country the source states
     order = {k: i for i, k in enumerate(("organisation", "event", "country"))}
     return {p: sorted(c, key=lambda n: (-c[n], order.get(H.nodes[n].get("kind"), 9),
                                         str(H.nodes[n].get("label")), n))

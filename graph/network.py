@@ -429,14 +429,8 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
                 by_verb[verb].append(G.nodes[person]["label"])
             data["label"] = "; ".join(f"{', '.join(sorted(who))} {verb}"
                                       for verb, who in sorted(by_verb.items()))
-    # persons' countries: the country of the organisations they held posts at, when unique
-    for key, data in G.nodes(data=True):
-        if data["kind"] == "person":
-            found = {G.nodes[o]["country_id"] for _, o, k in G.out_edges(key, keys=True)
-                     if k == "held_post_at" and G.nodes[o]["country_id"]}
-            if len(found) == 1:
-                cid = found.pop()
-                data.update(country=G.nodes[cid]["label"], country_id=cid)
+    # A person's country is only what a source states (cc:country, e.g. "from Belarus"); it
+    # is not inferred from the organisations they worked for.
     G.graph["name"] = "cinecoop projection"
     return G
 
