@@ -284,11 +284,12 @@ def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: s
 @cli.command()
 @click.option("--measure", type=click.Choice(("all", *MEASURE_NAMES)), default="all",
               show_default=True, help="One measure (ranks by it) or all (ranks by degree).")
-@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many ranked rows to show.")
 @click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="org-org",
-              show_default=True)
+              show_default=True, help="Which view of the network to measure.")
 @click.option("--format", "fmt", type=click.Choice(("table", "csv", "json", "md")),
-              default="table", show_default=True)
+              default="table", show_default=True, help="Output format.")
 @click.option("--backend", type=click.Choice(("auto", "networkx", "igraph")), default="auto",
               show_default=True, help="auto: igraph when installed, else networkx.")
 @_filter_options
@@ -307,7 +308,7 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 
 @cli.command()
 @click.option("--view", "view_name", type=click.Choice(VIEW_NAMES), default="org-org",
-              show_default=True)
+              show_default=True, help="Which view of the network to partition.")
 @_filter_options
 @pass_config
 def communities(cfg: Config, view_name: str, since: str | None, until: str | None,
@@ -322,7 +323,8 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
 @cli.command()
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Markdown file (default: OUT/report.md); the HTML goes beside it.")
-@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many top entities per measure.")
 @click.option("--since", metavar="DATE", default=None, help="Only facts dated on or after DATE.")
 @click.option("--until", metavar="DATE", default=None, help="Only facts dated on or before DATE.")
 @click.option("--include-undated", is_flag=True, help="With a window, keep undated facts.")
