@@ -146,17 +146,26 @@ def show(cfg: Config, name: str) -> None:
         click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
 
 
+def _store_options(func: Any) -> Any:
+    """--store, --user, --password: where queries run (shared by query and serve)."""
+    for option in reversed((
+        click.option("--store", "store_spec", envvar="CINECOOP_STORE", metavar="SPEC",
+                     help="oxigraph (default: out/store), oxigraph:PATH, memory or "
+                          "sparql:URL [env: CINECOOP_STORE]."),
+        click.option("--user", envvar="CINECOOP_USER", help="User for a sparql: store."),
+        click.option("--password", envvar="CINECOOP_PASSWORD",
+                     help="Password for a sparql: store [env: CINECOOP_PASSWORD]."),
+    )):
+        func = option(func)
+    return func
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (loopback only unless you mean to share it).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="TCP port; 0 picks a free one.")
-@click.option("--store", "store_spec", envvar="CINECOOP_STORE", metavar="SPEC",
-              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL "
-                   "[env: CINECOOP_STORE].")
-@click.option("--user", envvar="CINECOOP_USER", help="User for a sparql: store.")
-@click.option("--password", envvar="CINECOOP_PASSWORD",
-              help="Password for a sparql: store [env: CINECOOP_PASSWORD].")
+@_store_options
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True,
               help="Seconds a query may run before it gets 503 (0: no limit).")
 @click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
@@ -454,12 +463,7 @@ def _open_store(cfg: Config, spec: str | None, user: str | None = None,
 @click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind ?NAME: an entity by any name or id, a <IRI>, or a \"literal\". "
                    "Repeatable.")
-@click.option("--store", "store_spec", envvar="CINECOOP_STORE", metavar="SPEC",
-              help="oxigraph (default: out/store), oxigraph:PATH, memory or sparql:URL "
-                   "[env: CINECOOP_STORE].")
-@click.option("--user", envvar="CINECOOP_USER", help="User for a sparql: store.")
-@click.option("--password", envvar="CINECOOP_PASSWORD",
-              help="Password for a sparql: store [env: CINECOOP_PASSWORD].")
+@_store_options
 @click.option("--format", "-o", "fmt", default="table", show_default=True,
               type=click.Choice(["table", "md", "csv", "tsv", "json", "xml", "ttl", "nt",
                                  "jsonld"]),

@@ -181,6 +181,12 @@ def add_post(g: Graph, rec: Record, ids: dict[str, Record], date: str | None) ->
             g.add((node, prop, iri(ids, d[name])))
     if date:
         g.add((node, CC.attestedOn, date_literal(date)))
+    _finish_fact(g, node, rec)
+
+
+def _finish_fact(g: Graph, node: URIRef, rec: Record) -> None:
+    """What every fact node ends with: its dates if given, a note, its citation."""
+    d = rec.data
     for name, prop in (("start", SCHEMA.startDate), ("end", SCHEMA.endDate)):
         if d.get(name):
             g.add((node, prop, date_literal(d[name])))
@@ -206,9 +212,7 @@ def add_participation(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
     if d.get("topic"):
         g.add((node, CC.topic, Literal(d["topic"], lang="en")))
     g.add((node, CC.certainty, Literal(d.get("certainty", "stated"))))
-    if d.get("note"):
-        g.add((node, SKOS.note, Literal(d["note"], lang="en")))
-    _cite(g, node, rec.source or "", _paras(rec))
+    _finish_fact(g, node, rec)
 
 
 def add_agreement(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
@@ -229,12 +233,7 @@ def add_agreement(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
             g.add((node, prop, iri(ids, d[name])))
     for target in d.get("concerns") or []:
         g.add((node, CC.concerns, iri(ids, target)))
-    for name, prop in (("start", SCHEMA.startDate), ("end", SCHEMA.endDate)):
-        if d.get(name):
-            g.add((node, prop, date_literal(d[name])))
-    if d.get("note"):
-        g.add((node, SKOS.note, Literal(d["note"], lang="en")))
-    _cite(g, node, rec.source or "", _paras(rec))
+    _finish_fact(g, node, rec)
 
 
 def _country_of(ids: dict[str, Record], ident: str) -> str | None:

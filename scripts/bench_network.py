@@ -12,9 +12,7 @@ backends use the same k sources), as the command line computes it.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,17 +21,10 @@ SCRIPTS = Path(__file__).resolve().parent
 REPO = SCRIPTS.parent
 sys.path[:0] = [str(REPO), str(SCRIPTS)]
 
+from bench import timed  # noqa: E402
+
 Emit = Callable[[str, list[dict[str, Any]]], None]
 CENTRALITY_VIEWS = ("org-org", "org-event", "full")
-
-
-def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), result
 
 
 def graphs(events: list[int]) -> Iterator[tuple[str, Any, float]]:

@@ -22,6 +22,7 @@ from servers import (
 )
 
 if TYPE_CHECKING:
+    import networkx as nx
     from playwright.sync_api import Browser
     from rdflib import Dataset
 
@@ -103,3 +104,21 @@ def sources_dir() -> Path:
     folder = Path(value) if value else REPO.parent / "shared" / "seeds"
     require(folder.is_dir(), f"source texts not found at {folder} (set CINECOOP_SOURCES)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def G(ds: Dataset) -> nx.MultiDiGraph:
+    """The one RDF -> networkx projection of the curated graph."""
+    from graph.network import project
+
+    return project(ds)
+
+
+def key(ds: Dataset, name: str) -> str:
+    """The view node key of the entity called ``name`` (any label, any language)."""
+    from graph.lookup import resolve
+    from graph.network import node_key
+
+    found = node_key(resolve(ds, name))
+    assert found is not None, name
+    return found

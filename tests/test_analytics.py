@@ -12,25 +12,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, REPO, S0, S1, S2, require
+from conftest import DATA, REPO, S0, S1, S2, key, require
 from rdflib import Dataset
 
 from graph import analytics as A
-from graph.lookup import resolve
-from graph.network import VIEWS, node_key, project, view
+from graph.network import VIEWS, view
 
 SOURCES = {S0, S1, S2, "003_2832cb0f310ffba0", "004_7e29c807a69063d9"}
-
-
-@pytest.fixture(scope="module")
-def G(ds: Dataset) -> nx.MultiDiGraph:
-    return project(ds)
-
-
-def key(ds: Dataset, name: str) -> str:
-    found = node_key(resolve(ds, name))
-    assert found is not None
-    return found
 
 
 def cli(built: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -19,11 +19,6 @@ from graph.network import VIEWS, project, view
 PANEL = "event/state-level-cooperation-panel"
 
 
-@pytest.fixture(scope="module")
-def G(ds: Dataset) -> nx.MultiDiGraph:
-    return project(ds)
-
-
 def read_back(fmt: str, paths: list[Path]) -> nx.Graph:
     if fmt == "graphml":
         return nx.read_graphml(paths[0])

@@ -22,7 +22,7 @@ from servers import BrowserPage
 
 from graph.html import build_page, render_html, vis_assets, write_html
 from graph.layout import layout
-from graph.network import VIEWS, project, view
+from graph.network import VIEWS, view
 from graph.site import MAIN_VIEWS, write_site
 
 ARTIFACTS = REPO / "out" / "test-artifacts"
@@ -31,11 +31,6 @@ FILM_AGENCY = "organisation/azerbaijan-film-agency"
 PRESENTATION = "event/azerbaijan-filming-commission-presentation"
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_SCRIPT = "</script><script>alert(2)</script><!--"
-
-
-@pytest.fixture(scope="module")
-def G(ds: Dataset) -> nx.MultiDiGraph:
-    return project(ds)
 
 
 @pytest.fixture(scope="module")

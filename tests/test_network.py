@@ -6,27 +6,15 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import S1, S2, S3, S4
+from conftest import S1, S2, S3, S4, key
 from rdflib import Dataset
 
 from graph.analytics import centrality
 from graph.build import union_graph
-from graph.lookup import resolve
-from graph.network import VIEWS, in_window, node_key, project, view
+from graph.network import VIEWS, in_window, project, view
 
 PANEL = "event/state-level-cooperation-panel"
 PRESENTATION = "event/azerbaijan-filming-commission-presentation"
-
-
-@pytest.fixture(scope="module")
-def G(ds: Dataset) -> nx.MultiDiGraph:
-    return project(ds)
-
-
-def key(ds: Dataset, name: str) -> str:
-    found = node_key(resolve(ds, name))
-    assert found is not None
-    return found
 
 
 def test_every_view_has_the_documented_attributes(G: nx.MultiDiGraph) -> None:

@@ -11,15 +11,8 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from conftest import DATA, REPO
-from rdflib import Dataset
 
-from graph.network import project
 from graph.report import build_report, html, markdown
-
-
-@pytest.fixture(scope="module")
-def G(ds: Dataset) -> nx.MultiDiGraph:
-    return project(ds)
 
 
 @pytest.fixture(scope="module")
