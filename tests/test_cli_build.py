@@ -185,3 +185,11 @@ def test_commands_rebuild_only_when_data_changed(data_copy: Path, tmp_path: Path
     result = run("--data", str(data_copy), "--out", str(out), "show", "Guven Birol", env={})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Birol Güven  [Person]")
+
+
+def test_warnings_are_reported_but_do_not_fail(data_copy: Path) -> None:
+    (data_copy / "notes.txt").write_text("a curator's scratch file\n", encoding="utf-8")
+    result = run("--data", str(data_copy), "validate", env={})
+    assert result.returncode == 0, result.stderr
+    assert "notes.txt: warning: unexpected file in data/" in result.stderr
+    assert "0 error(s), 1 warning(s)" in result.stdout
