@@ -12,7 +12,9 @@ from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
 REPO = Path(__file__).resolve().parent.parent
-ONTOLOGY_DIR = REPO / "ontology"
+# graph/ontology is a link to the repository's ontology/ folder, so that an installed wheel
+# carries the ontology and the shapes as package data.
+ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "cinema.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
