@@ -43,6 +43,8 @@ def _order(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
     for key in sorted(rec, key=lambda k: (order.index(k) if k in order else len(order), k)):
         value = rec[key]
         value = _plain(value)
+        if key == "cite_fields":
+            value = {k: _Flow(v) if isinstance(v, list) else v for k, v in value.items()}
         out[key] = _Flow(value) if key in FLOW_FIELDS and isinstance(value, list) else value
     return out
 

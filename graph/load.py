@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
@@ -90,10 +91,25 @@ def _cite(g: Graph, node: URIRef, source: str, paras: Iterable[int]) -> None:
         g.add((para, SCHEMA.position, Literal(p)))
 
 
-def describe_entity(g: Graph, rec: Record, ids: dict[str, Record]) -> URIRef:
-    """Add the triples that describe one entity (not its citations) to ``g``."""
+def fields_from(rec: Record, source: str) -> dict[str, Any]:
+    """The fields of an entity that ``source`` supports.
+
+    A field listed in ``cite_fields`` comes only from the sources cited there (e.g. a festival
+    that one article places inside another); every other field comes from every citing source.
+    """
+    only = rec.data.get("cite_fields") or {}
+    return {name: value for name, value in rec.data.items()
+            if name not in only or source in {str(c).split(":", 1)[0] for c in only[name]}}
+
+
+def describe_entity(g: Graph, rec: Record, ids: dict[str, Record],
+                    d: dict[str, Any] | None = None) -> URIRef:
+    """Add the triples that describe one entity (not its citations) to ``g``.
+
+    ``d`` is the record's fields to state (default: all; see :func:`fields_from`).
+    """
     node = entity_iri(rec.kind, rec.id)
-    d = rec.data
+    d = rec.data if d is None else d
     if rec.kind == "organisation":
         g.add((node, RDF.type, ORG_TYPES[d["type"]]))
     elif rec.kind == "event":
@@ -119,7 +135,7 @@ def describe_entity(g: Graph, rec: Record, ids: dict[str, Record]) -> URIRef:
         g.add((node, SCHEMA.superEvent, sup))
         g.add((sup, SCHEMA.subEvent, node))
     if rec.kind == "country":
-        g.add((node, CC.isoCode, Literal(d["iso"])))
+        g.add((node, CC.isoCode, Literal(rec.data["iso"])))
     if d.get("occupation"):
         g.add((node, CC.occupation, Literal(d["occupation"], lang="en")))
     if d.get("start"):
@@ -297,7 +313,7 @@ def build_dataset(records: list[Record], ontology: Graph | None = None) -> Datas
         for source, para in rec.cites():
             by_source[source].append(para)
         for source, paras in sorted(by_source.items()):
-            node = describe_entity(graphs[source], rec, ids)
+            node = describe_entity(graphs[source], rec, ids, fields_from(rec, source))
             _cite(graphs[source], node, source, paras)
             if rec.kind == "event" and source_date.get(source):
                 reported[rec.id].append((str(source_date[source]), source))

@@ -38,6 +38,7 @@ FACT_SECTIONS = {"posts": "post", "participations": "participation", "agreements
 # "ref:<kinds>", "refs:<kinds>", "concept:<scheme>", "choice:<a|b>", "sref" (source reference
 # {person|org, para}), "srefs".
 LABELLED = {"labels": "labels", "alt_labels": "altlabels", "label_note": "str", "note": "str"}
+CITED = {"cite": "cites", "cite_fields": "fieldcites"}
 SCHEMA: dict[str, dict[str, str]] = {
     "source": {
         "id": "str", "file": "str", "title": "str", "language": "choice:en|ru|az|tr",
@@ -45,24 +46,24 @@ SCHEMA: dict[str, dict[str, str]] = {
         "author": "sref:person", "publisher": "sref:organisation",
         "credits": "srefs:organisation", "paragraphs": "int",
     },
-    "country": {"id": "str", "iso": "str", **LABELLED, "cite": "cites"},
+    "country": {"id": "str", "iso": "str", **LABELLED, **CITED},
     "place": {
         "id": "str", "type": "choice:place|city|venue", **LABELLED,
-        "country": "ref:country", "within": "ref:place", "cite": "cites",
+        "country": "ref:country", "within": "ref:place", **CITED,
     },
     "organisation": {
         "id": "str", "type": "orgtype", **LABELLED, "country": "ref:country",
         "parent": "ref:organisation", "based_in": "ref:place", "named_after": "ref:person",
-        "cite": "cites",
+        **CITED,
     },
     "person": {
-        "id": "str", **LABELLED, "occupation": "str", "country": "ref:country", "cite": "cites",
+        "id": "str", **LABELLED, "occupation": "str", "country": "ref:country", **CITED,
     },
     "event": {
         "id": "str", "type": "eventtype", **LABELLED, "super_event": "ref:event",
         "venue": "ref:place", "city": "ref:place", "start": "date", "end": "date",
         "date_note": "str", "about": "ref:*", "framework": "ref:organisation|agreement",
-        "participants_incomplete": "bool", "cite": "cites",
+        "participants_incomplete": "bool", **CITED,
     },
     "post": {
         "id": "str", "person": "ref:person", "role": "concept:post-role", "title": "str",
@@ -275,6 +276,21 @@ def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Prob
             if not isinstance(c, str) or not CITE_RE.match(c):
                 yield bad(f"{c!r} is not '<source>:<paragraph>'",
                           "e.g.  '002_215d27630291384d:4' (the source's file name without .txt)")
+    elif spec == "fieldcites":
+        if not isinstance(value, dict) or not value:
+            yield bad("must map a field name to the citations it comes from",
+                      "e.g.  cite_fields: {super_event: ['004_7e29c807a69063d9:1']}")
+            return
+        schema = SCHEMA[rec.kind]
+        own = {str(c) for c in rec.data.get("cite") or []}
+        for cited, cites in value.items():
+            if cited not in schema or cited in ("id", "cite", "cite_fields", "labels",
+                                                "alt_labels"):
+                yield bad(f"{cited!r} is not a field that can be cited on its own")
+            elif not isinstance(cites, list) or not cites or not all(
+                    str(c) in own for c in cites):
+                yield bad(f"the citations of {cited!r} must be a non-empty list taken from "
+                          "this record's 'cite'", f"cite: {sorted(own)}")
     elif spec.startswith("refs:"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             yield bad(f"must be a list of record ids, got {value!r}")

@@ -131,3 +131,24 @@ def test_units_and_people_link_to_their_ministry(ds: Dataset) -> None:
     dept = resolve(ds, "Creative Industries and Digital Development Department")
     assert ds.value(dept, ORG.unitOf) == resolve(ds, "Ministry of Culture of Azerbaijan")
     assert find(ds, "hocazfilm") == [resolve(ds, "Hoçazfilm")]
+
+
+def test_each_source_graph_says_only_what_that_source_says(ds: Dataset) -> None:
+    from graph.terms import source_graph
+
+    # 003 ¶12 names Baku Cinema Breeze as a festival; only 004 ¶1 places it within the OIC
+    # Cultural Festival: Baku Creative Week 2025.
+    bcb = resolve(ds, "Baku Cinema Breeze")
+    week = resolve(ds, "Культурный фестиваль ОИС: Бакинская Творческая неделя – 2025")
+    assert (bcb, SCHEMA.superEvent, week) in ds.graph(source_graph(S4))
+    assert (bcb, SCHEMA.superEvent, None) not in ds.graph(source_graph(S3))
+    # "operating under the Culture Ministry" is 001 ¶10; 003 and 004 do not say it.
+    arka = resolve(ds, "ARKA")
+    ministry = resolve(ds, "Ministry of Culture of Azerbaijan")
+    assert (arka, ORG.subOrganizationOf, ministry) in ds.graph(source_graph(S1))
+    for source in (S3, S4):
+        assert (arka, ORG.subOrganizationOf, None) not in ds.graph(source_graph(source))
+    # posts stay in the graph of the source that states them
+    posts = {ds.value(p, ORG.organization) for p in ds.graph(source_graph(S4)).subjects(
+        ORG.member, resolve(ds, "Rashad Azizov"))}
+    assert posts == {arka}
