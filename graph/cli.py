@@ -569,7 +569,13 @@ def push(cfg: Config, url: str, method: str, user: str | None, password: str | N
 
 
 def main() -> None:
-    cli(prog_name="cinecoop")
+    try:
+        cli(prog_name="cinecoop")
+    except OSError as exc:  # the file system refused: an unwritable --out, a missing folder
+        where = f" {exc.filename}" if exc.filename else ""
+        click.echo(f"Error: cannot use{where}: {exc.strerror or exc}; check the path and its "
+                   "permissions", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -198,3 +198,12 @@ def test_warnings_are_reported_but_do_not_fail(data_copy: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "notes.txt: warning: unexpected file in data/" in result.stderr
     assert "0 error(s), 1 warning(s)" in result.stdout
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    result = run("--out", str(blocker / "out"), "build", env={})
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"Error: cannot use {blocker / 'out'}" in result.stderr
