@@ -189,6 +189,9 @@ def describe(g: Graph, node: Any) -> Description:
     for post, side in posts:
         title = g.value(post, CC.postTitle)
         when = _date(g, post, CC.attestedOn) or "undated source"
+        source = g.value(post, PROV.wasDerivedFrom)
+        if source is not None and str(g.value(source, CC.dateBasis)) == "page header":
+            when += " (page date)"  # the date the page shows; the article gives none
         other = g.value(post, ORG.organization if side == "person" else ORG.member)
         who = f" — {label(g, other)}" if other is not None else ""
         rows.append((when, ("posts" if side == "person" else "people"),

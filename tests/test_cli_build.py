@@ -139,7 +139,7 @@ def test_show_finds_by_any_label(name: str, expected: str, built: Path) -> None:
 
 def test_show_lists_posts_with_dates_and_sources(built: Path) -> None:
     out = run("--out", str(built), "show", "Rashad Azizov", env={}).stdout
-    assert "2024-09-20: head of the Creative Industries" in out
+    assert "2024-09-20 (page date): head of the Creative Industries" in out
     assert "2025-12-09: генеральный директор Агентства кино" in out
     assert f"[{S4} ¶5]" in out
 
