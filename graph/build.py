@@ -18,6 +18,7 @@ from pathlib import Path
 
 from rdflib import Dataset, Graph
 
+from graph.load import union_graph
 from graph.records import Problem
 from graph.terms import ONTOLOGY_DIR, ONTOLOGY_GRAPH
 from graph.validate import Report, validate
@@ -78,16 +79,6 @@ def _umask() -> int:
     return mask
 
 
-def union_graph(ds: Dataset, with_ontology: bool = True) -> Graph:
-    g = Graph()
-    for prefix, ns in ds.namespaces():
-        g.bind(prefix, ns, override=True, replace=True)
-    for s, p, o, ctx in ds.quads((None, None, None, None)):
-        if with_ontology or ctx != ONTOLOGY_GRAPH:
-            g.add((s, p, o))
-    return g
-
-
 def sorted_ntriples(g: Graph) -> str:
     text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip())))
@@ -140,13 +131,14 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     if not report.ok or report.dataset is None:
         raise BuildError(report.problems)
     ds = report.dataset
-    for name, text in serialise(ds).items():
+    texts = serialise(ds)
+    for name, text in texts.items():
         write_atomic(out_dir / name, text)
     from graph import store
 
     store.write_local_store(out_dir, ds)
     counts = class_counts(ds)
-    triples = len(union_graph(ds))
+    triples = texts["graph.nt"].count("\n")  # one distinct triple per line
     manifest = {"fingerprint": fingerprint(data_dir), "counts": counts, "triples": triples,
                 "outputs": list(OUTPUTS)}
     write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")

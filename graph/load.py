@@ -292,6 +292,17 @@ def add_shortcuts(graphs: dict[str, Graph], parts: list[Record], ids: dict[str, 
                     graphs[source].add((iri(ids, b), CC.metWith, iri(ids, a)))
 
 
+def union_graph(ds: Dataset, with_ontology: bool = True) -> Graph:
+    """All named graphs merged into one Graph (duplicates collapse), with the prefixes."""
+    g = Graph()
+    for prefix, ns in ds.namespaces():
+        g.bind(prefix, ns, override=True, replace=True)
+    for s, p, o, ctx in ds.quads((None, None, None, None)):
+        if with_ontology or ctx != ONTOLOGY_GRAPH:
+            g.add((s, p, o))
+    return g
+
+
 def build_dataset(records: list[Record], ontology: Graph | None = None) -> Dataset:
     """The whole knowledge graph: one named graph per source, plus the ontology."""
     ids = {r.id: r for r in records if r.kind not in ("post", "participation")}

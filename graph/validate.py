@@ -50,9 +50,9 @@ def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FIL
     import pyshacl
     from rdflib.namespace import SH
 
-    union = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        union.add((s, p, o))
+    from graph.load import union_graph
+
+    union = union_graph(ds)
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
                                             abort_on_first=False, allow_warnings=True)
@@ -60,8 +60,7 @@ def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FIL
         return []
     by_iri: dict[str, Record] = {}
     for rec in records:
-        kind = "source" if rec.kind == "source" else rec.kind
-        by_iri[str(ID[f"{kind}/{rec.id}"])] = rec
+        by_iri[str(ID[f"{rec.kind}/{rec.id}"])] = rec
     out: set[Problem] = set()
     assert isinstance(results, Graph)
     for result in results.subjects(RDF.type, SH.ValidationResult):
