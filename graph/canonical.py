@@ -51,7 +51,7 @@ def _order(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
 
 def canonical_text(path: Path, text: str) -> str:
     """The canonical form of one record file (its path says what kind of records it holds)."""
-    from graph.records import _LineLoader
+    from graph.records import parse_yaml
 
     leading = []
     for line in text.splitlines():
@@ -59,7 +59,9 @@ def canonical_text(path: Path, text: str) -> str:
             break
         leading.append(line + "\n")
     head = "".join(leading)
-    raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    raw, problems = parse_yaml(text, str(path))
+    if problems:
+        raise ValueError(str(problems[0]))
     folder = path.parent.name
     if folder in ENTITY_FOLDERS:
         body: Any = _order(ENTITY_FOLDERS[folder], raw)
@@ -73,7 +75,11 @@ def canonical_text(path: Path, text: str) -> str:
 
 
 def noncanonical(data_dir: Path) -> list[tuple[Path, str]]:
-    """(path, canonical text) for every record file that is not in canonical form."""
+    """(path, canonical text) for every record file that is not in canonical form.
+
+    Call it on data that reads without errors (``read_records``): it reformats records, it
+    does not repair them.
+    """
     out = []
     for path in sorted(data_dir.rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")

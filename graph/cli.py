@@ -219,7 +219,13 @@ def fmt(cfg: Config, check: bool) -> None:
     """Rewrite data/ in canonical form (field order, one-line citation lists)."""
     from graph.build import write_atomic
     from graph.canonical import noncanonical
+    from graph.records import read_records
 
+    problems = [p for p in read_records(cfg.data)[1] if p.level == "error"]
+    if problems:
+        _print_problems(problems)
+        raise click.ClickException("fix these first: fmt reformats records, it does not "
+                                   "repair them")
     files = noncanonical(cfg.data)
     for path, text in files:
         if check:

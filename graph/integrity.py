@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from graph.records import Problem, Record
+from graph.records import SCHEMA, Problem, Record
 from graph.terms import EVENT_TYPES, ORG_TYPES
 
 ENTITY_KINDS = ("source", "country", "place", "organisation", "person", "event")
@@ -40,8 +40,6 @@ def duplicate_ids(records: list[Record]) -> Iterator[Problem]:
 
 def _refs(rec: Record) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     """(field, target id, allowed kinds) for every reference in a record."""
-    from graph.records import SCHEMA
-
     for name, spec in SCHEMA[rec.kind].items():
         value = rec.data.get(name)
         if value is None:
@@ -106,8 +104,6 @@ def citations(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem
 
 
 def controlled_values(records: list[Record], concepts: dict[str, set[str]]) -> Iterator[Problem]:
-    from graph.records import SCHEMA
-
     for rec in records:
         for name, spec in SCHEMA[rec.kind].items():
             value = rec.data.get(name)

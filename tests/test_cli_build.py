@@ -174,6 +174,11 @@ def test_fmt_check_names_the_fixing_command(data_copy: Path) -> None:
     assert "birol-guven.yaml" in result.stderr and "run 'cinecoop fmt'" in result.stderr
     assert run("--data", str(data_copy), "fmt", env={}).returncode == 0
     assert run("--data", str(data_copy), "fmt", "--check", env={}).returncode == 0
+    # broken YAML is reported, not reformatted, and gives no traceback
+    _break(data_copy / "people/birol-guven.yaml", "labels:\n", "labels: [\n")
+    broken = run("--data", str(data_copy), "fmt", env={})
+    assert broken.returncode == 1 and "Traceback" not in broken.stderr
+    assert "birol-guven.yaml:" in broken.stderr and "malformed YAML" in broken.stderr
 
 
 def test_commands_rebuild_only_when_data_changed(data_copy: Path, tmp_path: Path) -> None:
