@@ -2,11 +2,11 @@
 
 The package is small and layered:
 
-- ``graph.records``  reads ``data/`` (YAML) into plain records, with file and line for errors;
-- ``graph.load``     turns records into an rdflib ``Dataset`` (one named graph per source);
-- ``graph.validate`` checks records, the built graph (SHACL) and, optionally, the source texts;
-- ``graph.build``    writes ``graph.trig`` / ``graph.ttl`` / ``graph.nt`` atomically;
-- ``graph.lookup``   finds entities by any label and describes them.
+- ``graph.data.records``  reads ``data/`` (YAML) into plain records, with file and line for errors;
+- ``graph.data.load``     turns records into an rdflib ``Dataset`` (one named graph per source);
+- ``graph.data.validate`` checks records, the built graph (SHACL) and, optionally, the source texts;
+- ``graph.data.build``    writes ``graph.trig`` / ``graph.ttl`` / ``graph.nt`` atomically;
+- ``graph.sparql.describe``   finds entities by any label and describes them.
 
 Heavy libraries are imported inside functions so that ``cinecoop --help`` stays instant.
 """

@@ -28,7 +28,7 @@ class Config:
     def dataset(self) -> Dataset:
         """The built graph (rebuilding first when data/ or ontology/ changed)."""
         if self._dataset is None:
-            from graph.build import BuildError, ensure_built, load_dataset
+            from graph.data.build import BuildError, ensure_built, load_dataset
 
             try:
                 ensure_built(self.data, self.out)
@@ -70,7 +70,7 @@ SOURCES_HELP = "Folder of the source article texts (overrides the global option)
 @pass_config
 def validate(cfg: Config, sources: Path | None) -> None:
     """Check the curated data: format, integrity, SHACL and (with --sources) the texts."""
-    from graph.validate import validate as run
+    from graph.data.validate import validate as run
 
     report = run(cfg.data, sources or cfg.sources)
     _print_problems(report.problems)
@@ -87,8 +87,8 @@ def validate(cfg: Config, sources: Path | None) -> None:
 @pass_config
 def build(cfg: Config, out_dir: Path | None, sources: Path | None) -> None:
     """Validate, then write graph.trig, graph.ttl and graph.nt (atomically)."""
-    from graph.build import BuildError
-    from graph.build import build as run
+    from graph.data.build import BuildError
+    from graph.data.build import build as run
 
     target = out_dir or cfg.out
     try:
@@ -110,7 +110,7 @@ def build(cfg: Config, out_dir: Path | None, sources: Path | None) -> None:
 @pass_config
 def stats(cfg: Config) -> None:
     """Counts per class, per source and per country."""
-    from graph.lookup import stats as run
+    from graph.sparql.describe import stats as run
 
     counts = run(cfg.dataset())
     for title, key in (("per class", "class"), ("per source (records citing it)", "source"),
@@ -127,7 +127,7 @@ def stats(cfg: Config) -> None:
 @pass_config
 def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
-    from graph.lookup import LookupError_, describe, label, resolve
+    from graph.sparql.describe import LookupError_, describe, label, resolve
 
     ds = cfg.dataset()
     try:
@@ -186,10 +186,10 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str |
       curl http://127.0.0.1:8000/sparql -H 'Accept: text/csv' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
-    from graph.build import BuildError
-    from graph.serve import make_server
-    from graph.serve import serve as run
-    from graph.store import StoreError, open_store
+    from graph.data.build import BuildError
+    from graph.sparql.serve import make_server
+    from graph.sparql.serve import serve as run
+    from graph.sparql.stores import StoreError, open_store
 
     try:
         store = open_store(store_spec, cfg.out, cfg.data, user=user, password=password)
@@ -217,9 +217,9 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str |
 @pass_config
 def fmt(cfg: Config, check: bool) -> None:
     """Rewrite data/ in canonical form (field order, one-line citation lists)."""
-    from graph.build import write_atomic
-    from graph.canonical import noncanonical
-    from graph.records import read_records
+    from graph.data.build import write_atomic
+    from graph.data.canonical import noncanonical
+    from graph.data.records import read_records
 
     problems = [p for p in read_records(cfg.data)[1] if p.level == "error"]
     if problems:
@@ -263,13 +263,13 @@ def _filter_options(func: Any) -> Any:
 
 def _filters(since: str | None, until: str | None, include_undated: bool,
              types: tuple[str, ...]) -> Any:
-    from graph.netcmd import Filters
+    from graph.network.commands import Filters
 
     return Filters(since, until, include_undated, tuple(types))
 
 
 def _network_call(func: Any, *args: Any, **kwargs: Any) -> Any:
-    from graph.netcmd import NetworkError
+    from graph.network.commands import NetworkError
 
     try:
         return func(*args, **kwargs)
@@ -289,7 +289,7 @@ def _network_call(func: Any, *args: Any, **kwargs: Any) -> Any:
 def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: str | None,
          until: str | None, include_undated: bool, types: tuple[str, ...]) -> None:
     """Shortest path(s) between two entities named by any label, each hop explained and cited."""
-    from graph.netcmd import path_lines
+    from graph.network.commands import path_lines
 
     lines = _network_call(path_lines, cfg.dataset(), source, target, k, view_name,
                           _filters(since, until, include_undated, types))
@@ -313,7 +313,7 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
                since: str | None, until: str | None, include_undated: bool,
                types: tuple[str, ...]) -> None:
     """Degree, betweenness, closeness, eigenvector and PageRank, ranked (--type picks rows)."""
-    from graph.netcmd import centrality_text
+    from graph.network.commands import centrality_text
 
     measures = list(MEASURE_NAMES) if measure == "all" else [measure]
     click.echo(_network_call(centrality_text, cfg.dataset(), view_name, measures, top,
@@ -329,7 +329,7 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 def communities(cfg: Config, view_name: str, since: str | None, until: str | None,
                 include_undated: bool, types: tuple[str, ...]) -> None:
     """Louvain communities with modularity; articulation points and bridges."""
-    from graph.netcmd import communities_lines
+    from graph.network.commands import communities_lines
 
     click.echo("\n".join(_network_call(communities_lines, cfg.dataset(), view_name,
                                        _filters(since, until, include_undated, types))))
@@ -348,8 +348,8 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
-    from graph.network import project
-    from graph.report import build_report, write_report
+    from graph.network.projection import project
+    from graph.network.report import build_report, write_report
 
     try:
         content = build_report(project(cfg.dataset()), since, until, include_undated, top)
@@ -373,7 +373,7 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
            out_dir: Path | None, since: str | None, until: str | None, include_undated: bool,
            types: tuple[str, ...]) -> None:
     """Write views as GraphML, GEXF (Gephi, with time intervals) and CSV node/edge lists."""
-    from graph.netcmd import export_files
+    from graph.network.commands import export_files
 
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
@@ -405,9 +405,9 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
          max_nodes: int | None, size_by: str, since: str | None, until: str | None,
          include_undated: bool, types: tuple[str, ...]) -> None:
     """An interactive map of a view: one self-contained HTML file that works offline."""
-    from graph.html import write_html
-    from graph.lookup import LookupError_
-    from graph.site import focus_file, map_page
+    from graph.sparql.describe import LookupError_
+    from graph.web.maps import write_html
+    from graph.web.site import focus_file, map_page
 
     ds = cfg.dataset()
     try:
@@ -428,7 +428,7 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
 @pass_config
 def site(cfg: Config, out_dir: Path | None) -> None:
     """The demo site: one map per main view and an index.html linking them."""
-    from graph.site import write_site
+    from graph.web.site import write_site
 
     target = out_dir or cfg.out
     for page in write_site(cfg.dataset(), target):
@@ -448,8 +448,8 @@ class QueryFailed(click.ClickException):
 
 def _open_store(cfg: Config, spec: str | None, user: str | None = None,
                 password: str | None = None) -> Any:
-    from graph.build import BuildError
-    from graph.store import StoreError, open_store
+    from graph.data.build import BuildError
+    from graph.sparql.stores import StoreError, open_store
 
     try:
         return open_store(spec, cfg.out, cfg.data, user=user, password=password)
@@ -497,9 +497,9 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
     """
     import re
 
-    from graph.output import FormatError, render
-    from graph.sparql import ParamError, parse_param_items, run
-    from graph.store import QueryError, StoreError
+    from graph.sparql.named import ParamError, parse_param_items, run
+    from graph.sparql.stores import QueryError, StoreError
+    from graph.sparql.tables import FormatError, render
 
     given = [x for x in (query, query_file, name) if x is not None]
     if len(given) != 1:
@@ -532,7 +532,7 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
 @click.argument("name", required=False)
 def queries(name: str | None) -> None:
     """List the named queries (title, parameters), or print one of them."""
-    from graph.sparql import UnknownQuery, named_queries, named_query
+    from graph.sparql.named import UnknownQuery, named_queries, named_query
 
     if name is not None:
         try:
@@ -558,8 +558,8 @@ def queries(name: str | None) -> None:
 @pass_config
 def push(cfg: Config, url: str, method: str, user: str | None, password: str | None) -> None:
     """Upload the built graph to a SPARQL server: each named graph is replaced."""
-    from graph.remote import push as run
-    from graph.store import StoreError
+    from graph.sparql.remote import push as run
+    from graph.sparql.stores import StoreError
 
     ds = cfg.dataset()
     try:

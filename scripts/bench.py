@@ -63,8 +63,8 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
 def run_build(out: Emit) -> None:
     from rdflib import Dataset
 
-    from graph.build import build, load_dataset, serialise
-    from graph.validate import shacl_problems
+    from graph.data.build import build, load_dataset, serialise
+    from graph.data.validate import shacl_problems
 
     py = sys.executable
     base, _ = timed(lambda: subprocess.run([py, "-c", "pass"], check=True), 5)
@@ -84,7 +84,7 @@ def run_build(out: Emit) -> None:
 
     for n_events in (100, 1000):
         records = synth.synthetic_records(n_events)
-        from graph.load import build_dataset
+        from graph.data.load import build_dataset
 
         t_ds, ds = timed(lambda records=records: build_dataset(records), 1)
         n = sum(1 for _ in ds.quads((None, None, None, None)))

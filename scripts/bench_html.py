@@ -5,8 +5,8 @@
 
 Run alone or as the ``html`` section of scripts/bench.py (``run(emit)``). Synthetic networkx
 graphs shaped like the ``full`` view (persons, organisations, events, countries; about two
-links per node, Barabási-Albert, seeded) are drawn with ``graph.html.build_page``; above
-``graph.html.LAYOUT_THRESHOLD`` nodes the layout is computed in Python and physics is off.
+links per node, Barabási-Albert, seeded) are drawn with ``graph.web.maps.build_page``; above
+``graph.web.maps.LAYOUT_THRESHOLD`` nodes the layout is computed in Python and physics is off.
 "Ready" is the page's own clock (``performance.now()`` since navigation) when vis-network has
 stabilised (physics on) or drawn the first frame (physics off); search and filter times are
 measured inside the page. Chromium is Debian's, driven by playwright, network blocked.
@@ -66,8 +66,8 @@ def synthetic_view(n: int, seed: int = 0) -> Any:
 
 
 def write_rows(sizes: list[int], tmp: Path) -> tuple[list[dict[str, Any]], list[Path]]:
-    from graph.html import build_page, render_html
-    from graph.layout import layout
+    from graph.network.layout import layout
+    from graph.web.maps import build_page, render_html
 
     rows, files = [], []
     for n in sizes:
@@ -135,8 +135,8 @@ def browser_rows(files: list[Path], search: str) -> list[dict[str, Any]]:
 
 
 def run(emit: Emit, sizes: list[int] | None = None) -> None:
-    from graph.build import build, load_dataset
-    from graph.site import write_site
+    from graph.data.build import build, load_dataset
+    from graph.web.site import write_site
 
     sizes = list(sizes or SIZES)
     with tempfile.TemporaryDirectory() as tmp_name:

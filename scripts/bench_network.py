@@ -5,7 +5,7 @@
 
 Run alone or as the ``network`` section of scripts/bench.py (``run(emit)``). Times are wall
 seconds in this process (median of 3 for the quick steps, one run for the heavy ones).
-Above ``graph.analytics.SAMPLE_THRESHOLD`` nodes, betweenness is the k-sample estimate (both
+Above ``graph.network.analytics.SAMPLE_THRESHOLD`` nodes, betweenness is the k-sample estimate (both
 backends use the same k sources), as the command line computes it.
 """
 
@@ -29,7 +29,7 @@ CENTRALITY_VIEWS = ("org-org", "org-event", "full")
 
 def graphs(events: list[int]) -> Iterator[tuple[str, Any, float]]:
     """(name, dataset, seconds to make it): the curated graph, then each synthetic size."""
-    from graph.build import ensure_built, load_dataset
+    from graph.data.build import ensure_built, load_dataset
 
     out = REPO / "out"
     ensure_built(REPO / "data", out)
@@ -44,8 +44,8 @@ def graphs(events: list[int]) -> Iterator[tuple[str, Any, float]]:
 def run(emit: Emit, events: list[int] | None = None, nx_limit: int | None = None) -> None:
     """Time every step; networkx closeness (exact, all pairs) is skipped on views larger than
     ``nx_limit`` nodes (it takes minutes there; igraph's is still timed)."""
-    from graph import analytics as A
-    from graph.network import VIEWS, project, view
+    from graph.network import analytics as A
+    from graph.network.projection import VIEWS, project, view
 
     for name, ds, t_make in graphs([1000] if events is None else events):
         rows: list[dict[str, Any]] = []

@@ -39,7 +39,7 @@ ACCEPT = {"json": "application/sparql-results+json", "csv": "text/csv"}
 
 
 def _body(name: str, with_examples: bool) -> bytes:
-    from graph.sparql import named_query
+    from graph.sparql.named import named_query
 
     q = named_query(name)
     fields: list[tuple[str, str]] = [("query", q.text)]
@@ -95,7 +95,7 @@ def measure(port: int, body: bytes, accept: str, clients: int = 1) -> dict[str, 
 
 def _in_process(store: Any, body: bytes) -> float:
     """Median ms of the same query run on the store directly (params resolved once)."""
-    from graph.sparql import bind_params, named_query
+    from graph.sparql.named import bind_params, named_query
 
     fields = urllib.parse.parse_qs(body.decode())
     text = fields["query"][0]
@@ -113,7 +113,7 @@ def _in_process(store: Any, body: bytes) -> float:
 
 def bench_store(label: str, store: Any, names: tuple[str, ...], with_examples: bool,
                 emit: Emit) -> None:
-    from graph.serve import make_server
+    from graph.sparql.serve import make_server
 
     server = make_server(store, "127.0.0.1", 0, timeout=60.0, max_rows=10_000)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -142,8 +142,8 @@ def bench_store(label: str, store: Any, names: tuple[str, ...], with_examples: b
 
 
 def run(emit: Emit, events: tuple[int, ...] = (1000,)) -> None:
-    from graph.build import build, load_dataset
-    from graph.store import MemoryStore, open_store, write_local_store
+    from graph.data.build import build, load_dataset
+    from graph.sparql.stores import MemoryStore, open_store, write_local_store
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"

@@ -65,7 +65,7 @@ def ms(seconds: float) -> float:
 
 def curated_params(store: Any) -> dict[str, dict[str, Any]]:
     """Each named query's header example, resolved to RDF terms on ``store``."""
-    from graph.sparql import bind_params, named_queries
+    from graph.sparql.named import bind_params, named_queries
 
     return {q.name: bind_params(store, q, {p.name: p.example for p in q.params
                                            if p.example and not p.optional})
@@ -73,7 +73,7 @@ def curated_params(store: Any) -> dict[str, dict[str, Any]]:
 
 
 def synthetic_params(store: Any) -> dict[str, dict[str, Any]]:
-    from graph.sparql import named_queries
+    from graph.sparql.named import named_queries
 
     picked = {k: store.query(PREFIXES + q).rows[0][0] for k, q in PICK.items()}
     return {q.name: {p.name: picked[p.name] for p in q.params if not p.optional}
@@ -82,8 +82,8 @@ def synthetic_params(store: Any) -> dict[str, dict[str, Any]]:
 
 def time_queries(label: str, stores: dict[str, Any], params: dict[str, dict[str, Any]],
                  repeat: int) -> list[dict[str, Any]]:
-    from graph.sparql import named_queries
-    from graph.store import QueryTimeout
+    from graph.sparql.named import named_queries
+    from graph.sparql.stores import QueryTimeout
 
     rows = []
     for q in named_queries():
@@ -116,8 +116,8 @@ def load_rows(label: str, ds: Any, out: Path, repeat: int) -> tuple[dict[str, An
     """Write graph.trig and the Oxigraph store for ``ds``; time parsing vs opening."""
     from rdflib import Dataset
 
-    from graph.build import trig_text, write_atomic
-    from graph.store import STORE_DIR, MemoryStore, OxigraphStore, write_local_store
+    from graph.data.build import trig_text, write_atomic
+    from graph.sparql.stores import STORE_DIR, MemoryStore, OxigraphStore, write_local_store
 
     write_atomic(out / "graph.trig", trig_text(ds))
     quads = sum(len(c) for c in ds.graphs())
@@ -155,7 +155,7 @@ def cli_rows(out: Path, data: Path) -> list[dict[str, Any]]:
 def run(emit: Emit, n_events: int = 1000, repeat: int = 3) -> None:
     import synth
 
-    from graph.build import build, load_dataset
+    from graph.data.build import build, load_dataset
 
     with tempfile.TemporaryDirectory(prefix="bench-sparql-") as tmp:
         curated_out = Path(tmp) / "curated"

@@ -45,7 +45,7 @@ declare -A params=(
   [source-says]='source=004_7e29c807a69063d9'
   [sources-of]='thing=Rashad Azizov'
 )
-for name in $(python -c "from graph.sparql import named_queries as q; print(*[x.name for x in q()])"); do
+for name in $(python -c "from graph.sparql.named import named_queries as q; print(*[x.name for x in q()])"); do
   args=()
   [[ -n "${params[$name]:-}" ]] && args=(--param "${params[$name]}")
   save "$out/queries/$name.csv" cinecoop --out "$out" query "$name" "${args[@]}" --format csv

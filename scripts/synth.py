@@ -2,7 +2,7 @@
 
 ``synthetic_records(n_events, seed)`` makes records of the same shape as ``data/`` — sources,
 countries, organisations, people, events, posts, participations, agreements — and
-``synthetic_dataset`` runs them through the real loader (``graph.load.build_dataset``), so the
+``synthetic_dataset`` runs them through the real loader (``graph.data.load.build_dataset``), so the
 triples have exactly the curated graph's structure: about 190 quads per event
 (n_events=1000 gives ~190k).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graph.records import Record  # noqa: E402
+from graph.data.records import Record  # noqa: E402
 
 ORG_TYPES = ["ministry", "film-agency", "film-commission", "studio", "streaming-platform", "fund",
              "guild", "festival-org", "news-outlet"]
@@ -97,7 +97,7 @@ def synthetic_records(n_events: int, seed: int = 0) -> list[Record]:
 
 def synthetic_dataset(n_events: int, seed: int = 0):  # type: ignore[no-untyped-def]
     """An rdflib Dataset of synthetic data, built by the real loader."""
-    from graph.load import build_dataset
+    from graph.data.load import build_dataset
 
     return build_dataset(synthetic_records(n_events, seed))
 
@@ -111,7 +111,7 @@ def main() -> None:
     ds = synthetic_dataset(args.n_events, args.seed)
     print(f"{len(ds)} quads", file=sys.stderr)
     if args.trig:
-        from graph.build import trig_text, write_atomic
+        from graph.data.build import trig_text, write_atomic
 
         write_atomic(args.trig, trig_text(ds))
 

@@ -82,7 +82,7 @@ S0, S1, S2, S3, S4 = (
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The curated data built once into a temporary out/ folder."""
-    from graph.build import build
+    from graph.data.build import build
 
     out = tmp_path_factory.mktemp("out")
     build(DATA, out)
@@ -92,7 +92,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def ds(built: Path) -> Dataset:
     """The built graph as an rdflib Dataset (default graph = union of the source graphs)."""
-    from graph.build import load_dataset
+    from graph.data.build import load_dataset
 
     return load_dataset(built)
 
@@ -109,15 +109,15 @@ def sources_dir() -> Path:
 @pytest.fixture(scope="session")
 def G(ds: Dataset) -> nx.MultiDiGraph:
     """The one RDF -> networkx projection of the curated graph."""
-    from graph.network import project
+    from graph.network.projection import project
 
     return project(ds)
 
 
 def key(ds: Dataset, name: str) -> str:
     """The view node key of the entity called ``name`` (any label, any language)."""
-    from graph.lookup import resolve
-    from graph.network import node_key
+    from graph.network.projection import node_key
+    from graph.sparql.describe import resolve
 
     found = node_key(resolve(ds, name))
     assert found is not None, name

@@ -15,8 +15,8 @@ import pytest
 from conftest import DATA, REPO, S0, S1, S2, key, require
 from rdflib import Dataset
 
-from graph import analytics as A
-from graph.network import VIEWS, view
+from graph.network import analytics as A
+from graph.network.projection import VIEWS, view
 
 SOURCES = {S0, S1, S2, "003_2832cb0f310ffba0", "004_7e29c807a69063d9"}
 

@@ -161,7 +161,7 @@ def test_help_imports_nothing_heavy() -> None:
 
 
 def test_data_is_in_canonical_form() -> None:
-    from graph.canonical import noncanonical
+    from graph.data.canonical import noncanonical
 
     assert [str(p) for p, _ in noncanonical(DATA)] == [], "run 'cinecoop fmt' to fix"
 
@@ -182,7 +182,7 @@ def test_fmt_check_names_the_fixing_command(data_copy: Path) -> None:
 
 
 def test_commands_rebuild_only_when_data_changed(data_copy: Path, tmp_path: Path) -> None:
-    from graph.build import ensure_built
+    from graph.data.build import ensure_built
 
     out = tmp_path / "out"
     assert ensure_built(data_copy, out) is True

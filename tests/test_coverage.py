@@ -14,7 +14,7 @@ from conftest import S0, S1, S2, S3, S4
 from rdflib import Dataset, URIRef
 from rdflib.namespace import RDF
 
-from graph.lookup import citations, find
+from graph.sparql.describe import citations, find
 from graph.terms import CC
 from graph.text import name_in_text, read_paragraphs
 

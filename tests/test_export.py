@@ -13,8 +13,8 @@ import pytest
 from conftest import DATA, REPO
 from rdflib import Dataset
 
-from graph import export as E
-from graph.network import VIEWS, project, view
+from graph.network import export as E
+from graph.network.projection import VIEWS, project, view
 
 PANEL = "event/state-level-cooperation-panel"
 

@@ -6,7 +6,7 @@ from conftest import S0, S1, S3, S4
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
-from graph.lookup import citations, find, label, resolve
+from graph.sparql.describe import citations, find, label, resolve
 from graph.terms import CC, ORG, SCHEMA
 
 

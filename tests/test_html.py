@@ -20,10 +20,10 @@ from conftest import DATA, REPO, S0, S3, S4
 from rdflib import Dataset
 from servers import BrowserPage
 
-from graph.html import build_page, render_html, vis_assets, write_html
-from graph.layout import layout
-from graph.network import VIEWS, view
-from graph.site import MAIN_VIEWS, write_site
+from graph.network.layout import layout
+from graph.network.projection import VIEWS, view
+from graph.web.maps import build_page, render_html, vis_assets, write_html
+from graph.web.site import MAIN_VIEWS, write_site
 
 ARTIFACTS = REPO / "out" / "test-artifacts"
 AZIZOV = "person/rashad-azizov"

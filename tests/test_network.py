@@ -9,9 +9,9 @@ import pytest
 from conftest import S1, S2, S3, S4, key
 from rdflib import Dataset
 
-from graph.analytics import centrality
-from graph.build import union_graph
-from graph.network import VIEWS, in_window, project, view
+from graph.data.build import union_graph
+from graph.network.analytics import centrality
+from graph.network.projection import VIEWS, in_window, project, view
 
 PANEL = "event/state-level-cooperation-panel"
 PRESENTATION = "event/azerbaijan-filming-commission-presentation"

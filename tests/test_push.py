@@ -3,7 +3,7 @@
 How rows are compared across stores (and why that is fair):
 
 - Literals typed ``xsd:string`` are the plain literals they equal in RDF 1.1; every store
-  returns them untyped (``graph.store.plain``), so they compare equal as terms.
+  returns them untyped (``graph.sparql.stores.plain``), so they compare equal as terms.
 - Numbers compare by value and numeric kind (integer vs decimal/double), not by datatype IRI
   or lexical form: a server may answer ``COUNT`` as ``xsd:int`` or ``"02"``; the count is the
   same. Everything else (IRIs, language tags, date types) must be identical.
@@ -29,9 +29,9 @@ from rdflib.term import Node
 from servers import VirtuosoServer, find_free_port
 
 from graph.cli import cli
-from graph.remote import SparqlStore, push
-from graph.sparql import named_queries, run
-from graph.store import QueryTimeout, Store, StoreError, open_store
+from graph.sparql.named import named_queries, run
+from graph.sparql.remote import SparqlStore, push
+from graph.sparql.stores import QueryTimeout, Store, StoreError, open_store
 
 INTEGERS = {XSD.integer, XSD.int, XSD.long, XSD.short, XSD.byte, XSD.nonNegativeInteger,
             XSD.positiveInteger, XSD.unsignedInt, XSD.unsignedLong}

@@ -19,8 +19,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from graph.cli import cli
-from graph.sparql import ParamError, UnknownQuery, named_queries, run
-from graph.store import QueryResult, Store, open_store
+from graph.sparql.named import ParamError, UnknownQuery, named_queries, run
+from graph.sparql.stores import QueryResult, Store, open_store
 from graph.text import read_paragraphs
 
 ID = "https://w3id.org/cinecoop/id/"

@@ -12,7 +12,7 @@ import networkx as nx
 import pytest
 from conftest import DATA, REPO
 
-from graph.report import build_report, html, markdown
+from graph.network.report import build_report, html, markdown
 
 
 @pytest.fixture(scope="module")

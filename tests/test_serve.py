@@ -29,9 +29,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from servers import BrowserPage
 
-from graph.resultformats import choose_format, parse_accept, term_tsv
-from graph.serve import EndpointServer, is_update, make_server
-from graph.store import Store, open_store
+from graph.sparql.formats import choose_format, parse_accept, term_tsv
+from graph.sparql.serve import EndpointServer, is_update, make_server
+from graph.sparql.stores import Store, open_store
 
 if TYPE_CHECKING:
     from playwright.sync_api import Route
@@ -237,7 +237,7 @@ def test_parameters_are_bound_as_terms_not_pasted(endpoint: str) -> None:
 
 
 def test_named_query_parameters_by_name_in_any_language(endpoint: str) -> None:
-    from graph.sparql import named_query
+    from graph.sparql.named import named_query
 
     text = named_query("participants").text
     # 004 ¶1 names the panel in Russian; the name resolves to the event, typed by the query
@@ -427,7 +427,7 @@ def test_query_page_lists_named_queries(endpoint: str) -> None:
     assert status == 200 and headers["Content-Type"].startswith("text/html")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)   # nothing from elsewhere
     status, _, listing = http(endpoint.removesuffix("sparql") + "queries.json")
-    from graph.sparql import named_queries
+    from graph.sparql.named import named_queries
 
     names = [q["name"] for q in json.loads(listing)]
     assert names == [q.name for q in named_queries()] and "participants" in names

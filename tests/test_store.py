@@ -12,9 +12,9 @@ from conftest import DATA, S4
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from graph.build import union_graph
-from graph.sparqltext import inject_values
-from graph.store import (
+from graph.data.build import union_graph
+from graph.sparql.querytext import inject_values
+from graph.sparql.stores import (
     STORE_DIR,
     MemoryStore,
     OxigraphStore,

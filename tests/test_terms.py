@@ -7,8 +7,8 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS
 
-from graph.build import union_graph
-from graph.lookup import resolve
+from graph.data.build import union_graph
+from graph.sparql.describe import resolve
 from graph.terms import CC, ONTOLOGY_FILE, ORG, PROV, SCHEMA
 
 ONTOLOGY = Graph().parse(ONTOLOGY_FILE, format="turtle")

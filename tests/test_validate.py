@@ -6,10 +6,10 @@ from conftest import DATA
 from rdflib import Literal
 from rdflib.namespace import SKOS
 
-from graph.load import build_dataset
-from graph.records import read_records
+from graph.data.load import build_dataset
+from graph.data.records import read_records
+from graph.data.validate import shacl_problems
 from graph.terms import CC, PROV, entity_iri, source_graph
-from graph.validate import shacl_problems
 
 
 def test_shacl_passes_on_the_curated_graph() -> None:

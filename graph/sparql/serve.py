@@ -1,6 +1,6 @@
 """``cinecoop serve``: a read-only SPARQL 1.1 Protocol endpoint and an offline query page.
 
-Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.store`.
+Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.sparql.stores`.
 
 * ``GET /sparql?query=...``, ``POST /sparql`` with a form body (``query=...``) or an
   ``application/sparql-query`` body. Results by content negotiation (``Accept``, or a
@@ -37,16 +37,21 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
-from graph.resultformats import (
+from rdflib import Graph
+
+from graph.sparql.formats import (
     choose_format,
     formats_for,
     serialise_graph,
     serialise_table,
     sorted_triples,
 )
+from graph.sparql.named import Catalogue, ParamError, named_queries, named_query, resolve_value
+from graph.sparql.stores import MemoryStore, OxigraphStore, QueryError, QueryTimeout, StoreError
+from graph.terms import PREFIXES
 
 if TYPE_CHECKING:
-    from graph.store import Store
+    from graph.sparql.stores import Store
 
 ENDPOINT = "/sparql"
 MAX_BODY = 1 << 20  # bytes; a longer request body gets 413
@@ -109,9 +114,7 @@ def split_params(values: list[str]) -> dict[str, str]:
 
 def prefixed_graph(triples: list[Any]) -> Any:
     """A graph of ``triples`` with the project's prefixes bound (shorter Turtle)."""
-    from rdflib import Graph
 
-    from graph.output import PREFIXES
 
     g = Graph()
     for prefix, ns in PREFIXES.items():
@@ -137,7 +140,6 @@ def query_error_message(exc: Exception) -> str:
 
 def query_listing() -> list[dict[str, Any]]:
     """Name, title, description, parameters and text of every named query (``graph/queries``)."""
-    from graph.sparql import named_queries
 
     return [{"name": q.name, "title": q.title, "description": q.description, "text": q.text,
              "params": [{"name": p.name, "type": p.type_text, "optional": p.optional,
@@ -173,7 +175,6 @@ class Settings:
         Local stores get no timeout of their own (this one counts their worker exactly);
         a ``sparql:`` store gets it too, so the remote server can cancel.
         """
-        from graph.store import MemoryStore, OxigraphStore, QueryTimeout
 
         with self._lock:
             if self._slots is None:
@@ -211,7 +212,6 @@ class Settings:
         (names, ids, ``<IRI>``, ``"literal"``), typed by the named query's declarations when
         ``named`` is given. The store's catalogue of names is read once and kept, and so are the
         terms found (the store does not change while it is served)."""
-        from graph.sparql import Catalogue, named_query, resolve_value
 
         declared = {}
         if named:
@@ -252,7 +252,7 @@ class EndpointServer(ThreadingHTTPServer):
 def render_page(store_name: str, queries: list[dict[str, Any]], timeout: float | None,
                 max_rows: int) -> bytes:
     """The query page with the named queries and settings inlined (no request leaves it)."""
-    template = resources.files("graph").joinpath("static/query.html").read_text("utf-8")
+    template = resources.files("graph.web").joinpath("static/query.html").read_text("utf-8")
     config = {"endpoint": ENDPOINT, "store": store_name, "queries": queries,
               "timeout": timeout, "maxRows": max_rows}
     # "<" written as \u003c: no text of a query can end the <script> element or open a comment
@@ -412,8 +412,6 @@ class Handler(BaseHTTPRequestHandler):
         self._send(HTTPStatus.OK, payload.encode("utf-8"), fmt.content_type, headers)
 
     def _bindings(self, params: dict[str, list[str]]) -> dict[str, Any]:
-        from graph.sparql import ParamError
-        from graph.store import QueryError, StoreError
 
         named = params["named"][0] if params.get("named") else None
         try:
@@ -426,7 +424,6 @@ class Handler(BaseHTTPRequestHandler):
                             ) from None
 
     def _execute(self, text: str, bindings: dict[str, Any] | None) -> Any:
-        from graph.store import QueryError, QueryTimeout, StoreError
 
         settings = self.server.settings
         try:

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from graph.records import ENTITY_FOLDERS, FACT_SECTIONS, SCHEMA
+from graph.data.records import ENTITY_FOLDERS, FACT_SECTIONS, SCHEMA, parse_yaml
 
 FLOW_FIELDS = {"cite", "para", "parties", "concerns"}
 
@@ -51,7 +51,6 @@ def _order(kind: str, rec: dict[str, Any]) -> dict[str, Any]:
 
 def canonical_text(path: Path, text: str) -> str:
     """The canonical form of one record file (its path says what kind of records it holds)."""
-    from graph.records import parse_yaml
 
     leading = []
     for line in text.splitlines():

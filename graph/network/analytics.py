@@ -1,4 +1,4 @@
-"""Paths, centrality, communities and bridges on the views of :mod:`graph.network`.
+"""Paths, centrality, communities and bridges on the views of :mod:`graph.network.projection`.
 
 Free functions over an undirected ``nx.Graph`` (a view). networkx is the API; when python-igraph
 is installed the heavy measures run in its C code (``backend="auto"``), with the same
@@ -26,7 +26,10 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from graph.network import TIMELESS, merge_citations
+import igraph as ig
+import networkx as nx
+
+from graph.network.projection import TIMELESS, merge_citations
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -139,7 +142,6 @@ def path_text(G: nx.Graph, path: list[str]) -> str:
 
 def shortest_paths(G: nx.Graph, source: str, target: str, k: int = 1) -> list[list[str]]:
     """The ``k`` shortest simple paths (fewest hops; ties in the view's stable order)."""
-    import networkx as nx
 
     for node in (source, target):
         if node not in G:
@@ -213,7 +215,6 @@ def pagerank(G: nx.Graph, alpha: float = 0.85, weight: str | None = "weight",
 
     (``nx.pagerank`` needs scipy, which cinecoop does not install.)
     """
-    import networkx as nx
 
     n = G.number_of_nodes()
     if n == 0:
@@ -263,7 +264,6 @@ def centrality(G: nx.Graph, measures: Iterable[str] = MEASURES, backend: str = "
         notes.append(f"betweenness estimated from k={len(sources)} sampled source nodes "
                      f"(seed {seed}), as the view has {n} nodes (> {sample_threshold})")
     if "eigenvector" in measures and n:
-        import networkx as nx
 
         parts = nx.number_connected_components(G)
         if parts > 1:
@@ -284,7 +284,6 @@ def centrality(G: nx.Graph, measures: Iterable[str] = MEASURES, backend: str = "
 
 def _networkx_scores(G: nx.Graph, measure: str, weighted: bool,
                      sources: list[str] | None, seed: int) -> dict[str, float]:
-    import networkx as nx
 
     n = G.number_of_nodes()
     w = "weight" if weighted else None
@@ -312,7 +311,6 @@ def _networkx_scores(G: nx.Graph, measure: str, weighted: bool,
 
 
 def _eigenvector_nx(G: nx.Graph, weight: str | None) -> dict[str, float]:
-    import networkx as nx
 
     if G.number_of_edges() == 0:
         return dict.fromkeys(G, 0.0)
@@ -330,7 +328,6 @@ class _IGraph:
 
 
 def _to_igraph(G: nx.Graph, weighted: bool) -> _IGraph:
-    import igraph as ig
 
     nodes = list(G.nodes())
     index = {u: i for i, u in enumerate(nodes)}
@@ -418,7 +415,6 @@ class Communities:
 
 def communities(G: nx.Graph, seed: int = SEED, resolution: float = 1.0) -> Communities:
     """Louvain communities (networkx, seeded, weighted in weighted views) and their modularity."""
-    import networkx as nx
 
     if G.number_of_nodes() == 0:
         return Communities([], 0.0, "louvain", seed)
@@ -443,7 +439,6 @@ class Cutpoints:
 
 def cutpoints(G: nx.Graph) -> Cutpoints:
     """Edges and nodes whose removal disconnects the view (who holds the network together)."""
-    import networkx as nx
 
     bridges = sorted(tuple(sorted(e)) for e in nx.bridges(G))
     points = sorted(nx.articulation_points(G))
@@ -453,7 +448,6 @@ def cutpoints(G: nx.Graph) -> Cutpoints:
 
 def split_by(G: nx.Graph, point: str) -> list[int]:
     """Component sizes left when ``point`` is removed (largest first)."""
-    import networkx as nx
 
     H = G.copy()
     H.remove_node(point)

@@ -18,97 +18,35 @@ literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not).
 
 from __future__ import annotations
 
-import gc
-import os
-import shutil
-import tempfile
-import threading
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from graph.sparqltext import QueryError, inject_values, oxigraph_error, query_form, validate
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+
+from graph.data.build import STORE_DIR, ensure_built, load_dataset, write_local_store
+from graph.sparql.base import (
+    XSD_STRING,
+    QueryError,
+    QueryResult,
+    QueryTimeout,
+    Store,
+    StoreError,
+    plain,
+    prepare,
+    run_with_timeout,
+)
+from graph.sparql.querytext import oxigraph_error, query_form
+from graph.sparql.remote import SparqlStore
 
 if TYPE_CHECKING:
-    import rdflib
     from rdflib import Dataset
     from rdflib.term import Node
 
 __all__ = ["QueryResult", "Store", "QueryError", "StoreError", "QueryTimeout", "open_store",
-           "write_local_store", "STORE_DIR"]
-
-STORE_DIR = "store"
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-T = TypeVar("T")
-
-
-class StoreError(Exception):
-    """The store cannot be used: missing, locked, unreachable (says which and why)."""
-
-
-class QueryTimeout(StoreError):
-    """The query ran longer than its timeout."""
-
-
-@dataclass
-class QueryResult:
-    kind: str                                   # "select" | "ask" | "graph"
-    vars: list[str]
-    rows: list[tuple[Node | None, ...]]
-    boolean: bool | None = None
-    graph: rdflib.Graph | None = None
-
-
-class Store(Protocol):
-    name: str
-
-    def query(self, sparql: str, bindings: dict[str, Node] | None = None,
-              timeout: float | None = None) -> QueryResult: ...
-
-
-def prepare(sparql: str, bindings: dict[str, Node] | None) -> str:
-    """Check the syntax (QueryError with line/column/token), then bind the parameters."""
-    validate(sparql)
-    return inject_values(sparql, bindings)
-
-
-def plain(term: Any) -> Any:
-    """RDF 1.1: "x"^^xsd:string is the simple literal "x"; return it untyped."""
-    from rdflib import Literal
-
-    if isinstance(term, Literal) and term.datatype is not None and \
-            str(term.datatype) == XSD_STRING:
-        return Literal(str(term))
-    return term
-
-
-def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T:
-    """Run ``fn`` in a worker thread and give up after ``timeout`` seconds.
-
-    pyoxigraph releases the GIL while it evaluates, and rdflib yields it regularly, so the
-    caller gets control back on time; the abandoned evaluation finishes in the background.
-    """
-    if timeout is None:
-        return fn()
-    box: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            box["value"] = fn()
-        except BaseException as exc:  # handed to the caller below
-            box["error"] = exc
-
-    worker = threading.Thread(target=work, name="cinecoop-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryTimeout(f"the query on {what} ran longer than {timeout:g} s and was abandoned")
-    if "error" in box:
-        raise box["error"]
-    value: T = box["value"]
-    return value
+           "OxigraphStore", "MemoryStore", "STORE_DIR"]
 
 
 # ------------------------------------------------------------------ Oxigraph
@@ -116,8 +54,6 @@ def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T
 
 def ox_converter() -> Callable[[Any], Node | None]:
     """A function turning pyoxigraph terms into rdflib terms (imports done once)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
 
     def convert(term: Any) -> Node | None:
         if term is None:
@@ -141,7 +77,6 @@ class OxigraphStore:
     """A pyoxigraph store on disk, opened read-only (several readers may run at once)."""
 
     def __init__(self, path: Path):
-        import pyoxigraph as ox
 
         self.path = Path(path)
         self.name = f"oxigraph:{self.path}"
@@ -160,8 +95,6 @@ class OxigraphStore:
         return run_with_timeout(lambda: self._run(text, kind), timeout, self.name)
 
     def _run(self, text: str, kind: str) -> QueryResult:
-        import pyoxigraph as ox
-        from rdflib import Graph
 
         convert = ox_converter()
         try:
@@ -202,7 +135,6 @@ class MemoryStore:
         return run_with_timeout(lambda: self._run(text), timeout, self.name)
 
     def _run(self, text: str) -> QueryResult:
-        from rdflib import Graph
 
         with warnings.catch_warnings():
             # rdflib 7's own GRAPH evaluation calls its deprecated Dataset.contexts()
@@ -243,13 +175,9 @@ def open_store(spec: str | None, out_dir: Path, data_dir: Path, *, user: str | N
         _ensure_local(out_dir, data_dir)
         return OxigraphStore(out_dir / STORE_DIR)
     if kind == "memory" and not arg:
-        from graph.build import load_dataset
-
         _ensure_local(out_dir, data_dir)
         return MemoryStore(load_dataset(out_dir))
     if kind == "sparql" and arg:
-        from graph.remote import SparqlStore
-
         return SparqlStore(arg, user=user, password=password)
     raise StoreError(f"unknown store {spec!r}: use 'oxigraph' (default, out/store), "
                      "'oxigraph:PATH', 'memory' or 'sparql:URL'")
@@ -257,68 +185,9 @@ def open_store(spec: str | None, out_dir: Path, data_dir: Path, *, user: str | N
 
 def _ensure_local(out_dir: Path, data_dir: Path) -> None:
     """Rebuild when data/ changed; write the Oxigraph store if it is missing."""
-    from graph.build import ensure_built, load_dataset
-
     if data_dir.is_dir():
         ensure_built(data_dir, out_dir)
     elif not (out_dir / "graph.trig").is_file():
         raise StoreError(f"no data folder {data_dir} and no built graph in {out_dir}")
     if not (out_dir / STORE_DIR / "CURRENT").is_file():
         write_local_store(out_dir, load_dataset(out_dir))
-
-
-def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
-    """The named graphs as N-Quads lines, and the set of their N-Triples lines (the merge)."""
-    quads: list[bytes] = []
-    union: set[bytes] = set()
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        name = str(ctx.identifier)
-        if not len(ctx) or name.startswith("urn:x-rdflib:"):
-            continue
-        tail = f" <{name}> .\n".encode()
-        for line in ctx.serialize(format="nt", encoding="utf-8").splitlines():
-            line = line.strip()
-            if line.endswith(b"."):
-                quads.append(line[:-1].rstrip() + tail)
-                union.add(line + b"\n")
-    return quads, union
-
-
-def write_local_store(out_dir: Path, ds: Dataset) -> None:
-    """(Re)create the Oxigraph store ``out_dir/store``: one named graph per source + ontology.
-
-    It is loaded into a fresh directory beside the old one, closed (pyoxigraph releases its
-    lock only when the object is collected), then swapped in by two renames; readers that
-    still hold the old store keep their snapshot.
-    """
-    import pyoxigraph as ox
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / STORE_DIR
-    quads, union = dataset_lines(ds)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
-    try:
-        store = ox.Store(str(tmp))
-        # One document (blank nodes stay shared): the named graphs, then the default graph
-        # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
-        # own union mode would repeat a triple once per graph).
-        store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
-                        format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        gc.collect()
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=out_dir))
-            os.replace(target, old / STORE_DIR)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            if not (target / "CURRENT").is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)   # another build swapped its store in first
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.analytics import MEASURES, centrality, communities, cutpoints
+from graph.network.analytics import MEASURES, centrality, communities, cutpoints
 
 if TYPE_CHECKING:
     import networkx as nx
 
-from graph.network import VIEWS, view
+from graph.data.build import write_atomic
+from graph.network.analytics import split_by
+from graph.network.projection import VIEWS, view
 
 
 @dataclass
@@ -144,7 +146,6 @@ def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None
 
 
 def _cut_off(H: nx.Graph, node: str) -> int:
-    from graph.analytics import split_by
 
     sizes = split_by(H, node)
     return sum(sizes[1:])
@@ -203,7 +204,6 @@ def html(report: Report) -> str:
 
 def write_report(report: Report, path: Path) -> list[Path]:
     """Write ``path`` (Markdown) and the same name with ``.html``, atomically."""
-    from graph.build import write_atomic
 
     md_path = path if path.suffix == ".md" else path.with_suffix(".md")
     html_path = md_path.with_suffix(".html")

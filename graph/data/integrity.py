@@ -1,6 +1,6 @@
 """Integrity checks across records: ids, references, citations, controlled lists.
 
-One function per concern, each yielding :class:`~graph.records.Problem`; ``check`` runs them
+One function per concern, each yielding :class:`~graph.data.records.Problem`; ``check`` runs them
 all. These run before any RDF is built, so their messages speak of files and fields.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from graph.records import SCHEMA, Problem, Record
+from graph.data.records import SCHEMA, Problem, Record
 from graph.terms import EVENT_TYPES, ORG_TYPES
 
 ENTITY_KINDS = ("source", "country", "place", "organisation", "person", "event")

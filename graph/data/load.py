@@ -14,18 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from graph.records import Record
+from graph.data.records import Record
 from graph.terms import (
     CC,
     EVENT_TYPES,
-    GRAPH,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
     ORG,
     ORG_TYPES,
     PLACE_TYPES,
+    PREFIXES,
     PROV,
     SCHEMA,
     SCHEMES,
@@ -345,10 +345,6 @@ def build_dataset(records: list[Record], ontology: Graph | None = None) -> Datas
 
 
 def _bind(ds: Dataset) -> None:
-    from graph.terms import AKIND, ASTATUS, ID, POST, ROLE
 
-    for prefix, ns in (("cc", CC._NS), ("id", ID), ("graph", GRAPH), ("role", ROLE),
-                       ("post", POST), ("akind", AKIND), ("astatus", ASTATUS),
-                       ("schema", SCHEMA), ("org", ORG), ("prov", PROV), ("skos", SKOS),
-                       ("foaf", FOAF), ("dcterms", DCTERMS), ("owl", OWL), ("xsd", XSD)):
+    for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)

@@ -15,8 +15,10 @@ import urllib.request
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from graph.sparqltext import QueryError, is_distinct, query_form
-from graph.store import QueryResult, QueryTimeout, StoreError, plain, prepare
+from rdflib import BNode, Graph, Literal, URIRef
+
+from graph.sparql.base import QueryResult, QueryTimeout, StoreError, plain, prepare
+from graph.sparql.querytext import QueryError, is_distinct, query_form
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -81,7 +83,6 @@ def _message(body: bytes) -> str:
 
 def term_from_json(cell: dict[str, Any] | None) -> Node | None:
     """A term of SPARQL 1.1 Results JSON as an rdflib term."""
-    from rdflib import BNode, Literal, URIRef
 
     if cell is None:
         return None
@@ -126,7 +127,6 @@ class SparqlStore:
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None,
               timeout: float | None = None) -> QueryResult:
-        from rdflib import Graph
 
         text = prepare(sparql, bindings)
         kind = query_form(text)

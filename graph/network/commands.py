@@ -15,6 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.network.analytics import (
+    NoPath,
+    centrality,
+    communities,
+    cutpoints,
+    explain,
+    node_text,
+    path_text,
+    shortest_paths,
+    split_by,
+)
+from graph.network.export import write
+from graph.network.projection import _type_filter, node_key, node_matches, project, view
+from graph.sparql.describe import LookupError_, resolve
+
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Dataset
@@ -44,7 +59,6 @@ class Filters:
 
 
 def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True) -> nx.Graph:
-    from graph.network import project, view
 
     try:
         return view(project(ds), name, **filters.options(with_types))
@@ -54,8 +68,6 @@ def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True)
 
 def node_for(ds: Dataset, H: nx.Graph, name: str) -> str:
     """The view's node for a name (any label, any language), or a clear error."""
-    from graph.lookup import LookupError_, resolve
-    from graph.network import node_key
 
     try:
         key = node_key(resolve(ds, name))
@@ -78,7 +90,6 @@ def node_for(ds: Dataset, H: nx.Graph, name: str) -> str:
 def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
                filters: Filters) -> list[str]:
     """The ``k`` shortest paths, each as its one-line chain and then hop by hop."""
-    from graph.analytics import NoPath, explain, node_text, path_text, shortest_paths
 
     H = load_view(ds, view_name, filters)
     a, b = node_for(ds, H, source), node_for(ds, H, target)
@@ -104,8 +115,6 @@ def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
 def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
                     filters: Filters, fmt: str, backend: str = "auto") -> str:
     """A ranked table of the measures (``--type`` picks the rows; scores use the whole view)."""
-    from graph.analytics import centrality
-    from graph.network import _type_filter, node_matches
 
     H = load_view(ds, view_name, filters, with_types=False)
     try:
@@ -170,7 +179,6 @@ def render_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, head: 
 
 
 def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str]:
-    from graph.analytics import communities, cutpoints, split_by
 
     H = load_view(ds, view_name, filters)
     com = communities(H)
@@ -199,8 +207,6 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str
 
 def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out: Path,
                  filters: Filters) -> list[Path]:
-    from graph.export import write
-    from graph.network import project, view
 
     G = project(ds)
     written: list[Path] = []

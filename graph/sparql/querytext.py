@@ -21,6 +21,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import BNode, Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+
 if TYPE_CHECKING:
     from rdflib.term import Node
 
@@ -159,7 +164,6 @@ def term_text(term: Node) -> str:
     >>> print(term_text(Literal('say "hi"\\n', lang="en")))
     "say \\"hi\\"\\n"@en
     """
-    from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, URIRef):
         if re.search(r'[\x00-\x20<>"{}|^`\\]', str(term)) or ":" not in str(term):
@@ -214,8 +218,6 @@ def token_at(text: str, offset: int) -> str | None:
 
 def check_syntax(text: str) -> None:
     """Parse with rdflib's SPARQL parser; QueryError with line, column and token on failure."""
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql import prepareQuery
 
     try:
         query_form(text)
@@ -259,7 +261,6 @@ def validate(text: str) -> str:
     ~80 ms), so every store accepts and refuses the same queries. Only a refused query is
     parsed again by rdflib, whose errors name the offending token more exactly.
     """
-    import pyoxigraph as ox
 
     try:
         form = query_form(text)

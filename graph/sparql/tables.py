@@ -3,7 +3,7 @@
 ``table`` and ``md`` show labels instead of IRIs (the preferred label in the chosen language,
 read from the same store), dates as dates and sources by their id; ``csv``, ``tsv``, ``json``
 and ``xml`` are the SPARQL 1.1 result formats (IRIs as they are), written by
-:mod:`graph.resultformats`; a CONSTRUCT or DESCRIBE result is Turtle, N-Triples or JSON-LD.
+:mod:`graph.sparql.formats`; a CONSTRUCT or DESCRIBE result is Turtle, N-Triples or JSON-LD.
 
 >>> from rdflib import Literal, URIRef
 >>> from rdflib.namespace import XSD
@@ -22,26 +22,21 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from graph.terms import BASE, ID
+from rdflib import BNode, Graph, Literal, URIRef
+
+from graph.sparql import formats as rf
+from graph.terms import BASE, ID, PREFIXES
 
 if TYPE_CHECKING:
     from rdflib import URIRef
     from rdflib.term import Node
 
-    from graph.store import QueryResult, Store
+    from graph.sparql.stores import QueryResult, Store
 
 TABLE_FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
 GRAPH_FORMATS = ("ttl", "nt", "jsonld")
 FORMATS = TABLE_FORMATS + GRAPH_FORMATS
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PREFIXES = {
-    "cc": f"{BASE}ontology#", "id": str(ID), "role": f"{BASE}vocab/participation-role/",
-    "post": f"{BASE}vocab/post-role/", "akind": f"{BASE}vocab/agreement-kind/",
-    "astatus": f"{BASE}vocab/agreement-status/", "schema": "https://schema.org/",
-    "org": "http://www.w3.org/ns/org#", "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": XSD,
-}
 LABELS = """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT DISTINCT ?s ?p ?l WHERE {
@@ -71,7 +66,6 @@ def _own_name(iri: str) -> str | None:
 def labels(store: Store, nodes: Iterable[Node], lang: str = "en",
            chunk: int = 200) -> dict[URIRef, str]:
     """The label to show for each IRI: prefLabel in ``lang``, then English, then any."""
-    from rdflib import Literal, URIRef
 
     wanted = sorted({n for n in nodes if isinstance(n, URIRef) and _own_name(str(n)) is None})
     found: dict[URIRef, list[tuple[tuple[int, str, str], str]]] = {}
@@ -89,7 +83,6 @@ def labels(store: Store, nodes: Iterable[Node], lang: str = "en",
 
 def show(term: Node | None, names: dict[URIRef, str]) -> str:
     """One cell for people: a label for an IRI, the plain value of a literal."""
-    from rdflib import BNode, Literal, URIRef
 
     if term is None:
         return ""
@@ -157,9 +150,7 @@ def markdown(head: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def render(result: QueryResult, fmt: str, store: Store, *, lang: str = "en",
            max_width: int = 60) -> str:
     """The text of ``result`` in ``fmt`` (see FORMATS); ends with a newline."""
-    from rdflib import Graph
 
-    from graph import resultformats as rf
 
     if result.kind == "graph":
         if fmt in TABLE_FORMATS and fmt != "table":

@@ -25,13 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.util import from_n3
+
+from graph.sparql.describe import find
+from graph.sparql.describe import label as label_of
+from graph.sparql.querytext import term_text
 from graph.terms import BASE, CC, ID, SCHEMA
+from graph.text import fold
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
     from rdflib.term import Node
 
-    from graph.store import QueryResult, Store
+    from graph.sparql.stores import QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 CONCEPT_TYPES = {"AgreementKind": "AgreementKinds", "AgreementStatus": "AgreementStatuses",
@@ -166,14 +174,12 @@ class Catalogue:
 
     @classmethod
     def of(cls, store: Store) -> Catalogue:
-        from rdflib import Graph
 
         result = store.query(CATALOGUE)
         return cls(result.graph if result.graph is not None else Graph())
 
     def classes(self, node: URIRef) -> set[str]:
         """Local names of the node's cinecoop classes and all their superclasses."""
-        from rdflib.namespace import RDF, RDFS
 
         found: set[str] = set()
         for t in self.graph.objects(node, RDF.type):
@@ -184,13 +190,11 @@ class Catalogue:
 
 
 def _iris(nodes: Iterable[Node]) -> list[URIRef]:
-    from rdflib import URIRef
 
     return [n for n in nodes if isinstance(n, URIRef)]
 
 
 def _fold_id(text: str) -> str:
-    from graph.text import fold
 
     return fold(text.replace("-", " ").replace("_", " "))
 
@@ -201,9 +205,7 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
     ``<IRI>`` is taken as is; ``"text"``, ``"text"@lang`` or ``"v"^^<datatype>`` is a literal;
     anything else is a name looked up according to the parameter's type.
     """
-    from rdflib import Literal, URIRef
 
-    from graph.sparqltext import term_text
 
     label = f"parameter {param.name}" if param else "the parameter"
     value = value.strip()
@@ -215,7 +217,6 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
             raise ParamError(f"{label}: {exc}") from None
         return iri
     if value[:1] in ('"', "'"):
-        from rdflib.util import from_n3
 
         try:
             lit = from_n3(value)
@@ -234,8 +235,6 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
 
 
 def _concept(cat: Catalogue, kind: str, value: str, label: str) -> URIRef:
-    from rdflib import URIRef
-    from rdflib.namespace import SKOS
 
     scheme = URIRef(str(CC._NS) + CONCEPT_TYPES[kind])
     key = _fold_id(value)
@@ -252,9 +251,7 @@ def _concept(cat: Catalogue, kind: str, value: str, label: str) -> URIRef:
 
 
 def _source(cat: Catalogue, value: str, label: str) -> URIRef:
-    from rdflib.namespace import RDF, RDFS
 
-    from graph.text import fold
 
     key = fold(value)
     sources = sorted(_iris(cat.graph.subjects(RDF.type, CC.NewsArticle)))
@@ -274,11 +271,7 @@ def _source(cat: Catalogue, value: str, label: str) -> URIRef:
 
 
 def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> URIRef:
-    from rdflib import URIRef
-    from rdflib.namespace import RDF
 
-    from graph.lookup import find
-    from graph.lookup import label as label_of
 
     short = value.strip().strip("/")
     if "/" in short and re.fullmatch(r"[\w\-./]+", short):

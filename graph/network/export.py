@@ -19,7 +19,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.network import period
+import networkx as nx
+
+from graph.data.build import write_atomic
+from graph.network.projection import period
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -47,7 +50,6 @@ def flat(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
 
 def flat_graph(G: nx.Graph, with_time: bool = False) -> nx.Graph:
     """A copy of ``G`` in sorted order with flattened attributes (and Gephi time spans)."""
-    import networkx as nx
 
     H = nx.Graph()
     H.graph.update(flat({k: v for k, v in G.graph.items() if k in ("view", "since", "until")}))
@@ -75,13 +77,11 @@ def _span(data: dict[str, Any]) -> dict[str, str]:
 
 
 def graphml_text(G: nx.Graph) -> str:
-    import networkx as nx
 
     return "\n".join(nx.generate_graphml(flat_graph(G))) + "\n"
 
 
 def gexf_text(G: nx.Graph) -> str:
-    import networkx as nx
 
     H = flat_graph(G, with_time=True)
     for key in list(H.graph):  # networkx's GEXF writer stores no graph attributes but mode
@@ -124,7 +124,6 @@ def texts(G: nx.Graph, fmt: str, stem: str) -> dict[str, str]:
 
 def write(G: nx.Graph, fmt: str, folder: Path, stem: str | None = None) -> list[Path]:
     """Write one view in one format into ``folder`` (atomically); the paths written."""
-    from graph.build import write_atomic
 
     written = []
     for name, text in texts(G, fmt, stem or str(G.graph.get("view", "graph"))).items():
@@ -136,7 +135,6 @@ def write(G: nx.Graph, fmt: str, folder: Path, stem: str | None = None) -> list[
 
 def read_csv(nodes_path: Path, edges_path: Path) -> nx.Graph:
     """Read the CSV pair back as an ``nx.Graph`` (string attributes)."""
-    import networkx as nx
 
     G = nx.Graph()
     with nodes_path.open(encoding="utf-8", newline="") as fh:

@@ -1,7 +1,7 @@
 """``cinecoop validate``: three layers of checks, reported per record.
 
-1. shape of each record (``graph.records``): YAML syntax, fields, types, dates;
-2. integrity across records (``graph.integrity``): ids, references, citations, lists;
+1. shape of each record (``graph.data.records``): YAML syntax, fields, types, dates;
+2. integrity across records (``graph.data.integrity``): ids, references, citations, lists;
 3. SHACL over the built graph (``ontology/shapes.ttl``), regrouped by record;
 4. when the source texts are available: each source file exists with the paragraph count the
    metadata gives, and each cited paragraph names the entity the record is about.
@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyshacl
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, SH
 
-from graph.integrity import check
-from graph.records import Problem, Record, read_records
+from graph.data.integrity import check
+from graph.data.load import build_dataset, concept_ids, load_ontology, union_graph
+from graph.data.records import Problem, Record, read_records
 from graph.terms import ID, SHAPES_FILE
 from graph.text import name_in_text, read_paragraphs
 
@@ -47,10 +49,7 @@ def _record_for(node: URIRef, by_iri: dict[str, Record]) -> Record | None:
 
 def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FILE) -> list[Problem]:
     """Run pyshacl over the union of all graphs; one Problem per (record, path, message)."""
-    import pyshacl
-    from rdflib.namespace import SH
 
-    from graph.load import union_graph
 
     union = union_graph(ds)
     shapes_graph = Graph().parse(shapes, format="turtle")
@@ -140,7 +139,6 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
 
 def validate(data_dir: Path, sources: Path | None = None) -> Report:
     """Validate ``data_dir``; build the dataset only when the records are sound."""
-    from graph.load import build_dataset, concept_ids, load_ontology
 
     records, problems = read_records(data_dir)
     report = Report(records, problems)

@@ -40,7 +40,7 @@ All views are undirected ``nx.Graph`` s (``full`` too: parallel facts between th
 merged into one edge whose ``facts`` list keeps each one, the first in relation order giving
 ``relation`` and ``label``). ``G.graph`` records the view name, ``weighted`` and the filters.
 
->>> from graph.network import VIEWS
+>>> from graph.network.projection import VIEWS
 >>> sorted(VIEWS)
 ['country-country', 'full', 'org-event', 'org-org', 'person-event']
 """
@@ -52,6 +52,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import RDF, RDFS, Dataset, URIRef
+from rdflib.namespace import SKOS
 
 from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, PROV, SCHEMA
 
@@ -124,7 +128,6 @@ REVERSED = frozenset({CC.party, CC.statedBy})
 
 def _pairs(g: Any, pred: Any) -> Iterator[tuple[Node, Node]]:
     """(subject, object) for ``pred`` over every named graph of a Dataset, or a Graph."""
-    from rdflib import Dataset
 
     if isinstance(g, Dataset):
         for s, _, o, _ in g.quads((None, pred, None, None)):
@@ -208,9 +211,6 @@ def _check_date(value: str | None, what: str) -> None:
 
 def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
     """The RDF graph as a networkx ``MultiDiGraph`` of entities and facts (see module doc)."""
-    import networkx as nx
-    from rdflib import RDF, RDFS, URIRef
-    from rdflib.namespace import SKOS
 
     G = nx.MultiDiGraph()
     cc_prefix = str(CC._NS)
@@ -500,7 +500,6 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
     Nodes and edges are inserted in sorted order, so walks, samples and ties do not depend on
     Python's hash seed.
     """
-    import networkx as nx
 
     H = _view(G, name, since, until, include_undated, types)
     S = nx.Graph(**H.graph)
@@ -512,7 +511,6 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
 
 def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
           include_undated: bool, types: Iterable[str] | None) -> nx.Graph:
-    import networkx as nx
 
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")

@@ -1,6 +1,7 @@
 """Interactive HTML maps of the networkx views: one self-contained file per map.
 
-:func:`build_page` is pure: it turns a view (``graph.network.view``) into a :class:`MapPage`
+:func:`build_page` is pure: it turns a view (``graph.network.projection.view``) into a
+:class:`MapPage`
 holding a ``pyvis.network.Network`` (nodes, edges and vis-network options) and what the page
 says around it (title, caption, legend, notes). :func:`render_html` turns that into one HTML
 document and :func:`write_html` writes it. The document inlines vis-network from pyvis's own
@@ -33,7 +34,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from graph.layout import layout
+import jinja2
+import pyvis
+from pyvis.network import Network
+
+from graph.data.build import write_atomic
+from graph.network.analytics import centrality as scores
+from graph.network.layout import layout
 
 # kind -> (colour, vis shape, legend name); Okabe-Ito colours stay apart for colour-blind readers
 KIND_STYLES: dict[str, tuple[str, str, str]] = {
@@ -62,7 +69,7 @@ DATE_BASIS_WORDS = {
     "reported": "reported on that date: took place on or before it",
     "event": "date of the event",
 }
-SIZE_MEASURES = {  # graph.analytics measure -> what the legend says node size means
+SIZE_MEASURES = {  # graph.network.analytics measure -> what the legend says node size means
     "degree": "degree centrality: how many others a node is linked to in this map",
     "betweenness": "betweenness centrality: how often a node lies on the shortest paths "
                    "between others (a broker)",
@@ -98,8 +105,7 @@ class MapPage:
 
 
 def centrality(G: Any, measure: str = "degree", seed: int = 7) -> dict[Any, float]:
-    """Node -> score of ``measure`` from ``graph.analytics`` (sampled betweenness when large)."""
-    from graph.analytics import centrality as scores
+    """Node -> score of ``measure`` (graph.network.analytics; sampled betweenness when large)."""
 
     if measure not in SIZE_MEASURES:
         raise ValueError(f"unknown size measure {measure!r}; use one of: "
@@ -275,7 +281,6 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so; only
     the ``label_limit`` highest-scoring nodes have their name drawn (all keep their tooltip).
     """
-    from pyvis.network import Network
 
     values = centrality(G, size_by, seed)
     page_notes = list(notes)
@@ -390,12 +395,11 @@ def script_json(obj: Any) -> str:
 
 
 def _asset(*parts: str) -> str:
-    return resources.files("graph").joinpath(*parts).read_text("utf-8")
+    return resources.files("graph.web").joinpath(*parts).read_text("utf-8")
 
 
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the copy pyvis ships."""
-    import pyvis
 
     base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
     js = (base / "vis-network.min.js").read_text("utf-8")
@@ -410,10 +414,9 @@ def _inline(text: str, tag: str) -> str:
 
 
 def template_env() -> Any:
-    import jinja2
 
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("graph", "templates"),
+        loader=jinja2.PackageLoader("graph.web", "templates"),
         autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 
 
@@ -435,7 +438,6 @@ def render_html(page: MapPage) -> str:
 
 def write_html(page: MapPage, path: Path) -> Path:
     """Write the page atomically; returns ``path``."""
-    from graph.build import write_atomic
 
     write_atomic(path, render_html(page))
     return path

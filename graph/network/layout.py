@@ -1,7 +1,7 @@
 """Seeded force-directed layouts for maps too large for the browser's physics.
 
 vis-network lays out a few hundred nodes in the page; thousands would keep the browser busy for
-tens of seconds. Above a threshold ``graph.html`` asks this module for coordinates once and
+tens of seconds. Above a threshold ``graph.web.maps`` asks this module for coordinates once and
 turns physics off. python-igraph (the ``fast`` extra) does Fruchterman-Reingold with a grid in
 C (20k nodes in about a second); without it a small pure-Python version of the same algorithm
 runs (fine for a few thousand nodes, slower above). Both are seeded: same graph, same seed,
@@ -20,6 +20,8 @@ import random
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from typing import Any
+
+import igraph
 
 Position = tuple[float, float]
 
@@ -57,7 +59,6 @@ def _has_igraph() -> bool:
 
 
 def _igraph_fr(n: int, edges: list[tuple[int, int]], seed: int) -> list[Position]:
-    import igraph
 
     g = igraph.Graph(n=n, edges=edges)
     igraph.set_random_number_generator(random.Random(seed))

@@ -8,21 +8,27 @@ the graph call :func:`ensure_built`, which rebuilds only when that fingerprint c
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph
+from rdflib.namespace import RDF
 
-from graph.load import union_graph
-from graph.records import Problem
-from graph.terms import ONTOLOGY_DIR, ONTOLOGY_GRAPH
-from graph.validate import Report, validate
+from graph.data.load import union_graph
+from graph.data.records import Problem
+from graph.data.validate import Report, validate
+from graph.files import write_atomic
+from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 
+STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -56,27 +62,6 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     return h.hexdigest()
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def sorted_ntriples(g: Graph) -> str:
@@ -86,9 +71,7 @@ def sorted_ntriples(g: Graph) -> str:
 
 def class_counts(ds: Dataset) -> dict[str, int]:
     """Instances per cinecoop class in the data (ontology graph excluded)."""
-    from rdflib.namespace import RDF
 
-    from graph.terms import CC
 
     prefix = str(CC._NS)
     seen: set[tuple[str, str]] = set()
@@ -134,9 +117,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     texts = serialise(ds)
     for name, text in texts.items():
         write_atomic(out_dir / name, text)
-    from graph import store
-
-    store.write_local_store(out_dir, ds)
+    write_local_store(out_dir, ds)
     counts = class_counts(ds)
     triples = texts["graph.nt"].count("\n")  # one distinct triple per line
     manifest = {"fingerprint": fingerprint(data_dir), "counts": counts, "triples": triples,
@@ -167,3 +148,58 @@ def load_dataset(out_dir: Path) -> Dataset:
     ds = Dataset(default_union=True)
     ds.parse(out_dir / "graph.trig", format="trig")
     return ds
+
+
+def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
+    """The named graphs as N-Quads lines, and the set of their N-Triples lines (the merge)."""
+    quads: list[bytes] = []
+    union: set[bytes] = set()
+    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
+        name = str(ctx.identifier)
+        if not len(ctx) or name.startswith("urn:x-rdflib:"):
+            continue
+        tail = f" <{name}> .\n".encode()
+        for line in ctx.serialize(format="nt", encoding="utf-8").splitlines():
+            line = line.strip()
+            if line.endswith(b"."):
+                quads.append(line[:-1].rstrip() + tail)
+                union.add(line + b"\n")
+    return quads, union
+
+
+def write_local_store(out_dir: Path, ds: Dataset) -> None:
+    """(Re)create the Oxigraph store ``out_dir/store``: one named graph per source + ontology.
+
+    It is loaded into a fresh directory beside the old one, closed (pyoxigraph releases its
+    lock only when the object is collected), then swapped in by two renames; readers that
+    still hold the old store keep their snapshot.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / STORE_DIR
+    quads, union = dataset_lines(ds)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
+    try:
+        store = ox.Store(str(tmp))
+        # One document (blank nodes stay shared): the named graphs, then the default graph
+        # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
+        # own union mode would repeat a triple once per graph).
+        store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
+                        format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        del store
+        gc.collect()
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=out_dir))
+            os.replace(target, old / STORE_DIR)
+        try:
+            os.replace(tmp, target)
+        except OSError:
+            if not (target / "CURRENT").is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)   # another build swapped its store in first
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,6 +1,7 @@
 """The map pages of ``cinecoop html`` and the small demo site of ``cinecoop site``.
 
-:func:`map_page` turns the built graph into one :class:`graph.html.MapPage`: the view (optionally
+:func:`map_page` turns the built graph into one :class:`graph.web.maps.MapPage`: the view
+(optionally
 filtered, or narrowed to the neighbourhood of one entity), a title, and a caption saying what the
 view shows and which sources it was built from (their outlets and dates; never the time of the
 run, so the bytes stay the same). :func:`write_site` writes one page per main view and an
@@ -14,10 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import networkx as nx
+from rdflib import RDF
+
+from graph.data.build import write_atomic
+from graph.network.projection import VIEWS, node_key, node_key_source, project, view
+from graph.sparql.describe import label, resolve
+from graph.terms import CC, SCHEMA
+from graph.web.maps import build_page, template_env, write_html
+
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
 
-    from graph.html import MapPage
+    from graph.web.maps import MapPage
 
 # view -> (page title, one line for the index)
 MAIN_VIEWS: dict[str, tuple[str, str]] = {
@@ -65,11 +75,7 @@ class SitePage:
 
 def sources(ds: Dataset | Graph) -> list[Source]:
     """The source articles in the graph, with outlet (publisher, else credited) and date."""
-    from rdflib import RDF
 
-    from graph.lookup import label
-    from graph.network import node_key_source
-    from graph.terms import CC, SCHEMA
 
     stems = {}
     for s in ds.subjects(RDF.type, CC.NewsArticle):
@@ -121,10 +127,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
              max_nodes: int | None = None, size_by: str = "degree",
              projection: Any = None) -> MapPage:
     """The map of one view of the built graph; raises ValueError/LookupError_ on bad input."""
-    import networkx as nx
 
-    from graph.html import build_page
-    from graph.network import VIEWS, node_key, project, view
 
     if view_name not in VIEWS:
         raise ValueError(f"unknown view {view_name!r}; choose one of: {', '.join(VIEWS)}")
@@ -135,7 +138,6 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
     title, _ = MAIN_VIEWS.get(view_name, (view_name, ""))
     what = VIEWS[view_name]
     if focus is not None:
-        from graph.lookup import resolve
 
         key = node_key(resolve(ds, focus))
         if key is None or key not in H:
@@ -166,8 +168,6 @@ def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
     """Default file name of a map: ``VIEW.html``, or ``VIEW-ID.html`` for a neighbourhood."""
     if focus is None:
         return f"{view_name}.html"
-    from graph.lookup import resolve
-    from graph.network import node_key
 
     key = node_key(resolve(ds, focus)) or "focus"
     return f"{view_name}-{key.rsplit('/', 1)[-1]}.html"
@@ -176,9 +176,6 @@ def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
 def write_site(ds: Dataset | Graph, out_dir: Path,
                views: Sequence[str] = tuple(MAIN_VIEWS)) -> list[SitePage]:
     """One map page per main view plus ``index.html`` in ``out_dir``; returns the pages."""
-    from graph.build import write_atomic
-    from graph.html import template_env, write_html
-    from graph.network import project
 
     out_dir.mkdir(parents=True, exist_ok=True)
     G = project(ds)
