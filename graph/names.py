@@ -57,6 +57,7 @@ NEAR_MAX = 80  # a near spelling never counts as a sure match
 # Cyrillic letters that look like Latin ones (lower case: fold case-folds first).
 _CYR_TO_LAT = dict(zip("авекмнорстухіјѕԁӏ", "abekmhopctyxijsdl", strict=True))
 _LAT_TO_CYR = {v: k for k, v in _CYR_TO_LAT.items()}
+_IA_RE = re.compile(r"(?<=[bcdfghjklmnprstvz])ia")
 # Romanisation choices folded away in the skeleton, applied in order.
 _ROMAN = (("shch", "sh"), ("dzh", "j"), ("dj", "j"), ("zh", "j"), ("kh", "h"), ("gh", "g"),
           ("ch", "c"), ("sh", "s"), ("ts", "c"), ("ph", "f"), ("x", "h"), ("q", "g"),
@@ -113,6 +114,7 @@ def _skel_word(word: str) -> str:
     out = unidecode(word.replace("ə", "@").replace("ә", "@")).lower()
     for a, b in _ROMAN:
         out = out.replace(a, b)
+    out = _IA_RE.sub("a", out)  # я after a consonant: Kyamran, Kiamran, Kamran
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z0-9]", "", out))
 
 
@@ -356,8 +358,13 @@ class NameIndex:
                 out.append(self._match(li, min(NEAR_MAX, int(ratio)), hit[1]))
         return out
 
-    def find(self, name: str, kind: str | None = None, limit: int | None = 10) -> list[Match]:
-        """Ranked candidates for ``name``: best first, one per entity, ties by label."""
+    def find(self, name: str, kind: str | None = None, limit: int | None = 10,
+             thorough: bool = True) -> list[Match]:
+        """Ranked candidates for ``name``: best first, one per entity, ties by label.
+
+        ``thorough=False`` stops at the first kind of match found (exact before partial
+        before near), which is all :meth:`resolve` needs.
+        """
         qwords = words(name)
         qfold = " ".join(qwords)
         found: list[Match] = []
@@ -376,9 +383,9 @@ class NameIndex:
         qskel = " ".join(_skel_word(w) for w in qwords)
         for li in self._by_skel.get(qskel, ()):
             found.append(self._match(li, TRANSLIT, "transliteration"))
-        if qwords and not any(m.score >= INFLECTED for m in found):
+        if qwords and (thorough or not any(m.score >= INFLECTED for m in found)):
             found.extend(self._by_words(qwords))
-        if qwords and not any(m.score >= PARTIAL for m in found):
+        if qwords and (thorough or not any(m.score >= PARTIAL for m in found)):
             found.extend(self._near(qskel, qwords))
         return _rank(found, kind, limit)
 
@@ -388,7 +395,7 @@ class NameIndex:
         Exact, look-alike, transliterated and inflected matches of the whole name are sure;
         so is a name that is part of exactly one label set ("Azizov"); near spellings never.
         """
-        ranked = self.find(name, kind, limit=None)
+        ranked = self.find(name, kind, limit=None, thorough=False)
         if not ranked or ranked[0].score < PARTIAL:
             return [], ranked[:5]
         top = ranked[0].score if ranked[0].score < CONFIDENT else CONFIDENT
@@ -403,8 +410,8 @@ def _rank(found: list[Match], kind: str | None, limit: int | None) -> list[Match
         if kind and m.kind != kind:
             continue
         old = best.get(m.id)
-        if old is None or (m.score, m.why == "id", -len(m.why)) > (
-                old.score, old.why == "id", -len(old.why)):
+        if old is None or (m.score, m.why == "id", "(" not in m.why) > (
+                old.score, old.why == "id", "(" not in old.why):
             best[m.id] = m
     ranked = sorted(best.values(), key=lambda m: (-m.score, fold(m.label), m.id))
     return ranked if limit is None else ranked[:limit]
