@@ -12,7 +12,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import shutil
 from collections import Counter
 from dataclasses import dataclass
