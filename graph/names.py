@@ -335,6 +335,8 @@ class NameIndex:
                 continue
             whole = len(lwords) == len(qwords)
             why = run[1] or "exact"
+            if whole and why == "exact":
+                continue  # the same folded words: found (and told apart) by the dictionary
             if whole:
                 score = {"exact": EXACT, "transliteration": TRANSLIT}.get(why, INFLECTED)
                 out.append(self._match(li, score, why))
