@@ -574,6 +574,178 @@ def push(cfg: Config, url: str, method: str, user: str | None, password: str | N
                "query them with --store sparql:<the server's query endpoint>")
 
 
+# ---------------------------------------------------------------- curation (CURATING.md)
+
+KIND_NAMES = ("person", "organisation", "event", "place", "country")
+
+
+def _curate_call(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a curation function; its one-line errors become click errors (exit 1)."""
+    from graph.data.curate import CurateError
+
+    try:
+        return func(*args, **kwargs)
+    except CurateError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--kind", type=click.Choice(KIND_NAMES), default=None, help="Only this kind.")
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True,
+              help="Most candidates shown.")
+@pass_config
+def find(cfg: Config, name: str, kind: str | None, limit: int) -> None:
+    """Ranked candidates for a name: id, kind, label, score, why, citing sources."""
+    from graph.data.build import BuildError, ensure_built
+    from graph.data.lookup import LookupFailed, table
+    from graph.data.lookup import find as run
+
+    if cfg.data.is_dir():
+        try:
+            ensure_built(cfg.data, cfg.out)
+        except BuildError as exc:
+            _print_problems(exc.problems)
+            raise click.ClickException(
+                "the data does not validate; run 'cinecoop validate' for details") from None
+    try:
+        found = run(cfg.out, name, kind, limit)
+    except LookupFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    if not found:
+        raise click.ClickException(f"nothing in the graph is called {name!r} or anything "
+                                   "near it; add it with 'cinecoop add KIND'")
+    for line in table(found):
+        click.echo(line)
+
+
+@cli.group()
+def add() -> None:
+    """Add a source (an article text) or an entity, as canonical YAML in data/."""
+
+
+@add.command("source")
+@click.argument("text_file", metavar="FILE.txt", type=click.Path(path_type=Path))
+@click.option("--url", default=None, help="Where the article was published.")
+@click.option("--lang", default=None, help="en, ru, az or tr (default: guessed from the script).")
+@click.option("--date", default=None, help="YYYY-MM-DD, when the text has no dateline.")
+@click.option("--publisher", default=None, metavar="ID", help="The publishing organisation's id.")
+@pass_config
+def add_source(cfg: Config, text_file: Path, url: str | None, lang: str | None,
+               date: str | None, publisher: str | None) -> None:
+    """Register an article: data/sources/<id>.yaml, an empty facts file, the text copied.
+
+    The id is <NNN>_<16 hex digits of the text's SHA-256>, NNN the next number.
+    """
+    from graph.data.curate import add_source as run
+
+    done = _curate_call(run, cfg.data, cfg.sources, text_file, url, lang, date, publisher)
+    click.echo(done.message)
+    for path in done.paths:
+        click.echo(f"  wrote {path}")
+
+
+def _add_entity_command(kind: str) -> None:
+    @add.command(kind, help=f"Add a {kind} (refused when the name matches one already there).")
+    @click.option("--label", "labels", multiple=True, metavar="LANG=TEXT", required=True,
+                  help="Its name in a language (one per language).")
+    @click.option("--alt", "alts", multiple=True, metavar="LANG=TEXT",
+                  help="Another name it goes by.")
+    @click.option("--cite", "cites", multiple=True, metavar="SOURCE:N", required=True,
+                  help="A paragraph that names it.")
+    @click.option("--id", "ident", default=None, help="The id (default: from the label).")
+    @click.option("--set", "fields", multiple=True, metavar="FIELD=VALUE",
+                  help="Any other field (see 'cinecoop vocab KIND'), e.g. --set type=ministry.")
+    @click.option("--distinct-from", "distinct", multiple=True, metavar="ID",
+                  help="Add it although its name matches this record: they are different.")
+    @pass_config
+    def command(cfg: Config, labels: tuple[str, ...], alts: tuple[str, ...],
+                cites: tuple[str, ...], ident: str | None, fields: tuple[str, ...],
+                distinct: tuple[str, ...]) -> None:
+        from graph.data.curate import add_entity
+
+        done = _curate_call(add_entity, cfg.data, kind, labels, cites, alts, ident, fields,
+                            distinct)
+        click.echo(done.message)
+
+
+for _kind in KIND_NAMES:
+    _add_entity_command(_kind)
+
+
+@cli.command()
+@click.argument("ident", metavar="ID")
+@click.argument("citation", metavar="SOURCE:N")
+@click.option("--as", "surface", default=None, metavar="WORDS",
+              help="The words that paragraph uses for it ('the meeting', a misspelling).")
+@pass_config
+def cite(cfg: Config, ident: str, citation: str, surface: str | None) -> None:
+    """Add a citation (SOURCE:N) to an existing entity."""
+    from graph.data.curate import cite as run
+
+    click.echo(_curate_call(run, cfg.data, ident, citation, surface).message)
+
+
+@cli.command()
+@click.argument("source")
+@click.argument("numbers", nargs=-1, type=click.IntRange(min=1), metavar="[N ...]")
+@pass_config
+def paras(cfg: Config, source: str, numbers: tuple[int, ...]) -> None:
+    """An article's paragraphs, each with the entities it mentions and the unknown names."""
+    from graph.data.paras import read_source
+
+    for p in _curate_call(read_source, cfg.data, cfg.sources, source, numbers):
+        click.echo(f"[{p.number}] {p.text}")
+        for surface, ident, why in p.mentions:
+            click.echo(f"    {surface} -> {ident}" + ("" if why == "exact" else f" ({why})"))
+        for name, near in p.unknown:
+            closest = (f"; closest: {near.kind}/{near.id} ({near.why}, {near.score})"
+                       if near else "")
+            click.echo(f"    ? {name}  (not in the graph{closest})")
+
+
+@cli.command()
+@click.argument("kind", required=False)
+def vocab(kind: str | None) -> None:
+    """The fields each record kind accepts and every controlled list, with definitions."""
+    from graph.data.vocab import lines
+
+    try:
+        text = lines(kind)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo("\n".join(text))
+
+
+@cli.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.option("--format", "fmt", type=click.Choice(("md", "json")), default="md",
+              show_default=True, help="Markdown or JSON.")
+@pass_config
+def diff(cfg: Config, old: str | None, new: str | None, fmt: str) -> None:
+    """What changed: entities added, removed or relabelled, facts per source.
+
+    OLD and NEW are build folders, data folders or git revisions; by default OLD is the last
+    build (--out) and NEW the working tree (--data).
+    """
+    import json
+
+    from graph.data.diff import DiffError, changes, load_version, markdown
+
+    try:
+        old_name, before = load_version(old, cfg.data, cfg.out)
+        new_name, after = load_version(new if new is not None else str(cfg.data), cfg.data,
+                                       cfg.out)
+    except DiffError as exc:
+        raise click.ClickException(str(exc)) from None
+    found = changes(before, after)
+    if fmt == "json":
+        click.echo(json.dumps(found, ensure_ascii=False, indent=2, sort_keys=True))
+    else:
+        click.echo(markdown(found, old_name, new_name).rstrip("\n"))
+
+
 def main() -> None:
     try:
         cli(prog_name="cinecoop")

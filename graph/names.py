@@ -191,7 +191,11 @@ def word_match(query: str, label: str, near: bool = False) -> str | None:
 
 
 def _phrase(query: list[str], text: list[str], near: bool = False) -> tuple[int, str] | None:
-    """Where the words of ``query`` run in ``text`` (start, why), or None."""
+    """Where the words of ``query`` run in ``text`` (start, why), or None.
+
+    With ``near``, a word may be misspelt, but not every word (two words both one edit
+    off are two other names: "Anar Mammadov" is not "Amil Mammadli").
+    """
     n = len(query)
     for i in range(len(text) - n + 1):
         reasons = []
@@ -201,6 +205,8 @@ def _phrase(query: list[str], text: list[str], near: bool = False) -> tuple[int,
                 break
             reasons.append(why)
         else:
+            if n > 1 and all(r.endswith(("edit", "edits")) for r in reasons):
+                continue
             return i, _worst(reasons)
     return None
 
@@ -216,15 +222,18 @@ def _worst(reasons: Iterable[str]) -> str:
     return ranked[-1]
 
 
-def mention(name: str, text: str, person: bool = False) -> str | None:
+def mention(name: str, text: str, person: bool = False, near: bool = False) -> str | None:
     """Why ``text`` mentions ``name`` (inflection- and script-tolerant), or None.
 
-    A person is mentioned by the full name or, after the first mention, by the surname.
+    A person is mentioned by the full name or, after the first mention, by the surname;
+    ``near`` also accepts the full name misspelt (one edit per word of five letters or more).
     """
     name_words, text_words = words(name), words(text)
     if not name_words:
         return None
     found = _phrase(name_words, text_words)
+    if found is None and near:
+        found = _phrase(name_words, text_words, near=True)
     if found is None and person and len(name_words) > 1:
         found = _phrase(name_words[-1:], text_words)
     return None if found is None else (found[1] or "exact")
@@ -412,8 +421,8 @@ def _rank(found: list[Match], kind: str | None, limit: int | None) -> list[Match
         if kind and m.kind != kind:
             continue
         old = best.get(m.id)
-        if old is None or (m.score, m.why == "id", "(" not in m.why) > (
-                old.score, old.why == "id", "(" not in old.why):
+        if old is None or (m.score, m.why != "id", "(" not in m.why) > (
+                old.score, old.why != "id", "(" not in old.why):
             best[m.id] = m
     ranked = sorted(best.values(), key=lambda m: (-m.score, fold(m.label), m.id))
     return ranked if limit is None else ranked[:limit]

@@ -72,7 +72,8 @@ def browser_page(chromium: Browser) -> Iterator[BrowserPage]:
 # ---------------------------------------------------------------- the curated graph
 
 REPO = Path(__file__).resolve().parent.parent
-DATA = REPO / "data"
+# CINECOOP_TEST_DATA runs the suite on another copy of data/ (the curation test grows one)
+DATA = Path(os.environ.get("CINECOOP_TEST_DATA") or REPO / "data")
 S0, S1, S2, S3, S4 = (
     "000_06f276725383997b", "001_7c0143c62be84d35", "002_215d27630291384d",
     "003_2832cb0f310ffba0", "004_7e29c807a69063d9",
@@ -104,6 +105,38 @@ def sources_dir() -> Path:
     folder = Path(value) if value else REPO.parent / "shared" / "seeds"
     require(folder.is_dir(), f"source texts not found at {folder} (set CINECOOP_SOURCES)")
     return folder
+
+
+FIVE = (S0, S1, S2, S3, S4)
+
+
+@pytest.fixture(scope="session")
+def ds5(ds: Dataset) -> Dataset:
+    """Only what the five articles state: their named graphs and the ontology.
+
+    Tests that count (degrees, weights) use it, so that they hold however many sources
+    are added to data/.
+    """
+    from rdflib import Dataset as RDFDataset
+
+    from graph.terms import ONTOLOGY_GRAPH, source_graph
+
+    keep = {source_graph(s) for s in FIVE} | {ONTOLOGY_GRAPH}
+    out = RDFDataset(default_union=True)
+    for ctx in ds.graphs():
+        if ctx.identifier in keep:
+            target = out.graph(ctx.identifier)
+            for triple in ctx:
+                target.add(triple)
+    return out
+
+
+@pytest.fixture(scope="session")
+def G5(ds5: Dataset) -> nx.MultiDiGraph:
+    """The projection of what the five articles state."""
+    from graph.network.projection import project
+
+    return project(ds5)
 
 
 @pytest.fixture(scope="session")

@@ -22,6 +22,16 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
+from graph.data.diff import (
+    CHANGES_FILE,
+    NAMES_FILE,
+    changes,
+    markdown,
+    moved_warnings,
+    read_snapshot,
+    snapshot,
+    snapshot_json,
+)
 from graph.data.load import union_graph
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
@@ -32,7 +42,7 @@ from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
-ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, MANIFEST)
+ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, NAMES_FILE, CHANGES_FILE, MANIFEST)
 FORMAT_VERSION = 1
 
 
@@ -123,8 +133,15 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
         raise BuildError(report.problems)
     ds = report.dataset
     summary: dict[str, Any] = {}
+    previous = read_snapshot(out_dir / NAMES_FILE)
+    report.problems.extend(moved_warnings(previous, report.records))
+    now = snapshot(report.records)
 
     def write(folder: Path) -> None:
+        write_atomic(folder / NAMES_FILE, snapshot_json(now))
+        write_atomic(folder / CHANGES_FILE, markdown(changes(previous, now), "the previous build",
+                                                     "this build") if previous else
+                     "# Changes\n\nThe first build in this folder.\n")
         summary.update(write_outputs(folder, ds, fingerprint(data_dir)))
         verify_outputs(folder)
 

@@ -20,7 +20,8 @@ WARN_FROM = 75  # a near spelling scores up to 80
 
 def entity_labels(rec: Record) -> list[tuple[str, str]]:
     """(language, label) of a record: its labels, then its alternative labels."""
-    out = [(str(lang), str(text)) for lang, text in (rec.data.get("labels") or {}).items()]
+    labels = sorted((rec.data.get("labels") or {}).items(), key=lambda kv: kv[0] != "en")
+    out = [(str(lang), str(text)) for lang, text in labels]
     for lang, alts in (rec.data.get("alt_labels") or {}).items():
         for text in alts if isinstance(alts, list) else [alts]:
             out.append((str(lang), str(text)))
@@ -62,7 +63,9 @@ def duplicates(records: list[Record]) -> Iterator[Problem]:
                 if pair in seen or _distinct(rec, other):
                     continue
                 seen.add(pair)
-                first, second = sorted((rec, other), key=lambda r: (r.file, r.id))
+                # the record cited from the earlier source is the one already there
+                first, second = sorted((rec, other), key=lambda r: (
+                    min((s for s, _ in r.cites()), default="~"), r.file, r.id))
                 shared = own & {(lang, fold(t)) for lang, t in entity_labels(other)}
                 yield _problem(first, second, text, m.matched, m.why, bool(shared))
 

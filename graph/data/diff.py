@@ -1,0 +1,216 @@
+"""What changed between two versions of the data: ``cinecoop diff`` and ``out/CHANGES.md``.
+
+A *snapshot* is the part of the data a curator reviews: every entity (kind, labels, the
+sources citing it), every fact per source (a one-line description) and the derived facts
+(an event's reported date, a person's latest post). ``build`` writes it as
+``out/names.json`` (``find`` reads its names from there) and ``out/CHANGES.md`` against the
+previous build. A version is a build folder, a ``data/`` folder, or a git revision (``HEAD``,
+``main~2``), whose ``data/`` is read from git without touching the working tree.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from graph.data.duplicates import KINDS, entity_labels
+from graph.data.records import Problem, Record, read_records
+
+NAMES_FILE = "names.json"
+CHANGES_FILE = "CHANGES.md"
+SNAPSHOT_VERSION = 1
+
+
+class DiffError(Exception):
+    """A version to compare cannot be read."""
+
+
+def _fact_text(rec: Record) -> str:
+    d = rec.data
+    if rec.kind == "post":
+        where = f" at {d['organisation']}" if d.get("organisation") else ""
+        return f"post: {d.get('person')} {d.get('role')}{where} ({d.get('title')})"
+    if rec.kind == "participation":
+        behalf = f" for {d['on_behalf_of']}" if d.get("on_behalf_of") else ""
+        return f"participation: {d.get('agent')} {d.get('role')} at {d.get('event')}{behalf}"
+    parties = ", ".join(d.get("parties") or []) or "parties not stated"
+    return f"agreement: {d.get('title')} ({d.get('kind')}, {d.get('status')}; {parties})"
+
+
+def derived(records: list[Record]) -> dict[str, str]:
+    """Facts the build derives: events' reported dates, people's latest posts."""
+    dates = {r.id: str(r.data.get("date") or "") for r in records if r.kind == "source"}
+    out: dict[str, str] = {}
+    for rec in records:
+        if rec.kind == "event" and not rec.data.get("start"):
+            reported = sorted(d for s, _ in rec.cites() if (d := dates.get(s, "")))
+            if reported:
+                out[f"event/{rec.id} reported on"] = reported[0]
+    latest: dict[str, tuple[str, str]] = {}
+    for rec in records:
+        if rec.kind == "post" and rec.source is not None:
+            when = dates.get(rec.source, "")
+            person = str(rec.data.get("person"))
+            if when and (person not in latest or (when, rec.id) > latest[person]):
+                latest[person] = (when, rec.id)
+    for person, (when, post) in latest.items():
+        out[f"person/{person} latest post"] = f"{post} ({when})"
+    return dict(sorted(out.items()))
+
+
+def snapshot(records: list[Record]) -> dict[str, Any]:
+    """The reviewable content of the data (see the module docstring)."""
+    entities: dict[str, Any] = {}
+    facts: dict[str, dict[str, str]] = {}
+    for rec in records:
+        if rec.kind in KINDS:
+            entities[f"{rec.kind}/{rec.id}"] = {
+                "kind": rec.kind, "labels": [text for _, text in entity_labels(rec)],
+                "prefs": {str(k): str(v) for k, v in (rec.data.get("labels") or {}).items()},
+                "sources": sorted({s for s, _ in rec.cites()})}
+        elif rec.kind in ("post", "participation", "agreement") and rec.source:
+            facts.setdefault(rec.source, {})[f"{rec.kind}/{rec.id}"] = _fact_text(rec)
+    return {"version": SNAPSHOT_VERSION, "entities": dict(sorted(entities.items())),
+            "facts": {s: dict(sorted(f.items())) for s, f in sorted(facts.items())},
+            "derived": derived(records)}
+
+
+def snapshot_json(snap: dict[str, Any]) -> str:
+    return json.dumps(snap, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def read_snapshot(path: Path) -> dict[str, Any] | None:
+    """A build's snapshot (``names.json``), or None when there is none."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("version") == SNAPSHOT_VERSION else None
+
+
+def _records_of(data_dir: Path) -> list[Record]:
+    records, problems = read_records(data_dir)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise DiffError(f"{data_dir} does not read: {str(errors[0]).splitlines()[0]}")
+    return records
+
+
+def _git_records(rev: str, data_dir: Path) -> list[Record]:
+    root = _git(["rev-parse", "--show-toplevel"], data_dir.resolve().parent).strip()
+    rel = data_dir.resolve().relative_to(Path(root)).as_posix()
+    try:
+        raw = subprocess.run(["git", "archive", "--format=tar", rev, rel], cwd=root,
+                             capture_output=True, check=True).stdout
+    except subprocess.CalledProcessError as exc:
+        raise DiffError(f"{rev!r} is not a git revision with {rel}/: "
+                        f"{exc.stderr.decode(errors='replace').strip()}") from None
+    with tempfile.TemporaryDirectory() as tmp, tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        tar.extractall(tmp, filter="data")
+        return _records_of(Path(tmp) / rel)
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True,
+                              text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        raise DiffError(f"{cwd} is not in a git repository") from None
+
+
+def load_version(spec: str | None, data_dir: Path, out_dir: Path) -> tuple[str, dict[str, Any]]:
+    """(name, snapshot) of a version: None = the last build, a folder, or a git revision."""
+    if spec is None:
+        snap = read_snapshot(out_dir / NAMES_FILE)
+        if snap is None:
+            raise DiffError(f"no build in {out_dir} to compare with; run 'cinecoop build' "
+                            "first, or name two versions")
+        return f"the build in {out_dir}", snap
+    path = Path(spec)
+    if path.is_dir():
+        if (path / NAMES_FILE).is_file():
+            snap = read_snapshot(path / NAMES_FILE)
+            if snap is None:
+                raise DiffError(f"{path / NAMES_FILE} is not a snapshot of this version")
+            return f"the build in {path}", snap
+        return str(path), snapshot(_records_of(path))
+    if "/" in spec and not path.exists() and spec.startswith((".", "/")):
+        raise DiffError(f"{spec}: no such folder")
+    return f"git {spec}", snapshot(_git_records(spec, data_dir))
+
+
+def changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """Entities added, removed or relabelled; facts added or removed per source; moves."""
+    oe, ne = old["entities"], new["entities"]
+    relabelled = {i: {"from": oe[i]["prefs"], "to": ne[i]["prefs"]}
+                  for i in sorted(set(oe) & set(ne)) if oe[i]["prefs"] != ne[i]["prefs"]}
+    facts: dict[str, Any] = {}
+    for src in sorted(set(old["facts"]) | set(new["facts"])):
+        of, nf = old["facts"].get(src, {}), new["facts"].get(src, {})
+        added = {k: nf[k] for k in sorted(set(nf) - set(of))}
+        removed = {k: of[k] for k in sorted(set(of) - set(nf))}
+        changed = {k: nf[k] for k in sorted(set(of) & set(nf)) if of[k] != nf[k]}
+        if added or removed or changed:
+            facts[src] = {"added": added, "removed": removed, "changed": changed}
+    od, nd = old.get("derived", {}), new.get("derived", {})
+    moved = {k: {"from": od[k], "to": nd[k]} for k in sorted(set(od) & set(nd)) if od[k] != nd[k]}
+    return {"added": {i: ne[i]["labels"][0] for i in sorted(set(ne) - set(oe))},
+            "removed": {i: oe[i]["labels"][0] for i in sorted(set(oe) - set(ne))},
+            "relabelled": relabelled, "facts": facts, "derived_moved": moved}
+
+
+def is_empty(ch: dict[str, Any]) -> bool:
+    return not any(ch[k] for k in ("added", "removed", "relabelled", "facts", "derived_moved"))
+
+
+def markdown(ch: dict[str, Any], old_name: str, new_name: str) -> str:
+    """The changes as Markdown (stable order: a golden file can hold it)."""
+    lines = [f"# Changes from {old_name} to {new_name}", ""]
+    if is_empty(ch):
+        return "\n".join([*lines, "No changes.", ""])
+    for title, key in (("Entities added", "added"), ("Entities removed", "removed")):
+        if ch[key]:
+            lines += [f"## {title}", ""] + [f"- `{i}` {label}" for i, label in ch[key].items()]
+            lines.append("")
+    if ch["relabelled"]:
+        lines += ["## Entities relabelled", ""]
+        for i, r in ch["relabelled"].items():
+            lines.append(f"- `{i}`: {_labels(r['from'])} → {_labels(r['to'])}")
+        lines.append("")
+    for src, f in ch["facts"].items():
+        lines += [f"## Facts of {src}", ""]
+        for sign, key in (("+", "added"), ("-", "removed"), ("~", "changed")):
+            lines += [f"- {sign} `{k}` {text}" for k, text in f[key].items()]
+        lines.append("")
+    if ch["derived_moved"]:
+        lines += ["## Derived facts that moved", ""]
+        lines += [f"- {k}: {m['from']} → {m['to']}" for k, m in ch["derived_moved"].items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _labels(prefs: dict[str, str]) -> str:
+    return ", ".join(f"{k}: {v}" for k, v in sorted(prefs.items()))
+
+
+def moved_warnings(old: dict[str, Any] | None, records: list[Record]) -> list[Problem]:
+    """A warning for each derived fact the change moves (against the last build)."""
+    if old is None:
+        return []
+    by_key = {f"{r.kind}/{r.id}": r for r in records if r.kind in KINDS}
+    out = []
+    now = derived(records)
+    for key, was in sorted(old.get("derived", {}).items()):
+        if key in now and now[key] != was:
+            ident, what = key.split(" ", 1)
+            rec = by_key.get(ident)
+            out.append(Problem(rec.file if rec else "data/", rec.line if rec else None,
+                               ident, None, f"this change moves its {what} from {was} to "
+                               f"{now[key]}", "check that the new citation or post is meant to "
+                               "move it; 'cinecoop diff' lists every change", "warning"))
+    return out
