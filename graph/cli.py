@@ -597,19 +597,11 @@ def _curate_call(func: Any, *args: Any, **kwargs: Any) -> Any:
 @pass_config
 def find(cfg: Config, name: str, kind: str | None, limit: int) -> None:
     """Ranked candidates for a name: id, kind, label, score, why, citing sources."""
-    from graph.data.build import BuildError, ensure_built
     from graph.data.lookup import LookupFailed, table
     from graph.data.lookup import find as run
 
-    if cfg.data.is_dir():
-        try:
-            ensure_built(cfg.data, cfg.out)
-        except BuildError as exc:
-            _print_problems(exc.problems)
-            raise click.ClickException(
-                "the data does not validate; run 'cinecoop validate' for details") from None
     try:
-        found = run(cfg.out, name, kind, limit)
+        found = run(cfg.out, name, kind, limit, cfg.data)
     except LookupFailed as exc:
         raise click.ClickException(str(exc)) from None
     if not found:

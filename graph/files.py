@@ -6,11 +6,12 @@ flushed, given the usual mode (0644 under the common umask), then renamed over t
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "fingerprint"]
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -34,3 +35,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def fingerprint(roots: tuple[Path, ...], salt: str = "") -> str:
+    """A hash of every file's path (relative to its root's parent) and bytes under ``roots``."""
+    h = hashlib.sha256(salt.encode())
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(root.parent)).encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()

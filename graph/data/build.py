@@ -10,7 +10,6 @@ the graph call :func:`ensure_built`, which rebuilds only when that fingerprint c
 from __future__ import annotations
 
 import gc
-import hashlib
 import json
 import shutil
 from collections import Counter
@@ -36,6 +35,7 @@ from graph.data.load import union_graph
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
+from graph.files import fingerprint as files_fingerprint
 from graph.files import write_atomic
 from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 
@@ -54,6 +54,11 @@ class BuildError(Exception):
         super().__init__(f"{len([p for p in problems if p.level == 'error'])} error(s)")
 
 
+def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
+    """A hash of every input file's path and bytes (data and ontology)."""
+    return files_fingerprint((data_dir, ontology_dir), f"cinecoop-build-{FORMAT_VERSION}")
+
+
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -61,17 +66,6 @@ class BuildResult:
     counts: dict[str, int]
     triples: int
     rebuilt: bool = True
-
-
-def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
-    """A hash of every input file's path and bytes (data and ontology)."""
-    h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
-    for root in (data_dir, ontology_dir):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(root.parent)).encode())
-            h.update(b"\0")
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 
@@ -135,7 +129,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     summary: dict[str, Any] = {}
     previous = read_snapshot(out_dir / NAMES_FILE)
     report.problems.extend(moved_warnings(previous, report.records))
-    now = snapshot(report.records)
+    now = snapshot(report.records, files_fingerprint((data_dir,)))
 
     def write(folder: Path) -> None:
         write_atomic(folder / NAMES_FILE, snapshot_json(now))

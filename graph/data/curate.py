@@ -50,6 +50,9 @@ MONTHS_RU = {m: i for i, m in enumerate(
     .split(), 1)}
 
 
+PLURAL = {"person": "people", "country": "countries"}
+
+
 class CurateError(Exception):
     """Bad input for a curation command; nothing was written."""
 
@@ -281,7 +284,7 @@ def add_entity(data_dir: Path, kind: str, labels: tuple[str, ...], cites: tuple[
         listed = "; ".join(f"{m.id} ({m.label!r}: {m.why}, {m.score})" for m in dupes)
         raise CurateError(f"likely already in the graph: {listed}; cite that record with "
                           f"'cinecoop cite {dupes[0].id} SOURCE:N', or add --distinct-from "
-                          f"{dupes[0].id} if they are different {kind}s")
+                          f"{dupes[0].id} if they are different {PLURAL.get(kind, kind + 's')}")
     if any(r.id == ident for r in records if r.kind not in ("post", "participation")):
         raise CurateError(f"the id {ident!r} is taken; give another with --id")
     body = _entity_body(kind, ident, label_pairs, alt_pairs, _check_cites(records, cites),

@@ -63,8 +63,11 @@ def derived(records: list[Record]) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def snapshot(records: list[Record]) -> dict[str, Any]:
-    """The reviewable content of the data (see the module docstring)."""
+def snapshot(records: list[Record], data_fingerprint: str = "") -> dict[str, Any]:
+    """The reviewable content of the data (see the module docstring).
+
+    ``data_fingerprint`` (of ``data/``) tells ``find`` whether the snapshot is still current.
+    """
     entities: dict[str, Any] = {}
     facts: dict[str, dict[str, str]] = {}
     for rec in records:
@@ -75,9 +78,13 @@ def snapshot(records: list[Record]) -> dict[str, Any]:
                 "sources": sorted({s for s, _ in rec.cites()})}
         elif rec.kind in ("post", "participation", "agreement") and rec.source:
             facts.setdefault(rec.source, {})[f"{rec.kind}/{rec.id}"] = _fact_text(rec)
+    sources = {r.id: {"file": str(r.data.get("file")), "date": str(r.data.get("date") or ""),
+                      "language": str(r.data.get("language"))}
+               for r in records if r.kind == "source"}
     return {"version": SNAPSHOT_VERSION, "entities": dict(sorted(entities.items())),
+            "sources": dict(sorted(sources.items())),
             "facts": {s: dict(sorted(f.items())) for s, f in sorted(facts.items())},
-            "derived": derived(records)}
+            "derived": derived(records), "data_fingerprint": data_fingerprint}
 
 
 def snapshot_json(snap: dict[str, Any]) -> str:
@@ -159,13 +166,23 @@ def changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
             facts[src] = {"added": added, "removed": removed, "changed": changed}
     od, nd = old.get("derived", {}), new.get("derived", {})
     moved = {k: {"from": od[k], "to": nd[k]} for k in sorted(set(od) & set(nd)) if od[k] != nd[k]}
-    return {"added": {i: ne[i]["labels"][0] for i in sorted(set(ne) - set(oe))},
+    os_, ns = old.get("sources", {}), new.get("sources", {})
+    cited = {}
+    for i in sorted(set(oe) & set(ne)):
+        more = sorted(set(ne[i]["sources"]) - set(oe[i]["sources"]))
+        fewer = sorted(set(oe[i]["sources"]) - set(ne[i]["sources"]))
+        if more or fewer:
+            cited[i] = {"added": more, "removed": fewer}
+    return {"sources_added": {s: ns[s] for s in sorted(set(ns) - set(os_))},
+            "sources_removed": {s: os_[s] for s in sorted(set(os_) - set(ns))},
+            "added": {i: ne[i]["labels"][0] for i in sorted(set(ne) - set(oe))},
             "removed": {i: oe[i]["labels"][0] for i in sorted(set(oe) - set(ne))},
-            "relabelled": relabelled, "facts": facts, "derived_moved": moved}
+            "relabelled": relabelled, "cited": cited, "facts": facts, "derived_moved": moved}
 
 
 def is_empty(ch: dict[str, Any]) -> bool:
-    return not any(ch[k] for k in ("added", "removed", "relabelled", "facts", "derived_moved"))
+    return not any(ch.get(k) for k in ("sources_added", "sources_removed", "added", "removed",
+                                       "relabelled", "cited", "facts", "derived_moved"))
 
 
 def markdown(ch: dict[str, Any], old_name: str, new_name: str) -> str:
@@ -173,6 +190,13 @@ def markdown(ch: dict[str, Any], old_name: str, new_name: str) -> str:
     lines = [f"# Changes from {old_name} to {new_name}", ""]
     if is_empty(ch):
         return "\n".join([*lines, "No changes.", ""])
+    for title, key in (("Sources added", "sources_added"), ("Sources removed",
+                                                             "sources_removed")):
+        if ch.get(key):
+            lines += [f"## {title}", ""] + [
+                f"- `{s}` {v['file']} ({v['language']}, {v['date'] or 'undated'})"
+                for s, v in ch[key].items()]
+            lines.append("")
     for title, key in (("Entities added", "added"), ("Entities removed", "removed")):
         if ch[key]:
             lines += [f"## {title}", ""] + [f"- `{i}` {label}" for i, label in ch[key].items()]
@@ -181,6 +205,13 @@ def markdown(ch: dict[str, Any], old_name: str, new_name: str) -> str:
         lines += ["## Entities relabelled", ""]
         for i, r in ch["relabelled"].items():
             lines.append(f"- `{i}`: {_labels(r['from'])} → {_labels(r['to'])}")
+        lines.append("")
+    if ch.get("cited"):
+        lines += ["## Citations changed", ""]
+        for i, c in ch["cited"].items():
+            parts = [f"now cited by {', '.join(c['added'])}"] if c["added"] else []
+            parts += [f"no longer by {', '.join(c['removed'])}"] if c["removed"] else []
+            lines.append(f"- `{i}` {'; '.join(parts)}")
         lines.append("")
     for src, f in ch["facts"].items():
         lines += [f"## Facts of {src}", ""]

@@ -73,7 +73,7 @@ def duplicates(records: list[Record]) -> Iterator[Problem]:
 def _problem(rec: Record, other: Record, text: str, matched: str, why: str,
              shared: bool) -> Problem:
     hint = (f"if they are one {rec.kind}, merge them and keep the id {rec.id!r}; if not, add "
-            f"'distinct_from: [{other.id}]' to {rec.file}")
+            f"'distinct_from: [{rec.id}]' to {other.file}")
     if shared:
         return Problem(other.file, other.line_of("labels"), other.id, "labels",
                        f"shares a label in the same language with the {rec.kind} {rec.id!r} "
