@@ -9,13 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import Ran, cinecoop
 from conftest import DATA, REPO, S4
 
 CINECOOP = [sys.executable, "-m", "graph.cli"]
 
 
-def run(*args: str, env: dict[str, str] | None = None,
-        cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> Ran:
+    """In-process; the PYTHONHASHSEED test below spawns real processes on purpose."""
+    return cinecoop(*args, env=env, cwd=cwd)
+
+
+def run_process(*args: str, env: dict[str, str] | None = None,
+                cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("CINECOOP_SOURCES", None)
     return subprocess.run([*CINECOOP, *args], capture_output=True, text=True, cwd=cwd,
@@ -95,7 +101,7 @@ def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
-        result = run("--out", str(out), "build", env={"PYTHONHASHSEED": seed})
+        result = run_process("--out", str(out), "build", env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outs.append(out)
     for name in ("graph.trig", "graph.ttl", "graph.nt"):
