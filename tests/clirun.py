@@ -26,6 +26,7 @@ class Ran:
     returncode: int
     stdout: str
     stderr: str
+    output: str  # both streams, interleaved as a terminal shows them
 
 
 def cinecoop(*args: str | Path, env: Mapping[str, str | None] | None = None,
@@ -36,8 +37,9 @@ def cinecoop(*args: str | Path, env: Mapping[str, str | None] | None = None,
     with contextlib.chdir(cwd or REPO):
         result = runner.invoke(cli, [str(a) for a in args], env=environment, input=input,
                                prog_name="cinecoop")
-    stderr = result.stderr
+    stderr, output = result.stderr, result.output
     if result.exception is not None and not isinstance(result.exception, SystemExit):
-        stderr += "Traceback (most recent call last):\n" + "".join(
+        trace = "Traceback (most recent call last):\n" + "".join(
             traceback.format_exception(result.exception))
-    return Ran(result.exit_code, result.stdout, stderr)
+        stderr, output = stderr + trace, output + trace
+    return Ran(result.exit_code, result.stdout, stderr, output)

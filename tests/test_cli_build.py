@@ -218,3 +218,30 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"Error: cannot use {blocker / 'out'}" in result.stderr
+
+
+def test_setup_sh_can_be_sourced_in_an_interactive_shell() -> None:
+    """`source scripts/setup.sh` leaves no shell option behind (an ASK exiting 1 must not close
+    the user's terminal) and puts the venv on PATH."""
+    script = ("set +euo pipefail; source scripts/setup.sh >/dev/null 2>&1; "
+              "echo \"opts=$- $(set -o | grep -E '^(pipefail|nounset|errexit)' | tr -s ' \\t' '=' | tr '\\n' ' ')\"; "
+              "false; echo \"alive path=$(command -v cinecoop)\"")
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    opts, alive = done.stdout.splitlines()
+    assert "e" not in opts.split()[0] and "u" not in opts.split()[0]
+    assert "pipefail=off" in opts and "nounset=off" in opts and "errexit=off" in opts
+    assert alive == f"alive path={REPO}/.venv/bin/cinecoop"
+
+
+def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
+    """A web server can publish what build writes: files 0644, folders 0755 (umask 022)."""
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert run("--out", str(out), "build").returncode == 0
+    finally:
+        os.umask(old)
+    for path in [out / "graph.trig", out / "manifest.json", out / "store"]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o755 if path.is_dir() else 0o644), f"{path}: {oct(mode)}"

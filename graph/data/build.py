@@ -25,7 +25,7 @@ from rdflib.namespace import RDF
 from graph.data.load import union_graph
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
-from graph.files import write_atomic
+from graph.files import make_temp_dir, write_atomic
 from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 
 STORE_DIR = "store"
@@ -177,7 +177,7 @@ def write_local_store(out_dir: Path, ds: Dataset) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / STORE_DIR
     quads, union = dataset_lines(ds)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
+    tmp = make_temp_dir(f".{STORE_DIR}.new.", out_dir)
     try:
         store = ox.Store(str(tmp))
         # One document (blank nodes stay shared): the named graphs, then the default graph
