@@ -224,7 +224,8 @@ def test_setup_sh_can_be_sourced_in_an_interactive_shell() -> None:
     """`source scripts/setup.sh` leaves no shell option behind (an ASK exiting 1 must not close
     the user's terminal) and puts the venv on PATH."""
     script = ("set +euo pipefail; source scripts/setup.sh >/dev/null 2>&1; "
-              "echo \"opts=$- $(set -o | grep -E '^(pipefail|nounset|errexit)' | tr -s ' \\t' '=' | tr '\\n' ' ')\"; "
+              "echo \"opts=$- $(set -o | grep -E '^(pipefail|nounset|errexit)' "
+              "| tr -s ' \\t' '=' | tr '\\n' ' ')\"; "
               "false; echo \"alive path=$(command -v cinecoop)\"")
     done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
                           timeout=600)
