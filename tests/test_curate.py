@@ -15,19 +15,17 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from clirun import Ran, cinecoop
 from conftest import DATA, REPO
-
-from graph.cli import cli
 
 FIXTURE = REPO / "tests" / "fixtures" / "article_ru.txt"
 EVENT = "azerbaijan-georgia-film-meeting-2026"
 
 
-def run(root: Path, *args: str, ok: bool = True) -> Result:
-    result = CliRunner().invoke(cli, ["--data", str(root / "data"), "--out", str(root / "out"),
-                                      "--sources", str(root / "texts"), *args])
-    assert (result.exit_code == 0) == ok, result.output
+def run(root: Path, *args: str, ok: bool = True) -> Ran:
+    result = cinecoop("--data", root / "data", "--out", root / "out", "--sources",
+                      root / "texts", *args)
+    assert (result.returncode == 0) == ok, result.output
     return result
 
 
@@ -210,7 +208,7 @@ def test_add_source_refuses_a_text_or_url_already_there(tmp_path: Path,
 
 
 def test_vocab_reads_the_ontology() -> None:
-    result = CliRunner().invoke(cli, ["vocab", "participation"])
-    assert result.exit_code == 0
+    result = cinecoop("vocab", "participation")
+    assert result.returncode == 0
     assert "moderator" in result.output and "Moderated the event or discussion." in result.output
     assert "para          required" in result.output
