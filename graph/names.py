@@ -36,10 +36,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from bisect import bisect_left
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -180,7 +178,7 @@ def word_match(query: str, label: str, near: bool = False) -> str | None:
     if _is_cyrillic(query) == _is_cyrillic(label):
         if _suffixed(query, label):
             return "inflected form"
-        if _is_cyrillic(query) and lemmas(query) & lemmas(label):
+        if _is_cyrillic(query) and query[:2] == label[:2] and lemmas(query) & lemmas(label):
             return "inflected form"
     elif _skel_word(query) and _suffixed(_skel_word(query), _skel_word(label)):
         return "inflected form"
@@ -255,6 +253,13 @@ class Candidate:
     kind: str
     labels: tuple[str, ...]
     sources: tuple[str, ...] = ()
+    keys: tuple[tuple[str, str], ...] = ()  # (fold, skeleton) per label, when precomputed
+
+
+def label_keys(label: str) -> tuple[str, str]:
+    """What the index keeps of a label: its folded form and its skeleton."""
+    f = fold(label)
+    return f, " ".join(_skel_word(w) for w in f.split())
 
 
 @dataclass(frozen=True)
@@ -268,84 +273,89 @@ class Match:
     sources: tuple[str, ...] = ()
 
 
-@dataclass
-class NameIndex:
-    """Folded and transliterated keys of every label, built once per graph.
+Row = tuple[str, str, str, str, str, str, str]  # id, kind, best label, sources, label, fold, skel
+_ID_KEY = re.compile(r"^[\w\-./]+$")
 
-    ``find`` looks names up by dictionary first (exact, look-alike, transliteration), then
-    word by word (inflection, part of a label), then by near spelling over all labels.
+
+class NameIndex:
+    """Folded and transliterated keys of every label, one row per label.
+
+    ``find`` looks names up by equal keys first (exact, look-alike, transliteration), then
+    word by word in the labels a fuzzy prefilter keeps (inflection, part of a label), then by
+    near spelling. Every scan over all labels runs in rapidfuzz's C code, and an index read
+    from a build's ``names.tsv`` (:meth:`from_table`) starts without folding anything, so
+    100,000 labels take milliseconds.
     """
 
-    candidates: list[Candidate]
-    # (candidate, label, folded label, skeleton) per label
-    _labels: list[tuple[int, str, str, str]] = field(default_factory=list)
-    _by_fold: dict[str, list[int]] = field(default_factory=dict)
-    _by_skel: dict[str, list[int]] = field(default_factory=dict)
-    _by_id: dict[str, int] = field(default_factory=dict)
-    _postings: dict[str, set[int]] | None = None
-    _vocab: list[str] = field(default_factory=list)
+    def __init__(self, candidates: Iterable[Candidate] = ()) -> None:
+        rows: list[Row] = []
+        for cand in candidates:
+            keys = cand.keys if len(cand.keys) == len(cand.labels) else [
+                label_keys(label) for label in cand.labels]
+            src = " ".join(cand.sources)
+            for label, (f, sk) in zip(cand.labels, keys, strict=True):
+                rows.append((cand.id, cand.kind, cand.labels[0], src, label, f, sk))
+        self._set(rows)
 
-    def __post_init__(self) -> None:
-        by_fold, by_skel = defaultdict(list), defaultdict(list)
-        for ci, cand in enumerate(self.candidates):
-            self._by_id[cand.id.casefold()] = ci
-            self._by_id.setdefault(cand.id.rsplit("/", 1)[-1].casefold(), ci)
-            for label in cand.labels:
-                f = fold(label)
-                s = " ".join(_skel_word(w) for w in f.split())
-                li = len(self._labels)
-                self._labels.append((ci, label, f, s))
-                by_fold[f].append(li)
-                by_skel[s].append(li)
-        self._by_fold, self._by_skel = dict(by_fold), dict(by_skel)
+    @classmethod
+    def from_table(cls, text: str) -> NameIndex:
+        """An index from ``table`` text (one tab-separated row per label)."""
+        index = cls()
+        index._set([tuple(line.split("\t")) for line in text.splitlines() if line])  # type: ignore[misc]
+        return index
 
-    def _words_index(self) -> dict[str, set[int]]:
-        if self._postings is None:
-            postings: dict[str, set[int]] = defaultdict(set)
-            for li, (_, _, f, s) in enumerate(self._labels):
-                for w in f.split():
-                    postings[w].add(li)
-                for w in s.split():
-                    postings["\0" + w].add(li)
-            self._postings = dict(postings)
-            self._vocab = sorted(k for k in postings if not k.startswith("\0"))
-        return self._postings
+    @staticmethod
+    def table(candidates: Iterable[Candidate]) -> str:
+        """The rows of an index as text: what a build writes to ``names.tsv``."""
+        rows = NameIndex(candidates)._rows
+        return "".join("\t".join(row) + "\n" for row in rows)
 
-    def _word_hits(self, word: str) -> set[int]:
-        """Labels with a word that may be ``word`` (same word, spelling or ending)."""
-        postings = self._words_index()
-        hits = set(postings.get(word, ())) | postings.get("\0" + _skel_word(word), set())
-        stem = word[:max(3, len(word) - 3)]
-        i = bisect_left(self._vocab, stem)
-        while i < len(self._vocab) and self._vocab[i].startswith(stem):
-            hits |= postings[self._vocab[i]]
-            i += 1
-        for lemma in (lemmas(word) - {word}) if _is_cyrillic(word) else ():
-            hits |= postings.get(lemma, set()) | postings.get("\0" + _skel_word(lemma), set())
-        return hits
+    def _set(self, rows: list[Row]) -> None:
+        self._rows = rows
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 7
+        self._ids, self._folds, self._skels = (list(columns[0]), list(columns[5]),
+                                               list(columns[6]))
+
+    def _equal(self, query: str, column: list[str]) -> list[int]:
+        if not query:
+            return []
+        return [li for _, _, li in process.extract(query, column, scorer=fuzz.ratio,
+                                                   score_cutoff=100, limit=None)]
 
     def _match(self, li: int, score: int, why: str) -> Match:
-        ci, label, _, _ = self._labels[li]
-        cand = self.candidates[ci]
-        return Match(cand.id, cand.kind, cand.labels[0], label, score, why, cand.sources)
+        ident, kind, best, src, label, _, _ = self._rows[li]
+        return Match(ident, kind, best, label, score, why, tuple(src.split()))
+
+    def _by_id(self, name: str) -> list[Match]:
+        key = name.strip().strip("/").casefold()
+        if not _ID_KEY.match(key):
+            return []
+        for li, ident in enumerate(self._ids):
+            if ident.casefold() == key or ident.casefold().endswith("/" + key):
+                return [replace(self._match(li, EXACT, "id"), matched=ident)]
+        return []
+
+    def _word_hits(self, qfold: str, qskel: str) -> set[int]:
+        """Labels that may hold the query's words: a fuzzy substring prefilter."""
+        hits: set[int] = set()
+        for query, column in ((qfold, self._folds), (qskel, self._skels)):
+            for _, _, li in process.extract(query, column, scorer=fuzz.partial_ratio,
+                                            score_cutoff=70, limit=200):
+                hits.add(li)
+        return hits
 
     def _by_words(self, qwords: list[str]) -> list[Match]:
-        hits: set[int] | None = None
-        for w in qwords:
-            found = self._word_hits(w)
-            hits = found if hits is None else hits & found
-            if not hits:
-                return []
+        qfold = " ".join(qwords)
         out = []
-        for li in sorted(hits or ()):
-            lwords = self._labels[li][2].split()
+        for li in sorted(self._word_hits(qfold, " ".join(_skel_word(w) for w in qwords))):
+            lwords = self._folds[li].split()
             run = _phrase(qwords, lwords)
             if run is None:
                 continue
             whole = len(lwords) == len(qwords)
             why = run[1] or "exact"
             if whole and why == "exact":
-                continue  # the same folded words: found (and told apart) by the dictionary
+                continue  # the same folded words: found (and told apart) by equal keys
             if whole:
                 score = {"exact": EXACT, "transliteration": TRANSLIT}.get(why, INFLECTED)
                 out.append(self._match(li, score, why))
@@ -357,11 +367,11 @@ class NameIndex:
     def _near(self, qskel: str, qwords: list[str]) -> list[Match]:
         if not qskel:
             return []
-        choices = [s for _, _, _, s in self._labels]
-        found = process.extract(qskel, choices, scorer=fuzz.ratio, score_cutoff=70, limit=50)
+        found = process.extract(qskel, self._skels, scorer=fuzz.ratio, score_cutoff=70,
+                                limit=50)
         out = []
         for _, ratio, li in found:
-            lwords = self._labels[li][2].split()
+            lwords = self._folds[li].split()
             if len(lwords) != len(qwords):
                 continue
             hit = _phrase(qwords, lwords, near=True)
@@ -378,22 +388,17 @@ class NameIndex:
         """
         qwords = words(name)
         qfold = " ".join(qwords)
-        found: list[Match] = []
-        key = name.strip().strip("/").casefold()
-        if key in self._by_id:
-            ci = self._by_id[key]
-            c = self.candidates[ci]
-            found.append(Match(c.id, c.kind, c.labels[0], c.id, EXACT, "id", c.sources))
+        found = self._by_id(name)
         plain = " ".join(words(name, unmix=False))
-        for li in self._by_fold.get(qfold, ()):
-            lplain = " ".join(words(self._labels[li][1], unmix=False))
-            homoglyph = plain != lplain and bool(mixed_script(name) or mixed_script(
-                self._labels[li][1]))
+        for li in self._equal(qfold, self._folds):
+            label = self._rows[li][4]
+            homoglyph = plain != " ".join(words(label, unmix=False)) and bool(
+                mixed_script(name) or mixed_script(label))
             found.append(self._match(li, HOMOGLYPH if homoglyph else EXACT,
                                      "look-alike letters" if homoglyph else "exact"))
         qskel = " ".join(_skel_word(w) for w in qwords)
-        for li in self._by_skel.get(qskel, ()):
-            found.append(self._match(li, TRANSLIT, "transliteration"))
+        found += [self._match(li, TRANSLIT, "transliteration")
+                  for li in self._equal(qskel, self._skels)]
         if qwords and (thorough or not any(m.score >= INFLECTED for m in found)):
             found.extend(self._by_words(qwords))
         if qwords and (thorough or not any(m.score >= PARTIAL for m in found)):

@@ -103,8 +103,44 @@ def run_build(out: Emit) -> None:
     out("build and validate", rows)
 
 
+def run_curation(out: Emit) -> None:
+    """find and show on the curated graph end to end; find over 100,000 labels, cold."""
+    from synth import synthetic_names
+
+    from graph.data.build import build
+    from graph.data.lookup import TABLE, names_table
+    from graph.files import write_atomic
+
+    py = sys.executable
+    cli = [py, "-m", "graph.cli"]
+    base, _ = timed(lambda: subprocess.run([py, "-c", "pass"], check=True), 5)
+    rows: list[dict[str, Any]] = [{"command": "python -c pass (baseline)", "seconds": base,
+                                   "ratio": 1.0}]
+    with tempfile.TemporaryDirectory() as tmp:
+        curated = Path(tmp) / "out"
+        build(REPO / "data", curated)
+        for args in (["find", "Рашадом Азизовым"], ["find", "Gurban Primov"],
+                     ["show", "Рашадом Азизовым"], ["show", "Kyrgyzfilm"]):
+            cmd = [*cli, "--out", str(curated), *args]
+            t, _ = timed(lambda cmd=cmd: subprocess.run(cmd, check=False, capture_output=True,
+                                                        cwd=REPO), 5)
+            rows.append({"command": f"cinecoop {' '.join(args)} (curated)", "seconds": t,
+                         "ratio": t / base})
+        synth = Path(tmp) / "synth"
+        records = synthetic_names(100_000)
+        write_atomic(synth / TABLE, names_table(records, "synthetic"))
+        probe = str(records[len(records) // 2].data["labels"]["ru"])
+        for args in (["find", probe], ["find", probe[:-1] + "ым"], ["find", "Zzyzx Qwerty"]):
+            cmd = [*cli, "--data", str(Path(tmp) / "no-data"), "--out", str(synth), *args]
+            t, _ = timed(lambda cmd=cmd: subprocess.run(cmd, check=False, capture_output=True,
+                                                        cwd=REPO), 3)
+            rows.append({"command": f"cinecoop find {args[1]!r} (100,000 labels, cold)",
+                         "seconds": t, "ratio": t / base})
+    out("curation: find and show, each a new process (median)", rows)
+
+
 # "build" is measured here; the other sections are scripts/bench_<name>.py, each with run(emit)
-SECTIONS = ("build", "sparql", "serve", "network", "html")
+SECTIONS = ("build", "curation", "sparql", "serve", "network", "html")
 
 
 def main() -> None:
@@ -114,7 +150,8 @@ def main() -> None:
     wanted = [s for s in args.only.split(",") if s] or list(SECTIONS)
     for name in wanted:
         print(f"\n## {name}")
-        fn: Callable[[Emit], None] | None = run_build if name == "build" else None
+        fn: Callable[[Emit], None] | None = {"build": run_build,
+                                             "curation": run_curation}.get(name)
         if fn is None:
             try:
                 module = importlib.import_module(f"bench_{name}")

@@ -95,6 +95,37 @@ def synthetic_records(n_events: int, seed: int = 0) -> list[Record]:
     return out
 
 
+SYLLABLES = ["ra", "sha", "di", "az", "iz", "ov", "ka", "mal", "gu", "li", "yev", "se", "na",
+             "ta", "ir", "ba", "ku", "zo", "da", "me", "hov", "ni", "ro", "fa", "qa", "su"]
+LATIN_TO_CYRILLIC = [("sha", "ша"), ("yev", "ев"), ("hov", "хов"), ("qa", "га"), ("a", "а"),
+                     ("b", "б"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"), ("i", "и"),
+                     ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("r", "р"),
+                     ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("z", "з")]
+
+
+def _cyrillic(text: str) -> str:
+    out = text.lower()
+    for lat, cyr in LATIN_TO_CYRILLIC:
+        out = out.replace(lat, cyr)
+    return " ".join(w.capitalize() for w in out.split())
+
+
+def synthetic_names(n_labels: int, seed: int = 0) -> list[Record]:
+    """People with made-up two-word names, each with an English and a Russian label, so that
+    ``n_labels`` labels in two scripts exercise the name matcher (``cinecoop find``)."""
+    rnd = random.Random(seed)
+
+    def word() -> str:
+        return "".join(rnd.choice(SYLLABLES) for _ in range(rnd.randint(2, 3))).capitalize()
+
+    out = []
+    for i in range(n_labels // 2):
+        name = f"{word()} {word()}"
+        out.append(_rec("person", f"p{i}", labels={"en": name, "ru": _cyrillic(name)},
+                        cite=[f"s{i % 997}:1"]))
+    return out
+
+
 def synthetic_dataset(n_events: int, seed: int = 0):  # type: ignore[no-untyped-def]
     """An rdflib Dataset of synthetic data, built by the real loader."""
     from graph.data.load import build_dataset

@@ -32,6 +32,7 @@ from graph.data.diff import (
     snapshot_json,
 )
 from graph.data.load import union_graph
+from graph.data.lookup import TABLE, names_table
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
@@ -42,7 +43,7 @@ from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
-ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, NAMES_FILE, CHANGES_FILE, MANIFEST)
+ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, NAMES_FILE, TABLE, CHANGES_FILE, MANIFEST)
 FORMAT_VERSION = 1
 
 
@@ -129,10 +130,12 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     summary: dict[str, Any] = {}
     previous = read_snapshot(out_dir / NAMES_FILE)
     report.problems.extend(moved_warnings(previous, report.records))
-    now = snapshot(report.records, files_fingerprint((data_dir,)))
+    now = snapshot(report.records)
+    names = names_table(report.records, files_fingerprint((data_dir,)))
 
     def write(folder: Path) -> None:
         write_atomic(folder / NAMES_FILE, snapshot_json(now))
+        write_atomic(folder / TABLE, names)
         write_atomic(folder / CHANGES_FILE, markdown(changes(previous, now), "the previous build",
                                                      "this build") if previous else
                      "# Changes\n\nThe first build in this folder.\n")

@@ -35,7 +35,7 @@ from graph.data.records import (
     parse_yaml,
     read_records,
 )
-from graph.files import write_atomic
+from graph.files import slug, write_atomic
 from graph.names import Match, mention
 from graph.text import paragraphs, text_checksum
 
@@ -218,13 +218,6 @@ def _pairs(values: tuple[str, ...], option: str) -> list[tuple[str, str]]:
                               f"{', '.join(LANGUAGES)}, e.g. {option} ru=\"Рашад Азизов\"")
         out.append((lang, text.strip()))
     return out
-
-
-def slug(text: str) -> str:
-    """An id from a name: 'Рашад Азизов' -> 'rashad-azizov'."""
-    from unidecode import unidecode
-
-    return re.sub(r"[^a-z0-9]+", "-", unidecode(text).lower()).strip("-")
 
 
 def _check_cites(records: list[Record], cites: tuple[str, ...]) -> list[str]:

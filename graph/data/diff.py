@@ -3,9 +3,9 @@
 A *snapshot* is the part of the data a curator reviews: every entity (kind, labels, the
 sources citing it), every fact per source (a one-line description) and the derived facts
 (an event's reported date, a person's latest post). ``build`` writes it as
-``out/names.json`` (``find`` reads its names from there) and ``out/CHANGES.md`` against the
-previous build. A version is a build folder, a ``data/`` folder, or a git revision (``HEAD``,
-``main~2``), whose ``data/`` is read from git without touching the working tree.
+``out/names.json`` and ``out/CHANGES.md`` against the previous build. A version is a build
+folder, a ``data/`` folder, or a git revision (``HEAD``, ``main~2``), whose ``data/`` is read
+from git without touching the working tree.
 """
 
 from __future__ import annotations
@@ -63,11 +63,8 @@ def derived(records: list[Record]) -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
-def snapshot(records: list[Record], data_fingerprint: str = "") -> dict[str, Any]:
-    """The reviewable content of the data (see the module docstring).
-
-    ``data_fingerprint`` (of ``data/``) tells ``find`` whether the snapshot is still current.
-    """
+def snapshot(records: list[Record]) -> dict[str, Any]:
+    """The reviewable content of the data (see the module docstring)."""
     entities: dict[str, Any] = {}
     facts: dict[str, dict[str, str]] = {}
     for rec in records:
@@ -84,7 +81,7 @@ def snapshot(records: list[Record], data_fingerprint: str = "") -> dict[str, Any
     return {"version": SNAPSHOT_VERSION, "entities": dict(sorted(entities.items())),
             "sources": dict(sorted(sources.items())),
             "facts": {s: dict(sorted(f.items())) for s, f in sorted(facts.items())},
-            "derived": derived(records), "data_fingerprint": data_fingerprint}
+            "derived": derived(records)}
 
 
 def snapshot_json(snap: dict[str, Any]) -> str:
