@@ -336,6 +336,22 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
+              show_default=True, help="Output format (csv: the per-year figures only).")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many top organisations per year.")
+@pass_config
+def trends(cfg: Config, fmt: str, top: int) -> None:
+    """Change over time: events, participations, agreements, active organisations and new
+    ties per year; the top organisations of each year; pairs of countries per year."""
+    from graph.network.projection import project
+    from graph.network.trends import trends as compute
+    from graph.network.trends import trends_text
+
+    click.echo(trends_text(compute(project(cfg.dataset()), top), fmt), nl=False)
+
+
+@cli.command()
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Markdown file (default: OUT/report.md); the HTML goes beside it.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
