@@ -110,7 +110,7 @@ def per_year(G: nx.MultiDiGraph) -> list[Year]:
         rows.setdefault(year, Year(year)).organisations = len(orgs)
     for _, _, d in view(G, "org-org").edges(data=True):
         row(d["year"]).new_ties += 1
-    for year, a, b, _ in country_pairs_by_year(G):
+    for year, _a, _b, _n in country_pairs_by_year(G):
         rows.setdefault(year, Year(year)).country_ties += 1
     for _, _, d in view(G, "country-country").edges(data=True):
         row(d["year"]).new_country_ties += 1
@@ -138,7 +138,7 @@ def top_by_year(G: nx.MultiDiGraph, top: int = 5, backend: str = "auto") -> list
     years = sorted({d["year"] for _, d in G.nodes(data=True)
                     if d["kind"] == "event" and d["year"] is not None})
     seen: set[str] = set()
-    out = []
+    out: list[TopYear] = []
     for year in years:
         H = view(G, "org-org", since=str(year), until=str(year))
         if H.number_of_nodes() == 0:
