@@ -53,7 +53,7 @@ class Source:
         when = long_date(self.date) if self.date else "undated"
         if self.page_date and self.date:
             when += " (date shown on the page)"
-        return f"{self.outlet or 'unnamed outlet'}, {when}"
+        return f"{self.outlet or 'outlet not named'}, {when}"
 
     def cite(self, paragraphs: Iterable[int] = ()) -> str:
         paras = ", ".join(str(p) for p in paragraphs)
@@ -182,3 +182,30 @@ def cite_words(text: str, sources: Mapping[str, Source]) -> str:
         p = ", ".join(map(str, paras))
         parts.append(src.cite(paras) if src else f"{stem}" + (f" ¶{p}" if p else ""))
     return "; ".join(parts)
+
+
+VIEW_TITLES: dict[str, str] = {  # view -> the title of its map page
+    "org-event": "Who met at which forum",
+    "org-org": "Which organisations met",
+    "country-country": "Which countries met",
+    "person-event": "Who spoke where",
+    "full": "The whole graph",
+}
+MEASURE_WORDS: dict[str, str] = {  # centrality measure -> what it means, for readers
+    "degree": "met the most others (degree)",
+    "betweenness": "stands between others most often (betweenness)",
+    "closeness": "closest to all the others (closeness)",
+    "eigenvector": "linked to the best-linked (eigenvector)",
+    "pagerank": "reached most often along the links (PageRank)",
+}
+ENTITY_DIR = "entity"
+
+
+def entity_href(key: str, prefix: str = "") -> str:
+    """The site path of an entity page, from its id: ``entity/person/rashad-azizov.html``."""
+    return f"{prefix}{ENTITY_DIR}/{key}.html"
+
+
+def source_href(stem: str, paragraph: int | None = None, prefix: str = "") -> str:
+    """The page of a source article, at the anchor of one paragraph (``#p5``)."""
+    return entity_href(f"source/{stem}", prefix) + (f"#p{paragraph}" if paragraph else "")
