@@ -23,7 +23,7 @@ def bar_chart(title: str, values: Sequence[tuple[str, int]], note: str = "") -> 
     top = max((v for _, v in values), default=0) or 1
     step = (WIDTH - 2 * SIDE) / n
     plot = HEIGHT - TOP - BOTTOM
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+    parts = [f'<svg class="chart" role="img" '
              f'viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}">',
              f"<title>{e(title)}: " + e(", ".join(f"{k} {v}" for k, v in values)) + "</title>",
              f'<text x="{SIDE}" y="14" class="chart-title">{e(title)}</text>',
