@@ -129,3 +129,12 @@ def test_report_command_writes_both_files_identically_twice(built: Path, tmp_pat
     assert outputs[0] == outputs[1]
     assert b"## Timeline of events" in outputs[0][0] and b"<h2>Timeline of events</h2>" in \
         outputs[0][1]
+
+
+def test_communities_command_says_when_a_split_means_nothing(built: Path) -> None:
+    # every country that met shares events with most others: no structure to report
+    done = cinecoop("--data", DATA, "--out", built, "communities", "--view", "country-country")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("No community structure: modularity 0.00")
+    assert not any(line.startswith("  1. (") for line in lines)  # no groups presented

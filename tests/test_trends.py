@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, REPO
+from clirun import cinecoop
+from conftest import DATA
 from rdflib import URIRef
 
 from graph.network.trends import UNDATED, Trends, trends, trends_text
@@ -148,8 +147,6 @@ def test_formats(t: Trends) -> None:
 
 
 def test_cli_trends(built: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
-                             str(built), "trends", "--format", "csv"], capture_output=True,
-                            text=True, cwd=REPO, timeout=300, check=False)
+    result = cinecoop("--data", DATA, "--out", built, "trends", "--format", "csv")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[1].startswith("2021,1,")

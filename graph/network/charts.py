@@ -11,7 +11,7 @@ import html
 from collections.abc import Sequence
 
 WIDTH, HEIGHT = 220, 130
-TOP, BOTTOM, SIDE = 26, 22, 8
+TOP, BOTTOM, SIDE = 36, 22, 8
 BAR = "#0072B2"
 UNDATED_BAR = "#9a9a9a"
 

@@ -28,12 +28,14 @@ from graph.network.charts import CHART_CSS, bar_chart
 from graph.network.projection import VIEWS, view
 from graph.network.trends import SERIES_WORDS, Trends, trends
 from graph.network.wording import (
+    LIMIT_WEAK,
     MEASURE_WORDS,
     VIEW_TITLES,
     Source,
     entity_href,
     event_when,
     long_date,
+    modularity_words,
     ontology_labels,
     parse_citations,
     rounded,
@@ -96,7 +98,6 @@ class Context:
 
 
 TITLE = "Cross-border cinema cooperation: what the articles show"
-LIMIT_WEAK, LIMIT_CLEAR = 0.1, 0.3  # modularity below: no structure; above: clear groups
 
 
 def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None = None,
@@ -249,24 +250,13 @@ def small_side(H: nx.Graph, big: str, small: str) -> str:
     return "it" if n == 1 else f"it and {n - 1} other{'s' if n > 2 else ''}"
 
 
-def modularity_words(groups: int, modularity: float) -> str:
-    """What a Louvain split means, in words; a split without structure is not a finding."""
-    q = rounded(modularity)
-    if groups <= 1 or modularity < LIMIT_WEAK:
-        return f"No community structure: modularity {q}."
-    if modularity < LIMIT_CLEAR:
-        return (f"Weak community structure: {groups} groups, modularity {q} (below "
-                f"{LIMIT_CLEAR} a split is not much better than chance).")
-    return f"{groups} groups, modularity {q}."
-
-
 def _communities(views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
     out = [Block("h2", "Groups that met among themselves")]
     for name in ("org-org", "country-country"):
         H = views[name]
         com = communities(H)
         words = modularity_words(len(com.groups), com.modularity)
-        out.append(Block("p", f"“{VIEW_TITLES.get(name, name)}”: {words}"))
+        out.append(Block("p", f"“{VIEW_TITLES.get(name, name)}”: {words}."))
         if len(com.groups) > 1 and com.modularity >= LIMIT_WEAK:
             out.append(Block("table", header=["group", "members"], rows=[
                 [str(i), [x for j, n in enumerate(g) for x in ("; " if j else "",
@@ -277,14 +267,25 @@ def _communities(views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
     return out
 
 
-CHARTS = ("events", "participations", "organisations", "new_ties", "agreements",
-          "country_ties")
+CHARTS = {"events": "Events", "participations": "Participations",
+          "organisations": "Organisations active", "new_ties": "New ties (organisations)",
+          "agreements": "Agreements reported", "country_ties": "Pairs of countries met"}
+
+
+def _filled(series: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The series with the years between its first and last dated year (0 where none)."""
+    values = dict(series)
+    years = sorted(int(y) for y in values if y.isdigit())
+    if not years:
+        return series
+    out = [(str(y), values.get(str(y), 0)) for y in range(years[0], years[-1] + 1)]
+    return out + [(y, n) for y, n in series if not y.isdigit()]
 
 
 def _change(t: Trends, G: nx.MultiDiGraph, ctx: Context) -> list[Block]:
     out = [Block("h2", "Change over time"),
-           Block("charts", charts=[bar_chart(SERIES_WORDS[s].capitalize(), t.series(s))
-                                   for s in CHARTS]),
+           Block("charts", charts=[bar_chart(title, _filled(t.series(s)))
+                                   for s, title in CHARTS.items()]),
            Block("table", header=["year", *(SERIES_WORDS[s] for s in SERIES_WORDS)],
                  rows=[[y.year, *(str(getattr(y, s)) for s in SERIES_WORDS)] for y in t.years]),
            Block("p", "A tie is new in the year of the first event the two shared; "

@@ -209,3 +209,21 @@ def entity_href(key: str, prefix: str = "") -> str:
 def source_href(stem: str, paragraph: int | None = None, prefix: str = "") -> str:
     """The page of a source article, at the anchor of one paragraph (``#p5``)."""
     return entity_href(f"source/{stem}", prefix) + (f"#p{paragraph}" if paragraph else "")
+
+
+LIMIT_WEAK, LIMIT_CLEAR = 0.1, 0.3  # modularity below: no structure; from: clear groups
+
+
+def modularity_words(groups: int, modularity: float) -> str:
+    """What a community split means, in words: a split without structure is not a finding.
+
+    >>> modularity_words(3, 0.0004)
+    'No community structure: modularity 0.00'
+    """
+    q = rounded(modularity)
+    if groups <= 1 or modularity < LIMIT_WEAK:
+        return f"No community structure: modularity {q}"
+    if modularity < LIMIT_CLEAR:
+        return (f"Weak community structure: {groups} groups, modularity {q} (under "
+                f"{LIMIT_CLEAR:.2f}: little better than chance)")
+    return f"{groups} groups, modularity {q}"

@@ -369,9 +369,12 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
         seen.kinds[kind] += 1
         if data.get("year") is not None:
             seen.years.add(int(data["year"]))
+        share = math.sqrt(max(values.get(n, 0.0), 0.0) / top)
         node: dict[str, Any] = {
             "id": str(n), "name": str(data.get("label") or n), "group": kind,
-            "size": round(8 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top), 1),
+            "size": round(8 + 30 * share, 1),
+            # hubs get larger names: zoomed out, only theirs stay above the drawing threshold
+            "font": {"size": round(12 + 12 * share)},
             "title": node_tooltip(str(n), data, G.degree(n), source_notes),
             "names": _names(data), "year": data.get("year"),
         }
@@ -472,10 +475,10 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
               for k, (c, s, _) in [*KIND_STYLES.items(), ("other", OTHER_STYLE)]}
     return {
         "groups": groups,
-        # labels smaller than 9 px on screen are not drawn: zoom in to read the crowded parts
+        # names smaller than 8 px on screen are not drawn: zoom in to read the crowded parts
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif",
                                              "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 9, "maxVisible": 28}},
+                  "scaling": {"label": {"drawThreshold": 8, "maxVisible": 30}},
                   "widthConstraint": {"maximum": 180}},
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "color": {"inherit": False}, "width": 1.2,
