@@ -117,7 +117,10 @@ def test_two_readers_at_once_and_a_rebuild_beside_them(built: Path, ds: Dataset,
     assert errors == []
     assert OxigraphStore(out / STORE_DIR).query(COUNT_ALL).rows == readers[0].query(
         COUNT_ALL).rows
-    assert sorted(p.name for p in out.iterdir()) == [STORE_DIR]  # no temporary dirs left
+    # one pointer per output, the current and previous builds, no temporary folders left
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".build.lock", ".builds", "current", "previous", STORE_DIR]
+    assert len(list((out / ".builds").iterdir())) == 2
 
 
 def test_store_is_written_again_when_missing(built: Path, tmp_path: Path) -> None:

@@ -1,7 +1,8 @@
 """``cinecoop build``: validate, then write the graph as TriG, Turtle and N-Triples.
 
-Every file is written atomically (a temporary file in the same folder, then ``os.replace``),
-and only after validation passed, so a failed build leaves the previous outputs untouched.
+Only after validation passed, every output is written into a fresh build folder, read back
+with pyoxigraph, then published at once (:mod:`graph.data.publish`): a failed or killed build
+leaves the previous outputs untouched and whole.
 ``manifest.json`` records a fingerprint of ``data/`` and ``ontology/``; commands that read
 the graph call :func:`ensure_built`, which rebuilds only when that fingerprint changed.
 """
@@ -11,18 +12,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.namespace import RDF
 
 from graph.data.load import union_graph
+from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
 from graph.files import write_atomic
@@ -31,6 +32,7 @@ from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
+ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, MANIFEST)
 FORMAT_VERSION = 1
 
 
@@ -110,20 +112,73 @@ def serialise(ds: Dataset) -> dict[str, str]:
 
 
 def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildResult:
+    """Validate ``data_dir``, then publish every output into ``out_dir`` at once.
+
+    The outputs are written into a fresh build folder, read back (:func:`verify_outputs`) and
+    only then published (:mod:`graph.data.publish`): a failed or killed build leaves the
+    previous outputs in place, whole.
+    """
     report = validate(data_dir, sources)
     if not report.ok or report.dataset is None:
         raise BuildError(report.problems)
     ds = report.dataset
+    summary: dict[str, Any] = {}
+
+    def write(folder: Path) -> None:
+        summary.update(write_outputs(folder, ds, fingerprint(data_dir)))
+        verify_outputs(folder)
+
+    with build_lock(out_dir):
+        publish(out_dir, write, ALL_OUTPUTS)
+    return BuildResult(out_dir, report, summary["counts"], summary["triples"])
+
+
+def write_outputs(folder: Path, ds: Dataset, fingerprint_: str) -> dict[str, Any]:
+    """Write every output of a build into ``folder``: the three texts, the store, the manifest.
+
+    Returns the manifest (class counts, triples). The manifest is written last.
+    """
     texts = serialise(ds)
     for name, text in texts.items():
-        write_atomic(out_dir / name, text)
-    write_local_store(out_dir, ds)
+        write_atomic(folder / name, text)
+    write_store(folder / STORE_DIR, ds)
     counts = class_counts(ds)
     triples = texts["graph.nt"].count("\n")  # one distinct triple per line
-    manifest = {"fingerprint": fingerprint(data_dir), "counts": counts, "triples": triples,
+    manifest = {"fingerprint": fingerprint_, "counts": counts, "triples": triples,
                 "outputs": list(OUTPUTS)}
-    write_atomic(out_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-    return BuildResult(out_dir, report, counts, triples)
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    return manifest
+
+
+class OutputError(Exception):
+    """An output the build wrote does not read back: it is not published."""
+
+
+def verify_outputs(folder: Path) -> None:
+    """Parse every output written into ``folder`` with pyoxigraph (a second parser: rdflib
+    wrote them) and open the store; OutputError naming the file when one does not read back.
+    """
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    counted: dict[str, int] = {}
+    for name, fmt in (("graph.trig", ox.RdfFormat.TRIG), ("graph.ttl", ox.RdfFormat.TURTLE),
+                      ("graph.nt", ox.RdfFormat.N_TRIPLES)):
+        try:
+            counted[name] = sum(1 for _ in ox.parse(path=str(folder / name), format=fmt))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise OutputError(f"the build wrote a {name} that does not read back ({exc}); "
+                              "nothing was published") from None
+    if counted["graph.nt"] != manifest["triples"] or counted["graph.ttl"] != manifest["triples"]:
+        raise OutputError(f"graph.nt/graph.ttl read back {counted['graph.nt']}/"
+                          f"{counted['graph.ttl']} triples, not {manifest['triples']}")
+    try:
+        store = ox.Store.read_only(str(folder / STORE_DIR))
+        in_store = len(store)
+        del store
+    except OSError as exc:
+        raise OutputError(f"the store written by the build does not open: {exc}") from None
+    if in_store != counted["graph.trig"] + manifest["triples"]:
+        raise OutputError(f"the store holds {in_store} quads, expected "
+                          f"{counted['graph.trig'] + manifest['triples']}")
 
 
 def is_current(data_dir: Path, out_dir: Path) -> bool:
@@ -167,39 +222,31 @@ def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
     return quads, union
 
 
-def write_local_store(out_dir: Path, ds: Dataset) -> None:
-    """(Re)create the Oxigraph store ``out_dir/store``: one named graph per source + ontology.
-
-    It is loaded into a fresh directory beside the old one, closed (pyoxigraph releases its
-    lock only when the object is collected), then swapped in by two renames; readers that
-    still hold the old store keep their snapshot.
-    """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / STORE_DIR
+def write_store(target: Path, ds: Dataset) -> None:
+    """Create the Oxigraph store ``target`` (a new folder): one named graph per source, the
+    ontology, and the default graph holding their merge."""
     quads, union = dataset_lines(ds)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.new.", dir=out_dir))
-    try:
-        store = ox.Store(str(tmp))
-        # One document (blank nodes stay shared): the named graphs, then the default graph
-        # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
-        # own union mode would repeat a triple once per graph).
-        store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
-                        format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        del store
-        gc.collect()
-        old = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{STORE_DIR}.old.", dir=out_dir))
-            os.replace(target, old / STORE_DIR)
-        try:
-            os.replace(tmp, target)
-        except OSError:
-            if not (target / "CURRENT").is_file():
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)   # another build swapped its store in first
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    store = ox.Store(str(target))
+    # One document (blank nodes stay shared): the named graphs, then the default graph
+    # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
+    # own union mode would repeat a triple once per graph).
+    store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
+                    format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    del store
+    gc.collect()   # pyoxigraph releases its lock only when the object is collected
+
+
+def write_local_store(out_dir: Path, ds: Dataset) -> None:
+    """Publish the outputs of ``out_dir`` again, with a store made from ``ds`` (for an ``out/``
+    that has the graph files but no store, e.g. one copied without it)."""
+
+    def write(folder: Path) -> None:
+        for name in (*OUTPUTS, MANIFEST):
+            if (out_dir / name).is_file():
+                shutil.copyfile(out_dir / name, folder / name)
+        write_store(folder / STORE_DIR, ds)
+
+    with build_lock(out_dir):
+        names = tuple(n for n in (*OUTPUTS, MANIFEST) if (out_dir / n).is_file())
+        publish(out_dir, write, (*names, STORE_DIR))

@@ -39,28 +39,37 @@ FACT_SECTIONS = {"posts": "post", "participations": "participation", "agreements
 # {person|org, para}), "srefs"; "wikidata" (a Q-id) and "signatories" (a list of
 # {person, for}) are checked in graph.data.integrity (model v2).
 LABELLED = {"labels": "labels", "alt_labels": "altlabels", "label_note": "str", "note": "str"}
-CITED = {"cite": "cites", "cite_fields": "fieldcites"}
+CITED = {"cite": "cites", "cite_fields": "fieldcites", "as": "surfaces"}
+
+
+def _curated(kind: str) -> dict[str, str]:
+    """Curation fields: ``distinct_from`` lists records a curator checked are other things."""
+    return {"distinct_from": f"refs:{kind}"}
+
+
 SCHEMA: dict[str, dict[str, str]] = {
     "source": {
         "id": "str", "file": "str", "title": "str", "language": "choice:en|ru|az|tr",
         "date": "date?", "date_basis": "choice:dateline|page header|undated", "date_note": "str",
         "author": "sref:person", "publisher": "sref:organisation",
-        "credits": "srefs:organisation", "paragraphs": "int", "text_complete": "bool",
-        "accessed": "date",
+        "credits": "srefs:organisation", "paragraphs": "int", "url": "str", "checksum": "str",
+        "text_complete": "bool", "accessed": "date",
     },
-    "country": {"id": "str", "iso": "str", **LABELLED, "wikidata": "wikidata", **CITED},
+    "country": {"id": "str", "iso": "str", **LABELLED, "wikidata": "wikidata", **CITED,
+                **_curated("country")},
     "place": {
         "id": "str", "type": "choice:place|city|venue", **LABELLED,
         "country": "ref:country", "within": "ref:place", "wikidata": "wikidata", **CITED,
+        **_curated("place"),
     },
     "organisation": {
         "id": "str", "type": "orgtype", **LABELLED, "country": "ref:country",
         "parent": "ref:organisation", "based_in": "ref:place", "named_after": "ref:person",
-        "wikidata": "wikidata", **CITED,
+        "wikidata": "wikidata", **CITED, **_curated("organisation"),
     },
     "person": {
         "id": "str", **LABELLED, "occupation": "str", "honorary_title": "str",
-        "country": "ref:country", "wikidata": "wikidata", **CITED,
+        "country": "ref:country", "wikidata": "wikidata", **CITED, **_curated("person"),
     },
     "event": {
         "id": "str", "type": "eventtype", **LABELLED, "super_event": "ref:event",
@@ -68,12 +77,13 @@ SCHEMA: dict[str, dict[str, str]] = {
         "date_note": "str", "about": "ref:*", "framework": "ref:organisation|agreement",
         "participants_incomplete": "bool", "series": "ref:event", "edition": "int",
         "parallel_with": "ref:event", "convened_by": "ref:event", "wikidata": "wikidata",
-        **CITED,
+        **CITED, **_curated("event"),
     },
     "post": {
         "id": "str", "person": "ref:person", "role": "concept:post-role", "title": "str",
         "organisation": "ref:organisation", "country": "ref:country", "place": "ref:place",
         "acting": "bool", "start": "date", "end": "date", "note": "str", "para": "paras",
+        "as": "surfaces",
     },
     "participation": {
         "id": "str", "agent": "ref:person|organisation|country", "event": "ref:event",
@@ -81,7 +91,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "group": "str", "group_size": "int",
         "group_size_is": "choice:exactly|more than|at least|about",
         "group_countries": "refs:country", "topic": "str", "certainty": "choice:stated|implied",
-        "note": "str", "para": "paras",
+        "note": "str", "para": "paras", "as": "surfaces",
     },
     "agreement": {
         "id": "str", "kind": "concept:agreement-kind", "title": "str",
@@ -301,6 +311,8 @@ def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Prob
                     str(c) in own for c in cites):
                 yield bad(f"the citations of {cited!r} must be a non-empty list taken from "
                           "this record's 'cite'", f"cite: {sorted(own)}")
+    elif spec == "surfaces":
+        yield from _check_surfaces(rec, bad, value)
     elif spec.startswith("refs:"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             yield bad(f"must be a list of record ids, got {value!r}")
@@ -313,6 +325,39 @@ def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Prob
         for item in items:
             if not isinstance(item, dict) or set(item) != {key, "para"}:
                 yield bad(f"must be {{{key}: <id>, para: <n>}}, got {item!r}")
+
+
+def _check_surfaces(rec: Record, bad: Any, value: Any) -> Iterator[Problem]:
+    """``as``: the words a cited paragraph uses for the record ("the meeting", "He")."""
+    def texts(v: Any) -> bool:
+        items = v if isinstance(v, list) else [v]
+        return bool(items) and all(isinstance(t, str) and t.strip() for t in items)
+
+    if "cite" not in SCHEMA[rec.kind]:
+        if not texts(value):
+            yield bad("must be the words the paragraph uses, or a list of them",
+                      'e.g.  as: "the meeting"')
+        return
+    own = {str(c) for c in rec.data.get("cite") or []}
+    if not isinstance(value, dict) or not value:
+        yield bad("must map a citation to the words that paragraph uses",
+                  "e.g.  as: {'002_215d27630291384d:10': Turkish}")
+        return
+    for cite, words in value.items():
+        if str(cite) not in own:
+            yield bad(f"{cite!r} is not one of this record's citations", f"cite: {sorted(own)}")
+        elif not texts(words):
+            yield bad(f"the words for {cite!r} must be a non-empty string or list of them")
+
+
+def surfaces(rec: Record, source: str, para: int) -> list[str]:
+    """The surface forms ``as`` gives for one cited paragraph of a record."""
+    value = rec.data.get("as")
+    if isinstance(value, dict):
+        value = value.get(f"{source}:{para}")
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _shape(rec: Record, raw: dict[str, Any]) -> Iterator[Problem]:

@@ -1,0 +1,168 @@
+"""Publishing a build: every output becomes visible together, or not at all.
+
+A build writes all its outputs (``graph.trig``, ``graph.ttl``, ``graph.nt``, ``store/``,
+``manifest.json``) into a fresh folder ``out/.builds/<id>/``, checks that they read back, then
+switches one pointer: the symlink ``out/current``, replaced by an atomic rename. The names
+readers use (``out/graph.trig``, ``out/store``, ``out/manifest.json``...) are stable relative
+symlinks through ``current``, so a reader opens either the old build or the new one, never a
+mix, and a build killed at any moment leaves the previous build published.
+
+The build before the current one is kept (``out/previous``: a reader that opened it a moment
+ago can finish); every other folder under ``.builds/`` is a leftover of a killed or superseded
+run and is removed by the next build, as are temporary files of older versions of cinecoop.
+One build at a time per ``out/`` (an exclusive lock on ``out/.build.lock``, released by the
+kernel even when the process is killed).
+
+>>> import tempfile
+>>> out = Path(tempfile.mkdtemp())
+>>> def write(folder):
+...     (folder / "graph.nt").write_text("")
+...     (folder / "manifest.json").write_text("{}")
+>>> folder = publish(out, write, ("graph.nt", "manifest.json"))
+>>> sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+['current', 'graph.nt', 'manifest.json']
+>>> (out / "graph.nt").resolve() == (folder / "graph.nt").resolve()
+True
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["BUILDS", "CURRENT", "PREVIOUS", "publish", "build_lock", "clean_leftovers"]
+
+BUILDS = ".builds"
+CURRENT = "current"
+PREVIOUS = "previous"
+LOCK = ".build.lock"
+# temporary names older versions of cinecoop left behind when killed
+_LEGACY_TEMP = (".store.new.", ".store.old.", ".graph.trig.", ".graph.ttl.", ".graph.nt.",
+                ".manifest.json.")
+
+
+@contextmanager
+def build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold the exclusive build lock of ``out_dir`` (waits for another build to finish)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)   # closing releases the lock
+
+
+def _target(link: Path) -> str | None:
+    """The name of the build folder a pointer names (None if absent or not one of ours)."""
+    try:
+        text = os.readlink(link)
+    except OSError:
+        return None
+    head, _, name = text.partition("/")
+    return name if head == BUILDS and name and "/" not in name else None
+
+
+def _symlink_atomic(target: str, link: Path) -> None:
+    """Make ``link`` a symlink to ``target``, replacing whatever file or link was there at once.
+
+    A real directory in the way (the store of an older layout) is moved aside first.
+    """
+    tmp = link.with_name(f".{link.name}.link.{os.getpid()}.{time.monotonic_ns()}")
+    os.symlink(target, tmp)
+    try:
+        if link.is_dir() and not link.is_symlink():
+            aside = link.with_name(f".{link.name}.old.{os.getpid()}")
+            os.replace(link, aside)
+            os.replace(tmp, link)
+            shutil.rmtree(aside, ignore_errors=True)
+        else:
+            os.replace(tmp, link)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def clean_leftovers(out_dir: Path) -> list[str]:
+    """Remove unfinished or superseded build folders and stale temporary files.
+
+    Keeps the builds ``current`` and ``previous`` point at. Call it with the build lock held.
+    Returns the names removed.
+    """
+    keep = {_target(out_dir / CURRENT), _target(out_dir / PREVIOUS)}
+    removed = []
+    builds = out_dir / BUILDS
+    if builds.is_dir():
+        for entry in builds.iterdir():
+            if entry.name not in keep:
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() and \
+                    not entry.is_symlink() else entry.unlink(missing_ok=True)
+                removed.append(f"{BUILDS}/{entry.name}")
+    for entry in out_dir.iterdir():
+        if entry.name.startswith(_LEGACY_TEMP) or ".link." in entry.name or (
+                entry.name.startswith(".") and ".old." in entry.name):
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed.append(entry.name)
+    return sorted(removed)
+
+
+def publish(out_dir: Path, write: Callable[[Path], None], names: tuple[str, ...]) -> Path:
+    """Run ``write(folder)`` into a fresh build folder, then publish it; return the folder.
+
+    ``write`` must write every output named in ``names`` (and may raise: nothing is published
+    then, and the folder is removed). Afterwards ``out_dir/<name>`` for each name reads the new
+    build. Call it with :func:`build_lock` held.
+    """
+    clean_leftovers(out_dir)
+    ident = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9:09d}"
+    folder = out_dir / BUILDS / ident
+    folder.mkdir(parents=True)
+    try:
+        write(folder)
+        missing = [n for n in names if not (folder / n).exists()]
+        if missing:
+            raise RuntimeError(f"the build did not write {', '.join(missing)}")
+        _fsync_tree(folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    old = _target(out_dir / CURRENT)
+    if old is not None:
+        _symlink_atomic(f"{BUILDS}/{old}", out_dir / PREVIOUS)
+    _symlink_atomic(f"{BUILDS}/{ident}", out_dir / CURRENT)   # the one switch readers see
+    for name in names:
+        link = out_dir / name
+        if os.path.islink(link) and os.readlink(link) == f"{CURRENT}/{name}":
+            continue
+        _symlink_atomic(f"{CURRENT}/{name}", link)
+    _fsync_dir(out_dir)
+    clean_leftovers(out_dir)
+    return folder
+
+
+def _fsync_tree(folder: Path) -> None:
+    """Flush every file and folder of a build to disk before it is published."""
+    for root, _dirs, files in os.walk(folder):
+        for name in files:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(root))
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
