@@ -626,11 +626,19 @@ def _curate_call(func: Any, *args: Any, **kwargs: Any) -> Any:
 @pass_config
 def find(cfg: Config, name: str, kind: str | None, limit: int) -> None:
     """Ranked candidates for a name: id, kind, label, score, why, citing sources."""
-    from graph.data.lookup import LookupFailed, table
+    from graph.data.lookup import LookupFailed, built_index, table
     from graph.data.lookup import find as run
 
+    index = built_index(cfg.out, cfg.data)
     try:
-        found = run(cfg.out, name, kind, limit, cfg.data)
+        if index is None:  # data/ changed since the last build (or none): read the records
+            from graph.data.duplicates import record_names
+
+            try:
+                index = record_names(cfg.data)
+            except ValueError as exc:
+                raise click.ClickException(str(exc)) from None
+        found = run(index, name, kind, limit)
     except LookupFailed as exc:
         raise click.ClickException(str(exc)) from None
     if not found:

@@ -36,8 +36,10 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -299,9 +301,11 @@ class NameIndex:
 
     @classmethod
     def from_table(cls, text: str) -> NameIndex:
-        """An index from ``table`` text (one tab-separated row per label)."""
+        """An index from ``table`` text (one tab-separated row per label), split in C."""
         index = cls()
-        index._set([tuple(line.split("\t")) for line in text.splitlines() if line])  # type: ignore[misc]
+        cells = text.rstrip("\n").replace("\n", "\t").split("\t") if text.strip() else []
+        index._columns = [cells[i::7] for i in range(7)]
+        index._blobs = {}
         return index
 
     @staticmethod
@@ -311,44 +315,74 @@ class NameIndex:
         return "".join("\t".join(row) + "\n" for row in rows)
 
     def _set(self, rows: list[Row]) -> None:
-        self._rows = rows
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 7
-        self._ids, self._folds, self._skels = (list(columns[0]), list(columns[5]),
-                                               list(columns[6]))
+        self._columns: list[list[str]] = [list(c) for c in zip(*rows, strict=True)] if rows \
+            else [[] for _ in range(7)]
+        self._blobs: dict[int, tuple[str, list[int]]] = {}
 
-    def _equal(self, query: str, column: list[str]) -> list[int]:
-        if not query:
-            return []
-        return [li for _, _, li in process.extract(query, column, scorer=fuzz.ratio,
-                                                   score_cutoff=100, limit=None)]
+    @property
+    def _rows(self) -> list[Row]:
+        return list(zip(*self._columns, strict=True))
+
+    def _blob(self, column: int) -> tuple[str, list[int]]:
+        """A column as one text (a label a line) and where each line starts: searched by re."""
+        cached = self._blobs.get(column)
+        if cached is None:
+            values = self._columns[column]
+            starts = [0, *accumulate(len(v) + 1 for v in values)]
+            cached = self._blobs[column] = ("\n".join(values) + "\n", starts)
+        return cached
+
+    def _search(self, pattern: str, column: int, cap: int = 5000) -> list[int]:
+        """Labels whose key (column 5: folded, 6: skeleton) matches ``pattern`` (a regex)."""
+        blob, starts = self._blob(column)
+        out: list[int] = []
+        for m in re.finditer(pattern, blob, re.MULTILINE):
+            li = bisect_right(starts, m.start()) - 1
+            if not out or out[-1] != li:
+                out.append(li)
+            if len(out) >= cap:
+                break
+        return out
+
+    def _equal(self, query: str, column: int) -> list[int]:
+        return self._search(f"^{re.escape(query)}$", column) if query else []
 
     def _match(self, li: int, score: int, why: str) -> Match:
-        ident, kind, best, src, label, _, _ = self._rows[li]
+        ident, kind, best, src, label = (self._columns[c][li] for c in range(5))
         return Match(ident, kind, best, label, score, why, tuple(src.split()))
 
     def _by_id(self, name: str) -> list[Match]:
         key = name.strip().strip("/").casefold()
         if not _ID_KEY.match(key):
             return []
-        for li, ident in enumerate(self._ids):
+        for li, ident in enumerate(self._columns[0]):
             if ident.casefold() == key or ident.casefold().endswith("/" + key):
                 return [replace(self._match(li, EXACT, "id"), matched=ident)]
         return []
 
-    def _word_hits(self, qfold: str, qskel: str) -> set[int]:
-        """Labels that may hold the query's words: a fuzzy substring prefilter."""
+    def _word_hits(self, qwords: list[str], dictionary: bool = False) -> set[int]:
+        """Labels that may hold the query's words: those with a word starting like its
+        longest word does (folded or transliterated; or its dictionary forms)."""
+        word = max(qwords, key=len)
+        forms = set(lemmas(word)) - {word} if dictionary else {word}
         hits: set[int] = set()
-        for query, column in ((qfold, self._folds), (qskel, self._skels)):
-            for _, _, li in process.extract(query, column, scorer=fuzz.partial_ratio,
-                                            score_cutoff=70, limit=200):
-                hits.add(li)
+        for form in forms:
+            for key, column in ((form, 5), (_skel_word(form), 6)):
+                stem = key[:max(3, len(key) - 3)]
+                if stem:
+                    hits.update(self._search(rf"\b{re.escape(stem)}", column))
         return hits
 
     def _by_words(self, qwords: list[str]) -> list[Match]:
-        qfold = " ".join(qwords)
+        out = self._by_words_in(self._word_hits(qwords), qwords)
+        if not out and any(_is_cyrillic(w) for w in qwords):
+            out = self._by_words_in(self._word_hits(qwords, dictionary=True), qwords)
+        return out
+
+    def _by_words_in(self, hits: set[int], qwords: list[str]) -> list[Match]:
         out = []
-        for li in sorted(self._word_hits(qfold, " ".join(_skel_word(w) for w in qwords))):
-            lwords = self._folds[li].split()
+        for li in sorted(hits):
+            lwords = self._columns[5][li].split()
             run = _phrase(qwords, lwords)
             if run is None:
                 continue
@@ -367,11 +401,11 @@ class NameIndex:
     def _near(self, qskel: str, qwords: list[str]) -> list[Match]:
         if not qskel:
             return []
-        found = process.extract(qskel, self._skels, scorer=fuzz.ratio, score_cutoff=70,
+        found = process.extract(qskel, self._columns[6], scorer=fuzz.ratio, score_cutoff=70,
                                 limit=50)
         out = []
         for _, ratio, li in found:
-            lwords = self._folds[li].split()
+            lwords = self._columns[5][li].split()
             if len(lwords) != len(qwords):
                 continue
             hit = _phrase(qwords, lwords, near=True)
@@ -390,15 +424,15 @@ class NameIndex:
         qfold = " ".join(qwords)
         found = self._by_id(name)
         plain = " ".join(words(name, unmix=False))
-        for li in self._equal(qfold, self._folds):
-            label = self._rows[li][4]
+        for li in self._equal(qfold, 5):
+            label = self._columns[4][li]
             homoglyph = plain != " ".join(words(label, unmix=False)) and bool(
                 mixed_script(name) or mixed_script(label))
             found.append(self._match(li, HOMOGLYPH if homoglyph else EXACT,
                                      "look-alike letters" if homoglyph else "exact"))
         qskel = " ".join(_skel_word(w) for w in qwords)
         found += [self._match(li, TRANSLIT, "transliteration")
-                  for li in self._equal(qskel, self._skels)]
+                  for li in self._equal(qskel, 6)]
         if qwords and (thorough or not any(m.score >= INFLECTED for m in found)):
             found.extend(self._by_words(qwords))
         if qwords and (thorough or not any(m.score >= PARTIAL for m in found)):

@@ -108,7 +108,8 @@ def run_curation(out: Emit) -> None:
     from synth import synthetic_names
 
     from graph.data.build import build
-    from graph.data.lookup import TABLE, names_table
+    from graph.data.duplicates import names_table
+    from graph.data.lookup import TABLE
     from graph.files import write_atomic
 
     py = sys.executable

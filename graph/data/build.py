@@ -31,8 +31,9 @@ from graph.data.diff import (
     snapshot,
     snapshot_json,
 )
+from graph.data.duplicates import names_table
 from graph.data.load import union_graph
-from graph.data.lookup import TABLE, names_table
+from graph.data.lookup import TABLE
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate

@@ -10,8 +10,10 @@ and silences the pair.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
-from graph.data.records import Problem, Record
+from graph.data.lookup import HEADER
+from graph.data.records import Problem, Record, read_records
 from graph.names import Candidate, NameIndex, fold
 
 KINDS = ("country", "place", "organisation", "person", "event")
@@ -81,3 +83,28 @@ def _problem(rec: Record, other: Record, text: str, matched: str, why: str,
     return Problem(other.file, other.line_of("labels"), other.id, "labels",
                    f"may be the same {rec.kind} as {rec.id!r} ({rec.file}): {text!r} ~ "
                    f"{matched!r} ({why})", hint, "warning")
+
+
+def candidates(records: list[Record]) -> list[Candidate]:
+    """Every entity record as a candidate with a graph id (``person/rashad-azizov``)."""
+    out = []
+    for rec in records:
+        if rec.kind in KINDS:
+            labels = tuple(dict.fromkeys(text for _, text in entity_labels(rec)))
+            out.append(Candidate(f"{rec.kind}/{rec.id}", rec.kind, labels or (rec.id,),
+                                 tuple(sorted({s for s, _ in rec.cites()}))))
+    return out
+
+
+def names_table(records: list[Record], data_fingerprint: str) -> str:
+    """The text of ``names.tsv`` (a build writes it; ``cinecoop find`` reads it)."""
+    return f"{HEADER}{data_fingerprint}\n" + NameIndex.table(candidates(records))
+
+
+def record_names(data_dir: Path) -> NameIndex:
+    """The name index of the records in ``data_dir`` (ValueError when they do not read)."""
+    records, problems = read_records(data_dir)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise ValueError(str(errors[0]).splitlines()[0] + " (run 'cinecoop validate')")
+    return NameIndex(candidates(records))

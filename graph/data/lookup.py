@@ -13,61 +13,37 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.data.duplicates import KINDS, entity_labels
-from graph.data.records import Record, read_records
 from graph.files import fingerprint
-from graph.names import Candidate, Match, NameIndex
+from graph.names import Match, NameIndex
 
 TABLE = "names.tsv"
 HEADER = "# cinecoop names; data "
+KINDS = ("country", "place", "organisation", "person", "event")
 
 
 class LookupFailed(Exception):
     """No names to search, or a bad --kind."""
 
 
-def candidates(records: list[Record]) -> list[Candidate]:
-    """Every entity record as a candidate with a graph id (``person/rashad-azizov``)."""
-    out = []
-    for rec in records:
-        if rec.kind in KINDS:
-            labels = tuple(dict.fromkeys(text for _, text in entity_labels(rec)))
-            out.append(Candidate(f"{rec.kind}/{rec.id}", rec.kind, labels or (rec.id,),
-                                 tuple(sorted({s for s, _ in rec.cites()}))))
-    return out
-
-
-def names_table(records: list[Record], data_fingerprint: str) -> str:
-    """The text of ``names.tsv`` (a build writes it)."""
-    return f"{HEADER}{data_fingerprint}\n" + NameIndex.table(candidates(records))
-
-
-def load_index(out_dir: Path, data_dir: Path | None = None) -> NameIndex:
-    """The names of the last build when it is current (or there is no data/), else of data/."""
+def built_index(out_dir: Path, data_dir: Path | None = None) -> NameIndex | None:
+    """The last build's names, or None when there is none or ``data_dir`` changed since
+    (then the caller reads the records: :func:`graph.data.duplicates.record_names`)."""
     try:
-        text: str | None = (out_dir / TABLE).read_text(encoding="utf-8")
+        text = (out_dir / TABLE).read_text(encoding="utf-8")
     except OSError:
-        text = None
-    head = text.split("\n", 1)[0] if text else ""
-    if data_dir is not None and data_dir.is_dir() and (
-            head != HEADER + fingerprint((data_dir,))):
-        records, problems = read_records(data_dir)
-        errors = [p for p in problems if p.level == "error"]
-        if errors:
-            raise LookupFailed(str(errors[0]).splitlines()[0] + " (run 'cinecoop validate')")
-        return NameIndex(candidates(records))
-    if text is None:
-        raise LookupFailed(f"no data folder and no {TABLE} in {out_dir}; run 'cinecoop build'")
-    return NameIndex.from_table(text.split("\n", 1)[1])
+        return None
+    head, _, body = text.partition("\n")
+    if data_dir is not None and data_dir.is_dir() and head != HEADER + fingerprint((data_dir,)):
+        return None
+    return NameIndex.from_table(body)
 
 
-def find(out_dir: Path, name: str, kind: str | None = None, limit: int = 10,
-         data_dir: Path | None = None) -> list[Match]:
+def find(index: NameIndex, name: str, kind: str | None = None, limit: int = 10) -> list[Match]:
     if kind is not None and kind not in KINDS:
         raise LookupFailed(f"--kind {kind!r}: use one of {', '.join(KINDS)}")
     if not name.strip():
         raise LookupFailed("give a name to look for")
-    return load_index(out_dir, data_dir).find(name, kind=kind, limit=limit)
+    return index.find(name, kind=kind, limit=limit)
 
 
 def table(matches: list[Match]) -> list[str]:
