@@ -9,13 +9,15 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 mkdir -p tests/fixtures c
-cp "$REPO/tests/fixtures/article_ru.txt" tests/fixtures/
+cp "$REPO/tests/fixtures/"article_ru*.* tests/fixtures/
 cp -r "$REPO/data" c/data && cp -r "$SEEDS" c/texts
 unset CINECOOP_SOURCES
 G="--data c/data --out c/out --sources c/texts"
 S=005_a625dbfebe19db56
 run() { echo "\$ cinecoop $G $*"; eval "\"$CINECOOP\" $G $*" 2>&1 || true; }
-"$CINECOOP" $G build > /dev/null
+BASE="$("$CINECOOP" $G build)"
+echo "${BASE%%$'\n'*}"
+echo ----
 run add source tests/fixtures/article_ru.txt --url https://example.org/fixture --publisher trend
 echo ----
 cat c/data/sources/$S.yaml
@@ -36,25 +38,10 @@ run add event --id azerbaijan-georgia-film-meeting-2026 \
 run cite rashad-azizov $S:2
 run cite mamuka-bliadze $S:3 --as '"Мамука Блеадзе"'
 echo ----
-cat >> c/data/facts/$S.yaml <<'EOT'
-participations:
-- id: 005-azizov-chair
-  agent: rashad-azizov
-  event: azerbaijan-georgia-film-meeting-2026
-  role: moderator
-  on_behalf_of: azerbaijan-film-agency
-  para: 2
-- id: 005-bliadze
-  agent: mamuka-bliadze
-  event: azerbaijan-georgia-film-meeting-2026
-  role: attendee
-  on_behalf_of: national-film-center-georgia
-  para: 3
-  as: Мамука Блеадзе
-EOT
+cat tests/fixtures/article_ru_facts.yaml >> c/data/facts/$S.yaml
 run validate
 echo ----
-printf 'id: rashad-azizov-2\nlabels:\n  az: Rəşad Əzizov\ncite: ['"'"'%s:2'"'"']\n' $S \
+printf 'id: rashad-azizov-2\nlabels:\n  az: Rəşad Əzizov\ncite: [%s:2]\n' $S \
     > c/data/people/rashad-azizov-2.yaml
 run validate
 rm c/data/people/rashad-azizov-2.yaml

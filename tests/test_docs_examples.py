@@ -121,6 +121,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work.mkdir()
     shutil.copytree(REPO / "data", work / "data")
     (work / "scripts").symlink_to(REPO / "scripts")
+    (work / "tests").symlink_to(REPO / "tests")  # CURATING.md adds tests/fixtures/article_ru.txt
     shared = (REPO.parent / "shared").resolve()
     if shared.is_dir():
         (root / "shared").symlink_to(shared)

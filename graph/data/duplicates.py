@@ -69,7 +69,8 @@ def duplicates(records: list[Record]) -> Iterator[Problem]:
                 first, second = sorted((rec, other), key=lambda r: (
                     min((s for s, _ in r.cites()), default="~"), r.file, r.id))
                 shared = own & {(lang, fold(t)) for lang, t in entity_labels(other)}
-                yield _problem(first, second, text, m.matched, m.why, bool(shared))
+                words = (text, m.matched) if second is rec else (m.matched, text)
+                yield _problem(first, second, *words, m.why, bool(shared))
 
 
 def _problem(rec: Record, other: Record, text: str, matched: str, why: str,
@@ -79,7 +80,7 @@ def _problem(rec: Record, other: Record, text: str, matched: str, why: str,
     if shared:
         return Problem(other.file, other.line_of("labels"), other.id, "labels",
                        f"shares a label in the same language with the {rec.kind} {rec.id!r} "
-                       f"({rec.file})", hint)
+                       f"({rec.file}): {text!r} ~ {matched!r} ({why})", hint)
     return Problem(other.file, other.line_of("labels"), other.id, "labels",
                    f"may be the same {rec.kind} as {rec.id!r} ({rec.file}): {text!r} ~ "
                    f"{matched!r} ({why})", hint, "warning")
