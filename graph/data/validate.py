@@ -18,7 +18,13 @@ from rdflib.namespace import RDF, SH
 
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
-from graph.data.load import build_dataset, concept_ids, load_ontology, union_graph
+from graph.data.load import (
+    build_nquads,
+    concept_ids,
+    load_ontology,
+    union_graph,
+    union_ntriples,
+)
 from graph.data.records import Problem, Record, read_records, surfaces
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
@@ -29,7 +35,7 @@ from graph.text import read_paragraphs, text_checksum
 class Report:
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
-    dataset: Dataset | None = None
+    graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
 
     @property
@@ -49,11 +55,11 @@ def _record_for(node: URIRef, by_iri: dict[str, Record]) -> Record | None:
     return by_iri.get(str(node))
 
 
-def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FILE) -> list[Problem]:
-    """Run pyshacl over the union of all graphs; one Problem per (record, path, message)."""
-
-
-    union = union_graph(ds)
+def shacl_problems(ds: Dataset | Graph, records: list[Record],
+                   shapes: Path = SHAPES_FILE) -> list[Problem]:
+    """Run pyshacl over the union of all graphs (a Dataset, or their merge as a Graph); one
+    Problem per (record, path, message)."""
+    union = union_graph(ds) if isinstance(ds, Dataset) else ds
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
                                             abort_on_first=False, allow_warnings=True)
@@ -188,8 +194,10 @@ def validate(data_dir: Path, sources: Path | None = None) -> Report:
     report.problems.extend(duplicates(records))
     if report.errors:
         return _stopped(report, sources, "the records do not fit together")
-    report.dataset = build_dataset(records, ontology)
-    report.problems.extend(shacl_problems(report.dataset, records))
+    sink = build_nquads(records, ontology)
+    report.graphs = {name: sink.lines(name) for name in sink.graphs}
+    union = Graph().parse(data=union_ntriples(report.graphs), format="nt")
+    report.problems.extend(shacl_problems(union, records))
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,
