@@ -47,6 +47,7 @@ class StoreGraph:
         self.name = name
         self._convert = ox_converter()
         self._default = ox.DefaultGraph()
+        self._len: int | None = None
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
         s, p, o = (to_oxigraph(t) for t in pattern)
@@ -57,6 +58,13 @@ class StoreGraph:
             raise StoreError(str(exc)) from None
         for q in found:
             yield conv(q.subject), conv(q.predicate), conv(q.object)
+
+    def __len__(self) -> int:
+        """Triples in the default graph (the store is a read-only snapshot: counted once)."""
+        if self._len is None:
+            self._len = sum(1 for _ in self.store.quads_for_pattern(None, None, None,
+                                                                     self._default))
+        return self._len
 
     def __iter__(self) -> Iterator[tuple[Any, Any, Any]]:
         return self.triples((None, None, None))

@@ -184,8 +184,15 @@ class PushedGraph:
 
 
 def graph_ntriples(ds: Dataset) -> list[tuple[str, list[str]]]:
-    """(graph IRI, sorted N-Triples lines) for every non-empty named graph."""
+    """(graph IRI, sorted N-Triples lines) for every non-empty named graph (of an rdflib
+    Dataset, or of the Oxigraph store read through ``graph_names``/``graph_ntriples``)."""
     out = []
+    if hasattr(ds, "graph_names"):
+        store: Any = ds
+        for name in store.graph_names():
+            text = store.graph_ntriples(name).decode("utf-8")
+            out.append((name, [line for line in text.splitlines() if line.strip()]))
+        return [(name, lines) for name, lines in out if lines]
     for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         name = str(ctx.identifier)
         if not len(ctx) or name.startswith("urn:x-rdflib:"):

@@ -174,11 +174,13 @@ def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
 
 
 def write_site(ds: Dataset | Graph, out_dir: Path,
-               views: Sequence[str] = tuple(MAIN_VIEWS)) -> list[SitePage]:
-    """One map page per main view plus ``index.html`` in ``out_dir``; returns the pages."""
+               views: Sequence[str] = tuple(MAIN_VIEWS),
+               projection: nx.MultiDiGraph | None = None) -> list[SitePage]:
+    """One map page per main view plus ``index.html`` in ``out_dir``; returns the pages
+    (``projection``: the projection of ``ds`` when the caller has it)."""
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    G = project(ds)
+    G = projection if projection is not None else project(ds)
     pages = []
     for name in views:
         page = map_page(ds, name, projection=G)
