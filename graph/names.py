@@ -129,7 +129,7 @@ def _is_cyrillic(word: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _morph() -> Any:
-    import pymorphy3  # the dictionary loads in ~0.1 s: only when a Cyrillic word needs it
+    import pymorphy3  # lazy: the dictionary loads in ~0.1 s, only when Cyrillic needs it
 
     return pymorphy3.MorphAnalyzer()
 

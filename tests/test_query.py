@@ -8,17 +8,15 @@ three stores agree row for row is ``tests/test_push.py``.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import DATA, REPO, S0, S2, S3, S4
+from clirun import Ran
+from clirun import cinecoop as run_cinecoop
+from conftest import DATA, S0, S2, S3, S4
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from graph.cli import cli
 from graph.sparql.named import ParamError, UnknownQuery, named_queries, run
 from graph.sparql.stores import QueryResult, Store, open_store
 from graph.text import read_paragraphs
@@ -339,10 +337,8 @@ def test_parameter_values_are_terms_not_query_text(store: Store) -> None:
 
 
 def cinecoop(built: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, ["--out", str(built), "--data", str(DATA), *args])
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+    result = run_cinecoop("--out", built, "--data", DATA, *args)
+    return result.returncode, result.stdout, result.stderr
 
 
 def test_cli_table_shows_labels_and_dates(built: Path) -> None:
@@ -432,10 +428,8 @@ def test_malformed_query_says_line_column_token(built: Path, query: str, line: i
 
 
 def test_cli_errors_exit_2_with_a_message_and_no_traceback(built: Path) -> None:
-    def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "graph.cli", "--out", str(built),
-                               "--data", str(DATA), *args], capture_output=True, text=True,
-                              cwd=REPO, timeout=120)
+    def run_cli(*args: str) -> Ran:
+        return run_cinecoop("--out", built, "--data", DATA, *args)
 
     unknown = run_cli("query", "agencies-at-evnt")
     assert unknown.returncode == 2 and "agencies-at-event" in unknown.stderr
