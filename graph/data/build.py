@@ -27,6 +27,7 @@ from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
 from graph.files import write_atomic
+from graph.progress import Steps
 from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 
 STORE_DIR = "store"
@@ -134,18 +135,24 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     only then published (:mod:`graph.data.publish`): a failed or killed build leaves the
     previous outputs in place, whole.
     """
-    report = validate(data_dir, sources)
-    if not report.ok or report.graphs is None:
-        raise BuildError(report.problems)
-    text = GraphText.from_graphs(report.graphs)
-    summary: dict[str, Any] = {}
+    with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
+        steps.next("validate (records, integrity, SHACL)")
+        report = validate(data_dir, sources)
+        if not report.ok or report.graphs is None:
+            raise BuildError(report.problems)
+        steps.next("merge the graphs")
+        text = GraphText.from_graphs(report.graphs)
+        summary: dict[str, Any] = {}
 
-    def write(folder: Path) -> None:
-        summary.update(write_outputs(folder, text, fingerprint(data_dir)))
-        verify_outputs(folder)
+        def write(folder: Path) -> None:
+            steps.next("write TriG, Turtle, N-Triples and the store")
+            summary.update(write_outputs(folder, text, fingerprint(data_dir)))
+            steps.next("read the outputs back")
+            verify_outputs(folder)
+            steps.next("publish")
 
-    with build_lock(out_dir):
-        publish(out_dir, write, ALL_OUTPUTS)
+        with build_lock(out_dir):
+            publish(out_dir, write, ALL_OUTPUTS)
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
 
 

@@ -28,6 +28,7 @@ from graph.network.analytics import (
 )
 from graph.network.export import write
 from graph.network.projection import node_key, node_matches, project, type_filter, view
+from graph.progress import progress
 from graph.sparql.describe import LookupError_, resolve
 
 if TYPE_CHECKING:
@@ -213,7 +214,7 @@ def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out:
     """Write each view in each format into ``out``."""
     G = G if G is not None else project(ds)
     written: list[Path] = []
-    for name in views:
+    for name in progress(list(views), "export"):
         try:
             H = view(G, name, **filters.options())
         except ValueError as exc:

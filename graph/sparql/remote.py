@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from graph.progress import progress
 from graph.sparql.base import QueryResult, QueryTimeout, StoreError, plain, prepare
 from graph.sparql.querytext import QueryError, is_distinct, query_form
 
@@ -214,7 +215,8 @@ def push(ds: Dataset, url: str, *, method: str = "gsp", user: str | None = None,
     user = user if user is not None else url_user
     password = password if password is not None else url_password
     done = []
-    for name, lines in graph_ntriples(ds):
+    graphs = graph_ntriples(ds)
+    for name, lines in progress(graphs, "push", total=len(graphs)):
         if method == "gsp":
             _put_graph(url, name, lines, user, password, timeout)
         elif method == "update":

@@ -20,6 +20,7 @@ from rdflib import RDF
 
 from graph.data.build import write_atomic
 from graph.network.projection import VIEWS, node_key, node_key_source, project, view
+from graph.progress import progress
 from graph.sparql.describe import label, resolve
 from graph.terms import CC, SCHEMA
 from graph.web.maps import build_page, template_env, write_html
@@ -182,7 +183,7 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
     pages = []
-    for name in views:
+    for name in progress(views, "site", total=len(views)):
         page = map_page(ds, name, projection=G)
         file = f"{name}.html"
         write_html(page, out_dir / file)
