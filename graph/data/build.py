@@ -23,6 +23,7 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from graph.data.load import PREFIXES, union_ntriples
+from graph.data.load import union_graph as union_graph  # re-exported: callers import it here
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
@@ -104,6 +105,17 @@ def serialise_text(text: GraphText) -> dict[str, bytes]:
     assert trig is not None and ttl is not None
     return {"graph.trig": _sorted_prefixes(trig), "graph.ttl": _sorted_prefixes(ttl),
             "graph.nt": text.ntriples}
+
+
+def serialise(ds: Dataset) -> dict[str, str]:
+    """The three outputs for an rdflib Dataset (the same bytes the build writes for it)."""
+    return {name: data.decode("utf-8")
+            for name, data in serialise_text(GraphText.from_dataset(ds)).items()}
+
+
+def trig_text(ds: Dataset) -> str:
+    """graph.trig for an rdflib Dataset."""
+    return serialise(ds)["graph.trig"]
 
 
 def _sorted_prefixes(data: bytes) -> bytes:
