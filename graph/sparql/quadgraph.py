@@ -77,6 +77,25 @@ class StoreGraph:
         for s, _, _ in self.triples((None, predicate, obj)):
             yield s
 
+    def subject_objects(self, predicate: Any = None) -> Iterator[tuple[Any, Any]]:
+        for s, _, o in self.triples((None, predicate, None)):
+            yield s, o
+
+    def subject_predicates(self, obj: Any = None) -> Iterator[tuple[Any, Any]]:
+        for s, p, _ in self.triples((None, None, obj)):
+            yield s, p
+
+    def predicate_objects(self, subject: Any = None) -> Iterator[tuple[Any, Any]]:
+        for _, p, o in self.triples((subject, None, None)):
+            yield p, o
+
+    def predicates(self, subject: Any = None, obj: Any = None) -> Iterator[Any]:
+        for _, p, _ in self.triples((subject, None, obj)):
+            yield p
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        return next(self.triples(triple), None) is not None
+
     def value(self, subject: Any = None, predicate: Any = None, obj: Any = None) -> Any:
         """The object for (subject, predicate), or the subject for (predicate, object)."""
         if obj is None:
