@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from tqdm import tqdm
+
 __all__ = ["enabled", "progress", "Steps"]
 
 T = TypeVar("T")
@@ -31,8 +33,6 @@ def progress(items: Iterable[T], desc: str, total: int | None = None) -> Iterato
     if not enabled():
         yield from items
         return
-    from tqdm import tqdm
-
     yield from tqdm(items, desc=desc, total=total, leave=False, file=sys.stderr,
                     dynamic_ncols=True)
 
@@ -43,8 +43,6 @@ class Steps:
     def __init__(self, desc: str, names: Sequence[str]):
         self._bar: Any = None
         if enabled():
-            from tqdm import tqdm
-
             self._bar = tqdm(total=len(names), desc=desc, leave=False, file=sys.stderr,
                              dynamic_ncols=True, bar_format="{desc}: {n_fmt}/{total_fmt} "
                              "{bar} {elapsed} {postfix}")

@@ -87,7 +87,7 @@ def candidates(g: Graph) -> list[Candidate]:
     """
     nodes = entities(g)
     by_prop: dict[Any, dict[Any, list[Any]]] = {}
-    for prop in (*LABEL_PROPS, PROV.wasDerivedFrom, CC.citedParagraph, SCHEMA.isPartOf):
+    for prop in (*LABEL_PROPS, CC.citedIn, CC.citedParagraph, SCHEMA.isPartOf):
         index: dict[Any, list[Any]] = defaultdict(list)
         for s, _, o in g.triples((None, prop, None)):
             index[s].append(o)
@@ -102,7 +102,7 @@ def candidates(g: Graph) -> list[Candidate]:
         other = sorted(str(x) for x in by_prop[RDFS.label].get(node, []))
         best = str(prefs[0]) if prefs else other[0] if other else ident.rsplit("/", 1)[-1]
         names = sorted({str(lit) for prop in LABEL_PROPS for lit in by_prop[prop].get(node, [])})
-        srcs = {short_id(x).split("/", 1)[1] for x in by_prop[PROV.wasDerivedFrom].get(node, [])}
+        srcs = {short_id(x).split("/", 1)[1] for x in by_prop[CC.citedIn].get(node, [])}
         srcs.update(short_id(x).split("/", 1)[1] for p in by_prop[CC.citedParagraph].get(
             node, []) for x in part_of.get(p, []))
         others = [n for n in names if n != best]
