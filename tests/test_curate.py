@@ -8,8 +8,8 @@ misspelling (¶3 "Мамука Блеадзе" for Мамука Блиадзе),
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
