@@ -28,14 +28,9 @@ class Config:
     def dataset(self) -> Dataset:
         """The built graph (rebuilding first when data/ or ontology/ changed)."""
         if self._dataset is None:
-            from graph.data.build import BuildError, ensure_built, load_dataset
+            from graph.data.build import ensure_built, load_dataset
 
-            try:
-                ensure_built(self.data, self.out)
-            except BuildError as exc:
-                _print_problems(exc.problems)
-                raise click.ClickException(
-                    "the data does not validate; run 'cinecoop validate' for details") from None
+            ensure_built(self.data, self.out)
             self._dataset = load_dataset(self.out)
         return self._dataset
 
@@ -48,7 +43,28 @@ def _print_problems(problems: list[Any]) -> None:
         click.echo(str(p), err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class Cinecoop(click.Group):
+    """The command group; a refusal of the file system is a one-line error, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:  # an unwritable --out, a missing folder
+            where = f" {exc.filename}" if exc.filename else ""
+            raise click.ClickException(
+                f"cannot use{where}: {exc.strerror or exc}; check the path and its permissions"
+            ) from None
+        except Exception as exc:
+            from graph.data.build import BuildError
+
+            if not isinstance(exc, BuildError):
+                raise
+            _print_problems(exc.problems)  # a command that reads the graph found bad data
+            error = QueryFailed if ctx.invoked_subcommand == "query" else click.ClickException
+            raise error("the data does not validate; run 'cinecoop validate' for details") from None
+
+
+@click.group(cls=Cinecoop, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--data", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
               help="Folder of curated records.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out"), show_default=True,
@@ -188,7 +204,6 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str |
       curl http://127.0.0.1:8000/sparql -H 'Accept: text/csv' \\
            --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
     """
-    from graph.data.build import BuildError
     from graph.sparql.serve import make_server
     from graph.sparql.serve import serve as run
     from graph.sparql.stores import StoreError, open_store
@@ -197,10 +212,6 @@ def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str |
         store = open_store(store_spec, cfg.out, cfg.data, user=user, password=password)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
-    except BuildError as exc:
-        _print_problems(exc.problems)
-        raise click.ClickException(
-            "the data does not validate; run 'cinecoop validate' for details") from None
     try:
         server = make_server(store, host, port, timeout or None, max_rows, quiet=quiet,
                              max_running=max_running)
@@ -450,17 +461,12 @@ class QueryFailed(click.ClickException):
 
 def _open_store(cfg: Config, spec: str | None, user: str | None = None,
                 password: str | None = None) -> Any:
-    from graph.data.build import BuildError
     from graph.sparql.stores import StoreError, open_store
 
     try:
         return open_store(spec, cfg.out, cfg.data, user=user, password=password)
     except StoreError as exc:
         raise QueryFailed(str(exc)) from None
-    except BuildError as exc:
-        _print_problems(exc.problems)
-        raise QueryFailed("the data does not validate; run 'cinecoop validate' for details"
-                          ) from None
 
 
 @cli.command()
@@ -577,13 +583,7 @@ def push(cfg: Config, url: str, method: str, user: str | None, password: str | N
 
 
 def main() -> None:
-    try:
-        cli(prog_name="cinecoop")
-    except OSError as exc:  # the file system refused: an unwritable --out, a missing folder
-        where = f" {exc.filename}" if exc.filename else ""
-        click.echo(f"Error: cannot use{where}: {exc.strerror or exc}; check the path and its "
-                   "permissions", err=True)
-        sys.exit(1)
+    cli(prog_name="cinecoop")
 
 
 if __name__ == "__main__":

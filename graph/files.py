@@ -7,10 +7,13 @@ flushed, given the usual mode (0644 under the common umask), then renamed over t
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
-__all__ = ["write_atomic"]
+from anyascii import anyascii
+
+__all__ = ["write_atomic", "make_temp_dir", "slug"]
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -30,7 +33,33 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
+def make_temp_dir(prefix: str, parent: Path) -> Path:
+    """A new empty folder in ``parent`` with the usual folder mode (``mkdtemp`` makes 0700)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(path, 0o777 & ~_umask())
+    return path
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def slug(name: str, limit: int = 60) -> str:
+    """A readable file name for ``name`` in any script: transliterated to ASCII, lower case,
+    words joined by ``-``, at most ``limit`` characters (cut at a word boundary).
+
+    >>> slug("Перспективы государственно-уровневого сотрудничества в киноиндустрии")
+    'perspektivy-gosudarstvenno-urovnevogo-sotrudnichestva-v'
+    >>> slug("Rashad Azizov"), slug("KOBİA"), slug("?!")
+    ('rashad-azizov', 'kobia', 'unnamed')
+    """
+    words = re.findall(r"[a-z0-9]+", anyascii(name).lower())
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "unnamed")

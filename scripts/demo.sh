@@ -4,6 +4,7 @@
 # exports for network tools and the interactive map site. Creates .venv first if needed.
 #   scripts/demo.sh            # uses CINECOOP_SOURCES or ../shared/seeds for the text checks
 set -euo pipefail
+umask 022  # outputs readable by a web server: files 0644, folders 0755
 
 # shellcheck source=scripts/setup.sh
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -21,7 +22,7 @@ save() {
   local file="$1"; shift
   mkdir -p "$(dirname "$file")"
   local tmp; tmp="$(mktemp "$(dirname "$file")/.$(basename "$file").XXXXXX")"
-  if "$@" >"$tmp"; then mv -f "$tmp" "$file"; else rm -f "$tmp"; return 1; fi
+  if "$@" >"$tmp"; then chmod 644 "$tmp" && mv -f "$tmp" "$file"; else rm -f "$tmp"; return 1; fi
 }
 
 echo "== build" >&2
@@ -30,7 +31,7 @@ echo "== look-ups" >&2
 save "$out/stats.txt" cinecoop --out "$out" stats
 for name in "Rashad Azizov" "Azerbaijan Film Agency" "Netflix" \
             "Перспективы государственно-уровневого сотрудничества в киноиндустрии"; do
-  slug="$(printf '%s' "$name" | tr '[:upper:] ' '[:lower:]-' | tr -cd '[:alnum:]-' | cut -c1-60)"
+  slug="$(python -c 'import sys; from graph.files import slug; print(slug(sys.argv[1]))' "$name")"
   save "$out/show/$slug.txt" cinecoop --out "$out" show "$name"
 done
 

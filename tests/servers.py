@@ -9,15 +9,9 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import shutil
-import signal
 import socket
-import subprocess
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Iterator, Sequence
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -67,188 +61,12 @@ def _tail(path: Path, lines: int = 30) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Virtuoso
+# Virtuoso: scripts/virtuoso.py, the same script users run to start one by hand
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from virtuoso import VirtuosoServer, running_virtuoso, virtuoso_available  # noqa: E402
 
-def virtuoso_available() -> bool:
-    """Debian's virtuoso-opensource-7-bin is installed (server and isql client)."""
-    return shutil.which("virtuoso-t") is not None and shutil.which("isql-vt") is not None
-
-
-@dataclass
-class VirtuosoServer:
-    """A running Virtuoso bound to loopback, with its database in ``directory``."""
-
-    directory: Path
-    isql_port: int
-    http_port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    user: str = "dba"
-    password: str = "dba"
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.http_port}"
-
-    @property
-    def sparql_url(self) -> str:
-        """Anonymous SPARQL query and update endpoint."""
-        return f"{self.base_url}/sparql"
-
-    @property
-    def sparql_auth_url(self) -> str:
-        """SPARQL endpoint behind HTTP Digest auth (``user``/``password``)."""
-        return f"{self.base_url}/sparql-auth"
-
-    @property
-    def gsp_auth_url(self) -> str:
-        """Graph Store Protocol endpoint behind HTTP Digest auth (``user``/``password``)."""
-        return f"{self.base_url}/sparql-graph-crud-auth"
-
-    def isql_command(self, sql: str) -> list[str]:
-        """The ``isql-vt`` command line that runs ``sql`` on this server."""
-        return ["isql-vt", f"127.0.0.1:{self.isql_port}", self.user, self.password, f"exec={sql}"]
-
-    def isql(self, sql: str, timeout: float = 120.0) -> str:
-        """Run SQL statements through ``isql-vt``; raise if the client reports an error."""
-        result = subprocess.run(
-            self.isql_command(sql),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-        output = result.stdout + result.stderr
-        if result.returncode != 0 or "*** Error" in output:
-            raise RuntimeError(f"isql-vt failed ({result.returncode}) on {sql!r}:\n{output}")
-        return output
-
-    def log_tail(self, lines: int = 30) -> str:
-        return _tail(self.log_path, lines)
-
-
-def _virtuoso_ini(directory: Path, isql_port: int, http_port: int, dirs: Sequence[Path]) -> str:
-    allowed = ", ".join([".", str(directory), *(str(d) for d in dirs)])
-    return f"""\
-[Database]
-DatabaseFile = {directory}/virtuoso.db
-ErrorLogFile = {directory}/virtuoso.log
-LockFile = {directory}/virtuoso.lck
-TransactionFile = {directory}/virtuoso.trx
-xa_persistent_file = {directory}/virtuoso.pxa
-ErrorLogLevel = 7
-FileExtend = 200
-MaxCheckpointRemap = 2000
-Striping = 0
-TempStorage = TempDatabase
-
-[TempDatabase]
-DatabaseFile = {directory}/virtuoso-temp.db
-TransactionFile = {directory}/virtuoso-temp.trx
-MaxCheckpointRemap = 2000
-Striping = 0
-
-[Parameters]
-ServerPort = 127.0.0.1:{isql_port}
-DisableUnixSocket = 1
-ServerThreads = 10
-CheckpointInterval = 60
-NumberOfBuffers = 20000
-MaxDirtyBuffers = 15000
-MaxQueryMem = 256M
-DirsAllowed = {allowed}
-ResultSetMaxRows = 100000
-
-[HTTPServer]
-ServerPort = 127.0.0.1:{http_port}
-ServerRoot = {directory}
-ServerThreads = 5
-MaxClientConnections = 5
-KeepAliveTimeout = 10
-MaxKeepAlives = 10
-EnabledDavVSP = 0
-
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-MaxQueryCostEstimationTime = 400
-"""
-
-
-def _wait_for_sparql(server: VirtuosoServer, timeout: float) -> None:
-    url = server.sparql_url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.process.poll() is not None:
-            raise RuntimeError(
-                f"virtuoso-t exited with {server.process.returncode} before it was ready; "
-                f"log {server.log_path}:\n{server.log_tail()}"
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            raise TimeoutError(
-                f"Virtuoso not ready at {server.sparql_url} after {timeout:.0f} s; "
-                f"log {server.log_path}:\n{server.log_tail()}"
-            )
-        time.sleep(0.1)
-
-
-def _stop_virtuoso(server: VirtuosoServer) -> None:
-    process = server.process
-    if process.poll() is None:
-        with contextlib.suppress(subprocess.SubprocessError, OSError):
-            # The client loses its connection as the server goes down: ignore its exit code.
-            subprocess.run(
-                server.isql_command("shutdown;"), capture_output=True, timeout=15, check=False
-            )
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            process.wait(timeout=15)
-            return
-        except subprocess.TimeoutExpired:
-            process.send_signal(sig)
-    process.wait()
-
-
-@contextlib.contextmanager
-def running_virtuoso(
-    tmpdir: Path | str,
-    *,
-    timeout: float = 60.0,
-    dirs_allowed: Sequence[Path] = (),
-) -> Iterator[VirtuosoServer]:
-    """Start a fresh Virtuoso with its database in ``tmpdir``; stop it on exit.
-
-    Anonymous SPARQL Update on ``/sparql`` is granted. ``dirs_allowed`` adds directories the
-    server may read, e.g. for ``ld_dir`` bulk loads.
-    """
-    directory = Path(tmpdir).resolve()
-    directory.mkdir(parents=True, exist_ok=True)
-    isql_port, http_port = _free_ports(2)
-    ini = directory / "virtuoso.ini"
-    ini.write_text(_virtuoso_ini(directory, isql_port, http_port, dirs_allowed))
-    log_path = directory / "virtuoso-t.out"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            ["virtuoso-t", "+foreground", "+configfile", str(ini)],
-            cwd=directory,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = VirtuosoServer(directory, isql_port, http_port, process, log_path)
-    try:
-        _wait_for_sparql(server, timeout)
-        server.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
-        yield server
-    finally:
-        _stop_virtuoso(server)
+__all__ = ["VirtuosoServer", "running_virtuoso", "virtuoso_available"]
 
 
 # --------------------------------------------------------------------------------------------

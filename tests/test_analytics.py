@@ -5,14 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, REPO, S0, S1, S2, key, require
+from clirun import Ran, cinecoop
+from conftest import DATA, S0, S1, S2, key, require
 from rdflib import Dataset
 
 from graph.network import analytics as A
@@ -21,11 +19,8 @@ from graph.network.projection import VIEWS, view
 SOURCES = {S0, S1, S2, "003_2832cb0f310ffba0", "004_7e29c807a69063d9"}
 
 
-def cli(built: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "CINECOOP_SOURCES"}
-    return subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
-                           str(built), *args], capture_output=True, text=True, cwd=REPO,
-                          env=env, timeout=120)
+def cli(built: Path, *args: str) -> Ran:
+    return cinecoop("--data", DATA, "--out", built, *args)
 
 
 # ---------------------------------------------------------------------------- paths

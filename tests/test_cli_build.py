@@ -9,13 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from clirun import Ran, cinecoop
 from conftest import DATA, REPO, S4
 
 CINECOOP = [sys.executable, "-m", "graph.cli"]
 
 
-def run(*args: str, env: dict[str, str] | None = None,
-        cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> Ran:
+    """In-process; the PYTHONHASHSEED test below spawns real processes on purpose."""
+    return cinecoop(*args, env=env, cwd=cwd)
+
+
+def run_process(*args: str, env: dict[str, str] | None = None,
+                cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     full_env.pop("CINECOOP_SOURCES", None)
     return subprocess.run([*CINECOOP, *args], capture_output=True, text=True, cwd=cwd,
@@ -95,7 +101,7 @@ def test_same_input_same_bytes_across_processes(tmp_path: Path) -> None:
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"out{seed}"
-        result = run("--out", str(out), "build", env={"PYTHONHASHSEED": seed})
+        result = run_process("--out", str(out), "build", env={"PYTHONHASHSEED": seed})
         assert result.returncode == 0, result.stderr
         outs.append(out)
     for name in ("graph.trig", "graph.ttl", "graph.nt"):
@@ -212,3 +218,31 @@ def test_unwritable_output_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert f"Error: cannot use {blocker / 'out'}" in result.stderr
+
+
+def test_setup_sh_can_be_sourced_in_an_interactive_shell() -> None:
+    """`source scripts/setup.sh` leaves no shell option behind (an ASK exiting 1 must not close
+    the user's terminal) and puts the venv on PATH."""
+    script = ("set +euo pipefail; source scripts/setup.sh >/dev/null 2>&1; "
+              "echo \"opts=$- $(set -o | grep -E '^(pipefail|nounset|errexit)' "
+              "| tr -s ' \\t' '=' | tr '\\n' ' ')\"; "
+              "false; echo \"alive path=$(command -v cinecoop)\"")
+    done = subprocess.run(["bash", "-c", script], cwd=REPO, capture_output=True, text=True,
+                          timeout=600)
+    opts, alive = done.stdout.splitlines()
+    assert "e" not in opts.split()[0] and "u" not in opts.split()[0]
+    assert "pipefail=off" in opts and "nounset=off" in opts and "errexit=off" in opts
+    assert alive == f"alive path={REPO}/.venv/bin/cinecoop"
+
+
+def test_outputs_are_readable_by_others(tmp_path: Path) -> None:
+    """A web server can publish what build writes: files 0644, folders 0755 (umask 022)."""
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert run("--out", str(out), "build").returncode == 0
+    finally:
+        os.umask(old)
+    for path in [out / "graph.trig", out / "manifest.json", out / "store"]:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o755 if path.is_dir() else 0o644), f"{path}: {oct(mode)}"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, REPO
+from clirun import cinecoop
+from conftest import DATA
 from rdflib import Dataset
 
 from graph.network import export as E
@@ -79,11 +77,8 @@ def test_flat_converts_lists_and_dicts() -> None:
 
 
 def test_export_command(built: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CINECOOP_SOURCES"}
-    done = subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
-                           str(built), "export", "--view", "org-org", "--view", "full",
-                           "--format", "gexf", "--format", "csv", "--out", str(tmp_path)],
-                          capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+    done = cinecoop("--data", DATA, "--out", built, "export", "--view", "org-org", "--view",
+                    "full", "--format", "gexf", "--format", "csv", "--out", tmp_path)
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "full.edges.csv", "full.gexf", "full.nodes.csv",

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
+from clirun import Ran
+from clirun import cinecoop as run_cinecoop
 from conftest import DATA, REPO, S0, S3, S4
 from rdflib import Dataset
 from servers import BrowserPage
@@ -192,10 +192,8 @@ def test_layout_is_seeded(engine: str) -> None:
 # ------------------------------------------------------------------------- the CLI
 
 
-def cinecoop(*args: str, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
-                           str(out), *args], capture_output=True, text=True, cwd=REPO,
-                          timeout=300, check=False)
+def cinecoop(*args: str, out: Path) -> Ran:
+    return run_cinecoop("--data", DATA, "--out", out, *args)
 
 
 @pytest.fixture

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
 
-from servers import BrowserPage, VirtuosoServer
+from conftest import REPO, require
+from servers import BrowserPage, VirtuosoServer, virtuoso_available
+from virtuoso import free_ports
 
 EX = "http://example.org/cinecoop-test/"
 
@@ -89,3 +93,29 @@ def test_browser_runs_local_page_and_blocks_network(
     assert browser_page.page.evaluate("document.body.dataset.external") == "failed"
     assert [(d.type, d.message) for d in browser_page.dialogs] == [("alert", "hello")]
     assert browser_page.errors == []
+
+
+def test_the_virtuoso_script_starts_and_stops_a_server(tmp_path: Path) -> None:
+    """README: `python scripts/virtuoso.py start` / `stop`, the code the fixtures use too."""
+    require(virtuoso_available(), "virtuoso-t/isql-vt not found (virtuoso-opensource-7-bin)")
+    isql_port, http_port = free_ports(2)
+    script = [sys.executable, str(REPO / "scripts" / "virtuoso.py")]
+    where = ["--dir", str(tmp_path / "db"), "--http-port", str(http_port),
+             "--isql-port", str(isql_port)]
+    started = subprocess.run([*script, "start", *where], capture_output=True, text=True,
+                             timeout=120)
+    try:
+        assert started.returncode == 0, started.stderr
+        url = f"http://127.0.0.1:{http_port}/sparql"
+        assert f"query {url}" in started.stdout
+        status = subprocess.run([*script, "status", *where], capture_output=True, text=True)
+        assert status.returncode == 0 and url in status.stdout
+        ask = url + "?" + urllib.parse.urlencode({"query": "ASK {}", "format": "text/csv"})
+        with urllib.request.urlopen(ask, timeout=30) as response:
+            assert response.read().decode().split()[-1] == "1"  # ASK {} is true
+    finally:
+        stopped = subprocess.run([*script, "stop", *where], capture_output=True, text=True,
+                                 timeout=120)
+    assert stopped.returncode == 0 and "stopped" in stopped.stdout
+    status = subprocess.run([*script, "status", *where], capture_output=True, text=True)
+    assert status.returncode == 1 and "not running" in status.stdout

@@ -8,12 +8,11 @@ is wrong. Query limits are in tests/test_query.py and tests/test_serve.py.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import DATA, REPO, S4
+from clirun import cinecoop
+from conftest import DATA, S4
 
 from graph.data.records import MAX_DEPTH, MAX_FILE_BYTES, MAX_LABEL
 from graph.data.validate import validate
@@ -135,9 +134,7 @@ def test_cli_reports_limits_without_traceback(data_copy: Path, tmp_path: Path) -
     _edit(data_copy, KOBIA, None, "parent: kobia\n")
     (data_copy / BCB).write_bytes(b"id: \xc3\x28\n")
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(data_copy),
-                             "--out", str(out), "build"], capture_output=True, text=True,
-                            cwd=REPO, timeout=120)
+    result = cinecoop("--data", data_copy, "--out", out, "build")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "not UTF-8" in result.stderr

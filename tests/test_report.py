@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import DATA, REPO
+from clirun import cinecoop
+from conftest import DATA
 
 from graph.network.report import build_report, html, markdown
 
@@ -84,13 +82,10 @@ def test_window_changes_the_report(G: nx.MultiDiGraph) -> None:
 
 
 def test_report_command_writes_both_files_identically_twice(built: Path, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "CINECOOP_SOURCES"}
     outputs = []
     for run in ("a", "b"):
         target = tmp_path / run / "network.md"
-        done = subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out",
-                               str(built), "report", "--out", str(target)],
-                              capture_output=True, text=True, cwd=REPO, env=env, timeout=120)
+        done = cinecoop("--data", DATA, "--out", built, "report", "--out", target)
         assert done.returncode == 0, done.stderr
         outputs.append((target.read_bytes(), target.with_suffix(".html").read_bytes()))
     assert outputs[0] == outputs[1]

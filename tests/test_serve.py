@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from clirun import cinecoop
 from conftest import DATA, S4
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -410,10 +411,8 @@ def test_cli_serve_answers_and_stops(built: Path) -> None:
 def test_cli_serve_port_in_use_is_a_clear_error(built: Path) -> None:
     with serving(open_store("memory", built, DATA)) as server:
         port = server.server_address[1]
-        proc = subprocess.run(
-            [sys.executable, "-c", "from graph.cli import main; main()", "--data", str(DATA),
-             "--out", str(built), "serve", "--port", str(port), "--store", "memory"],
-            capture_output=True, text=True, timeout=60)
+        proc = cinecoop("--data", DATA, "--out", built, "serve", "--port", str(port),
+                        "--store", "memory")
     assert proc.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in proc.stderr
     assert "Traceback" not in proc.stderr

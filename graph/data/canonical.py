@@ -14,7 +14,7 @@ import yaml
 
 from graph.data.records import ENTITY_FOLDERS, FACT_SECTIONS, SCHEMA, parse_yaml
 
-FLOW_FIELDS = {"cite", "para", "parties", "concerns"}
+FLOW_FIELDS = {"cite", "para", "parties", "concerns", "distinct_from"}
 
 
 class _Flow(list):  # type: ignore[type-arg,unused-ignore]

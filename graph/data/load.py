@@ -1,41 +1,155 @@
-"""Turn curated records into an rdflib ``Dataset``.
+"""Turn curated records into quads, written to a sink.
 
 One named graph per source holds everything that source supports: the description of each
 entity it cites (with the paragraphs it cites), its posts, participations and agreements, and
 the shortcut triples derived from them. The ontology sits in a graph of its own. IRIs are
 minted from record ids (:func:`graph.terms.entity_iri`); there are no blank nodes.
+
+:func:`emit` is the one emitter: it writes every triple through a :class:`QuadSink`, whose
+``graph(name)`` gives an object with ``add((s, p, o))`` (rdflib terms). Two sinks exist:
+:class:`DatasetSink` fills an rdflib ``Dataset`` (:func:`build_dataset`, the reference the tests
+compare against) and :class:`OxigraphSink` collects pyoxigraph quads for the build (no rdflib
+graph at all). A new field is one ``g.add(...)`` in the emitter; both sinks get it.
 """
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import namespace as _ns
 
+from graph import terms as _terms
 from graph.data.records import Record
 from graph.terms import (
-    CC,
     EVENT_TYPES,
     ONTOLOGY_FILE,
     ONTOLOGY_GRAPH,
-    ORG,
     ORG_TYPES,
     PLACE_TYPES,
     PREFIXES,
-    PROV,
-    SCHEMA,
     SCHEMES,
-    entity_iri,
-    paragraph_iri,
     source_graph,
-    source_iri,
 )
 
+
+class _Memo:
+    """A namespace whose terms are looked up once (rdflib builds a new URIRef per access)."""
+
+    def __init__(self, ns: Any):
+        self._ns = ns
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._ns, name)
+        setattr(self, name, value)
+        return value
+
+
+CC: Any = _Memo(_terms.CC)
+SCHEMA: Any = _Memo(_terms.SCHEMA)
+ORG: Any = _Memo(_terms.ORG)
+PROV: Any = _Memo(_terms.PROV)
+RDF: Any = _Memo(_ns.RDF)
+RDFS: Any = _Memo(_ns.RDFS)
+SKOS: Any = _Memo(_ns.SKOS)
+DCTERMS: Any = _Memo(_ns.DCTERMS)
+XSD: Any = _Memo(_ns.XSD)
+entity_iri = functools.lru_cache(maxsize=1 << 20)(_terms.entity_iri)
+source_iri = functools.lru_cache(maxsize=1 << 16)(_terms.source_iri)
+paragraph_iri = functools.lru_cache(maxsize=1 << 18)(_terms.paragraph_iri)
+
 CLASS_OF_KIND = {"country": CC.Country, "person": CC.Person}
+Triple = tuple[Any, Any, Any]
+
+
+class TripleSink(Protocol):
+    """What the emitter writes one named graph's triples to (an rdflib Graph is one)."""
+
+    def add(self, triple: Triple, /) -> Any: ...
+
+
+class QuadSink(Protocol):
+    """Where :func:`emit` writes: one :class:`TripleSink` per named graph."""
+
+    def graph(self, name: URIRef) -> TripleSink: ...
+
+
+class DatasetSink:
+    """Writes into an rdflib ``Dataset`` (the reference path)."""
+
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+
+    def graph(self, name: URIRef) -> TripleSink:
+        return self.ds.graph(name)
+
+
+class NQuadsSink:
+    """Collects the quads as N-Quads lines, per graph (the build path: no rdflib graph).
+
+    Terms are written in canonical N-Triples form (as pyoxigraph writes them), so the lines
+    sorted are also the sorted canonical N-Quads.
+    """
+
+    def __init__(self) -> None:
+        self.graphs: dict[str, list[str]] = {}
+        self._literals: dict[tuple[str, str | None, str | None], str] = {}
+
+    def graph(self, name: URIRef) -> TripleSink:
+        return _NQuadsGraph(self, self.graphs.setdefault(str(name), []), f" <{name}> .\n")
+
+    def term(self, node: Any) -> str:
+        if type(node) is URIRef:
+            return f"<{node}>"
+        if isinstance(node, Literal):
+            dt = node.datatype
+            key = (str(node), node.language, str(dt) if dt is not None else None)
+            text = self._literals.get(key)
+            if text is None:
+                text = self._literals[key] = nt_literal(*key)
+            return text
+        if isinstance(node, URIRef):
+            return f"<{node}>"
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        raise TypeError(f"not an RDF term: {node!r}")
+
+    def lines(self, name: str) -> list[str]:
+        """One named graph's distinct N-Quads lines, sorted."""
+        return sorted(set(self.graphs.get(name, [])))
+
+
+class _NQuadsGraph:
+    def __init__(self, sink: NQuadsSink, lines: list[str], tail: str):
+        self.term = sink.term
+        self.append = lines.append
+        self.tail = tail
+
+    def add(self, triple: Triple, /) -> None:
+        term = self.term
+        s, p, o = triple
+        self.append(f"{term(s)} {term(p)} {term(o)}{self.tail}")
+
+
+_ECHAR = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r", '"': '\\"',
+          "\\": "\\\\"}
+_ESCAPE = str.maketrans({**_ECHAR, **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F]
+                                      if chr(c) not in _ECHAR}})
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def nt_literal(value: str, lang: str | None, datatype: str | None) -> str:
+    """A literal in canonical N-Triples form."""
+    text = '"' + value.translate(_ESCAPE) + '"'
+    if lang:
+        return f"{text}@{lang.lower()}"
+    if datatype and datatype != _XSD_STRING:
+        return f"{text}^^<{datatype}>"
+    return text
 
 
 def load_ontology(path: Path = ONTOLOGY_FILE) -> Graph:
@@ -68,7 +182,7 @@ def iri(ids: dict[str, Record], ident: str) -> URIRef:
     return entity_iri(rec.kind, ident)
 
 
-def _labels(g: Graph, node: URIRef, rec: Record) -> None:
+def _labels(g: TripleSink, node: URIRef, rec: Record) -> None:
     for lang, text in sorted(rec.data.get("labels", {}).items()):
         g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
         g.add((node, RDFS.label, Literal(text, lang=lang)))
@@ -81,7 +195,7 @@ def _labels(g: Graph, node: URIRef, rec: Record) -> None:
         g.add((node, SKOS.note, Literal(rec.data["note"], lang="en")))
 
 
-def _cite(g: Graph, node: URIRef, source: str, paras: Iterable[int]) -> None:
+def _cite(g: TripleSink, node: URIRef, source: str, paras: Iterable[int]) -> None:
     g.add((node, PROV.wasDerivedFrom, source_iri(source)))
     for p in sorted(set(paras)):
         para = paragraph_iri(source, p)
@@ -102,7 +216,7 @@ def fields_from(rec: Record, source: str) -> dict[str, Any]:
             if name not in only or source in {str(c).split(":", 1)[0] for c in only[name]}}
 
 
-def describe_entity(g: Graph, rec: Record, ids: dict[str, Record],
+def describe_entity(g: TripleSink, rec: Record, ids: dict[str, Record],
                     d: dict[str, Any] | None = None) -> URIRef:
     """Add the triples that describe one entity (not its citations) to ``g``.
 
@@ -149,7 +263,7 @@ def describe_entity(g: Graph, rec: Record, ids: dict[str, Record],
     return node
 
 
-def describe_source(g: Graph, rec: Record, ids: dict[str, Record]) -> URIRef:
+def describe_source(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRef:
     d = rec.data
     node = source_iri(rec.id)
     g.add((node, RDF.type, CC.NewsArticle))
@@ -180,7 +294,7 @@ def _paras(rec: Record) -> list[int]:
     return p if isinstance(p, list) else [p]
 
 
-def add_post(g: Graph, rec: Record, ids: dict[str, Record], date: str | None) -> None:
+def add_post(g: TripleSink, rec: Record, ids: dict[str, Record], date: str | None) -> None:
     d = rec.data
     node = entity_iri("post", rec.id)
     person = iri(ids, d["person"])
@@ -200,7 +314,7 @@ def add_post(g: Graph, rec: Record, ids: dict[str, Record], date: str | None) ->
     _finish_fact(g, node, rec)
 
 
-def _finish_fact(g: Graph, node: URIRef, rec: Record) -> None:
+def _finish_fact(g: TripleSink, node: URIRef, rec: Record) -> None:
     """What every fact node ends with: its dates if given, a note, its citation."""
     d = rec.data
     for name, prop in (("start", SCHEMA.startDate), ("end", SCHEMA.endDate)):
@@ -216,7 +330,7 @@ def _lang(ids: dict[str, Record], rec: Record) -> str:
     return str(src.data["language"]) if src else "en"
 
 
-def add_participation(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
+def add_participation(g: TripleSink, rec: Record, ids: dict[str, Record]) -> None:
     d = rec.data
     node = entity_iri("participation", rec.id)
     g.add((node, RDF.type, CC.Participation))
@@ -231,7 +345,7 @@ def add_participation(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
     _finish_fact(g, node, rec)
 
 
-def add_agreement(g: Graph, rec: Record, ids: dict[str, Record]) -> None:
+def add_agreement(g: TripleSink, rec: Record, ids: dict[str, Record]) -> None:
     d = rec.data
     node = entity_iri("agreement", rec.id)
     g.add((node, RDF.type, CC.Agreement))
@@ -263,7 +377,8 @@ def _country_of(ids: dict[str, Record], ident: str) -> str | None:
     return _country_of(ids, parent) if parent else None
 
 
-def add_shortcuts(graphs: dict[str, Graph], parts: list[Record], ids: dict[str, Record]) -> None:
+def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
+                  ids: dict[str, Record]) -> None:
     """Materialise participatedIn/hasParticipant and metWith from participations.
 
     Every triple goes into the graph of each source whose participations support it.
@@ -304,18 +419,48 @@ def union_graph(ds: Dataset, with_ontology: bool = True) -> Graph:
 
 
 def build_dataset(records: list[Record], ontology: Graph | None = None) -> Dataset:
-    """The whole knowledge graph: one named graph per source, plus the ontology."""
-    ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
+    """The whole knowledge graph as an rdflib Dataset (the reference; see :func:`emit`)."""
     ds = Dataset()
     _bind(ds)
-    onto = ds.graph(ONTOLOGY_GRAPH)
+    emit(records, DatasetSink(ds), ontology)
+    return ds
+
+
+def build_nquads(records: list[Record], ontology: Graph | None = None) -> NQuadsSink:
+    """The same quads as :func:`build_dataset`, as N-Quads lines per named graph."""
+    sink = NQuadsSink()
+    emit(records, sink, ontology)
+    return sink
+
+
+def emit(records: list[Record], sink: QuadSink, ontology: Graph | None = None) -> None:
+    """Write the whole knowledge graph to ``sink``: one named graph per source, plus the
+    ontology."""
+    ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
+    onto = sink.graph(ONTOLOGY_GRAPH)
     for triple in ontology if ontology is not None else load_ontology():
         onto.add(triple)
     sources = sorted((r for r in records if r.kind == "source"), key=lambda r: r.id)
-    graphs: dict[str, Graph] = {s.id: ds.graph(source_graph(s.id)) for s in sources}
+    graphs = {s.id: sink.graph(source_graph(s.id)) for s in sources}
     source_date = {s.id: s.data.get("date") for s in sources}
     for s in sources:
         describe_source(graphs[s.id], s, ids)
+    _emit_entities(graphs, records, ids, source_date)
+    parts = []
+    for rec in records:
+        if rec.kind == "post":
+            add_post(graphs[rec.source or ""], rec, ids, source_date.get(rec.source or ""))
+        elif rec.kind == "participation":
+            add_participation(graphs[rec.source or ""], rec, ids)
+            parts.append(rec)
+        elif rec.kind == "agreement":
+            add_agreement(graphs[rec.source or ""], rec, ids)
+    add_shortcuts(graphs, parts, ids)
+
+
+def _emit_entities(graphs: dict[str, TripleSink], records: list[Record],
+                   ids: dict[str, Record], source_date: dict[str, Any]) -> None:
+    """Each entity into the graph of every source citing it; events get ``cc:reportedOn``."""
     reported: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for rec in sorted(records, key=lambda r: (r.kind, r.id)):
         if rec.kind in ("source", "post", "participation", "agreement"):
@@ -331,20 +476,8 @@ def build_dataset(records: list[Record], ontology: Graph | None = None) -> Datas
     for ident, dates in reported.items():
         date, source = min(dates)
         graphs[source].add((entity_iri("event", ident), CC.reportedOn, date_literal(date)))
-    parts = []
-    for rec in records:
-        if rec.kind == "post":
-            add_post(graphs[rec.source or ""], rec, ids, source_date.get(rec.source or ""))
-        elif rec.kind == "participation":
-            add_participation(graphs[rec.source or ""], rec, ids)
-            parts.append(rec)
-        elif rec.kind == "agreement":
-            add_agreement(graphs[rec.source or ""], rec, ids)
-    add_shortcuts(graphs, parts, ids)
-    return ds
 
 
 def _bind(ds: Dataset) -> None:
-
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns, override=True, replace=True)

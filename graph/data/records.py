@@ -39,42 +39,51 @@ FACT_SECTIONS = {"posts": "post", "participations": "participation", "agreements
 # "ref:<kinds>", "refs:<kinds>", "concept:<scheme>", "choice:<a|b>", "sref" (source reference
 # {person|org, para}), "srefs".
 LABELLED = {"labels": "labels", "alt_labels": "altlabels", "label_note": "str", "note": "str"}
-CITED = {"cite": "cites", "cite_fields": "fieldcites"}
+CITED = {"cite": "cites", "cite_fields": "fieldcites", "as": "surfaces"}
+
+
+def _curated(kind: str) -> dict[str, str]:
+    """Curation fields: ``distinct_from`` lists records a curator checked are other things."""
+    return {"distinct_from": f"refs:{kind}"}
+
+
 SCHEMA: dict[str, dict[str, str]] = {
     "source": {
         "id": "str", "file": "str", "title": "str", "language": "choice:en|ru|az|tr",
         "date": "date?", "date_basis": "choice:dateline|page header|undated", "date_note": "str",
         "author": "sref:person", "publisher": "sref:organisation",
-        "credits": "srefs:organisation", "paragraphs": "int",
+        "credits": "srefs:organisation", "paragraphs": "int", "url": "str", "checksum": "str",
     },
-    "country": {"id": "str", "iso": "str", **LABELLED, **CITED},
+    "country": {"id": "str", "iso": "str", **LABELLED, **CITED, **_curated("country")},
     "place": {
         "id": "str", "type": "choice:place|city|venue", **LABELLED,
-        "country": "ref:country", "within": "ref:place", **CITED,
+        "country": "ref:country", "within": "ref:place", **CITED, **_curated("place"),
     },
     "organisation": {
         "id": "str", "type": "orgtype", **LABELLED, "country": "ref:country",
         "parent": "ref:organisation", "based_in": "ref:place", "named_after": "ref:person",
-        **CITED,
+        **CITED, **_curated("organisation"),
     },
     "person": {
         "id": "str", **LABELLED, "occupation": "str", "country": "ref:country", **CITED,
+        **_curated("person"),
     },
     "event": {
         "id": "str", "type": "eventtype", **LABELLED, "super_event": "ref:event",
         "venue": "ref:place", "city": "ref:place", "start": "date", "end": "date",
         "date_note": "str", "about": "ref:*", "framework": "ref:organisation|agreement",
-        "participants_incomplete": "bool", **CITED,
+        "participants_incomplete": "bool", **CITED, **_curated("event"),
     },
     "post": {
         "id": "str", "person": "ref:person", "role": "concept:post-role", "title": "str",
         "organisation": "ref:organisation", "country": "ref:country", "place": "ref:place",
-        "start": "date", "end": "date", "note": "str", "para": "paras",
+        "start": "date", "end": "date", "note": "str", "para": "paras", "as": "surfaces",
     },
     "participation": {
         "id": "str", "agent": "ref:person|organisation|country", "event": "ref:event",
         "role": "concept:participation-role", "on_behalf_of": "ref:organisation|country",
         "topic": "str", "certainty": "choice:stated|implied", "note": "str", "para": "paras",
+        "as": "surfaces",
     },
     "agreement": {
         "id": "str", "kind": "concept:agreement-kind", "title": "str",
@@ -424,6 +433,30 @@ def _check_srefs(rec: Record, name: str, spec: str, value: Any) -> Iterator[Find
             yield f"must be {{{key}: <id>, para: <n>}} (n from 1), got {item!r}", ""
 
 
+def _check_surfaces(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    """``as``: the words a cited paragraph uses for the record ("the meeting", "He")."""
+    def texts(v: Any) -> bool:
+        items = v if isinstance(v, list) else [v]
+        return bool(items) and all(isinstance(t, str) and t.strip() for t in items)
+
+    if "cite" not in SCHEMA[rec.kind]:
+        if not texts(value):
+            yield ("must be the words the paragraph uses, or a list of them",
+                   'e.g.  as: "the meeting"')
+        return
+    cite = rec.data.get("cite")
+    own = {str(c) for c in cite} if isinstance(cite, list) else set()
+    if not isinstance(value, dict) or not value:
+        yield ("must map a citation to the words that paragraph uses",
+               "e.g.  as: {'002_215d27630291384d:10': Turkish}")
+        return
+    for cited, words in value.items():
+        if str(cited) not in own:
+            yield f"{cited!r} is not one of this record's citations", f"cite: {sorted(own)}"
+        elif not texts(words):
+            yield f"the words for {cited!r} must be a non-empty string or list of them", ""
+
+
 # The check for each kind of field (the part of its spec before ':')
 FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = {
     "str": _check_str, "orgtype": _check_str, "eventtype": _check_str, "choice": _check_str,
@@ -431,6 +464,7 @@ FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = 
     "date": _check_date, "labels": _check_labels, "altlabels": _check_labels,
     "paras": _check_paras, "cites": _check_cites, "fieldcites": _check_fieldcites,
     "refs": _check_refs, "sref": _check_srefs, "srefs": _check_srefs,
+    "surfaces": _check_surfaces,
 }
 
 
@@ -445,6 +479,16 @@ def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Prob
         return
     for message, hint in FIELD_CHECKS[spec.split(":", 1)[0]](rec, name, spec, value):
         yield Problem(rec.file, line, rec.id, name, message, hint)
+
+
+def surfaces(rec: Record, source: str, para: int) -> list[str]:
+    """The surface forms ``as`` gives for one cited paragraph of a record."""
+    value = rec.data.get("as")
+    if isinstance(value, dict):
+        value = value.get(f"{source}:{para}")
+    if value is None:
+        return []
+    return [str(v) for v in (value if isinstance(value, list) else [value])]
 
 
 def _shape(rec: Record, raw: dict[str, Any]) -> Iterator[Problem]:

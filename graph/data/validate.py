@@ -16,11 +16,13 @@ import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, SH
 
+from graph.data.duplicates import duplicates
 from graph.data.integrity import check
 from graph.data.load import build_dataset, concept_ids, load_ontology, union_graph
-from graph.data.records import Problem, Record, read_records
+from graph.data.records import Problem, Record, read_records, surfaces
+from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
-from graph.text import name_in_text, read_paragraphs
+from graph.text import read_paragraphs, text_checksum
 
 
 @dataclass
@@ -93,8 +95,9 @@ def _names(rec: Record, ids: dict[str, Record]) -> tuple[list[str], bool]:
     return names, target.kind == "person"
 
 
-def text_problems(records: list[Record], folder: Path) -> list[Problem]:
-    """Check records against the source texts in ``folder``."""
+def _source_texts(records: list[Record], folder: Path) -> tuple[dict[str, list[str] | None],
+                                                                list[Problem]]:
+    """Each source's paragraphs (None when its file is missing), and what is wrong with them."""
     out: list[Problem] = []
     texts: dict[str, list[str] | None] = {}
     for src in (r for r in records if r.kind == "source"):
@@ -105,11 +108,45 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
                                f"source text {src.data['file']} not found in {folder}",
                                "point --sources at the folder of the article texts",
                                "warning"))
-        elif len(blocks) != src.data["paragraphs"]:
+            continue
+        if len(blocks) != src.data["paragraphs"]:
             out.append(Problem(src.file, src.line_of("paragraphs"), src.id, "paragraphs",
                                f"the text has {len(blocks)} paragraphs, the metadata says "
                                f"{src.data['paragraphs']}",
                                "the text changed: re-check every paragraph cited from it"))
+        want = src.data.get("checksum")
+        if want and want != text_checksum((folder / str(src.data["file"])).read_bytes()):
+            out.append(Problem(src.file, src.line_of("checksum"), src.id, "checksum",
+                               f"the text of {src.data['file']} changed since it was added",
+                               "re-check the paragraphs cited from it, then update 'checksum' "
+                               f"to {text_checksum((folder / str(src.data['file'])).read_bytes())}",
+                               "warning"))
+    return texts, out
+
+
+def _unmentioned(rec: Record, names: list[str], person: bool, source: str,
+                 chosen: list[int], body: str) -> Problem | None:
+    forms = [f for p in chosen for f in surfaces(rec, source, p)]
+    if any(mention(n, body, person) for n in names + forms):
+        return None
+    field_name = "cite" if "cite" in rec.data else "para"
+    message = (f"{source} paragraph {', '.join(map(str, chosen))} does not mention "
+               f"{(forms or names)[0]!r}")
+    mixed = mixed_script(body) + [w for n in names + forms for w in mixed_script(n)]
+    if mixed:
+        message += (f" (the word {mixed[0]!r} mixes Latin and Cyrillic letters; look-alikes "
+                    "are read in one script only when every letter has a twin)")
+    return Problem(rec.file, rec.line_of(field_name), rec.id, field_name, message,
+                   "cite the paragraph that names it, add the spelling the source uses to "
+                   "alt_labels, or give the words it uses: as: {'<source>:<n>': the meeting}"
+                   if "cite" in rec.data else
+                   "cite the paragraph that names it, or give the words it uses: "
+                   'as: "the meeting"')
+
+
+def text_problems(records: list[Record], folder: Path) -> list[Problem]:
+    """Check records against the source texts in ``folder``."""
+    texts, out = _source_texts(records, folder)
     ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
     for rec in records:
         names, person = _names(rec, ids)
@@ -126,15 +163,17 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
                 "country", "place", "organisation", "person", "event") else [paras]
             for chosen in groups:
                 body = " ".join(text[p - 1] for p in chosen if p <= len(text))
-                if not any(name_in_text(n, body, person) for n in names):
-                    field_name = "cite" if "cite" in rec.data else "para"
-                    out.append(Problem(
-                        rec.file, rec.line_of(field_name), rec.id, field_name,
-                        f"{source} paragraph {', '.join(map(str, chosen))} does not mention "
-                        f"{names[0]!r}",
-                        "cite the paragraph that names it, or add the spelling the source "
-                        "uses to alt_labels"))
+                problem = _unmentioned(rec, names, person, source, chosen, body)
+                if problem is not None:
+                    out.append(problem)
     return out
+
+
+def _stopped(report: Report, sources: Path | None, why: str) -> Report:
+    if sources is not None:
+        report.text_checked = (f"not run: {why}; fix the {len(report.errors)} error(s) above "
+                               "first")
+    return report
 
 
 def validate(data_dir: Path, sources: Path | None = None) -> Report:
@@ -143,11 +182,12 @@ def validate(data_dir: Path, sources: Path | None = None) -> Report:
     records, problems = read_records(data_dir)
     report = Report(records, problems)
     if report.errors:
-        return report
+        return _stopped(report, sources, "the records do not read")
     ontology = load_ontology()
     report.problems.extend(check(records, concept_ids(ontology)))
+    report.problems.extend(duplicates(records))
     if report.errors:
-        return report
+        return _stopped(report, sources, "the records do not fit together")
     report.dataset = build_dataset(records, ontology)
     report.problems.extend(shacl_problems(report.dataset, records))
     if sources is not None:

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 import igraph as ig
 import networkx as nx
 
-from graph.network.projection import TIMELESS, merge_citations
+from graph.network.backends import igraph_available
+from graph.network.projection import TIMELESS, merge_citations, role_words
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -48,17 +49,6 @@ INVERSE: dict[str, str] = {
     "party_to": "has as party", "stated": "was stated by",
     "announced_at": "saw the announcement of", "concerns": "is concerned by",
     "scope": "is the scope of", "met_at": "", "held_post_at": "had as",
-}
-ROLE_INVERSE: dict[str, tuple[str, str]] = {  # role -> (event had agent, agent spoke for org)
-    "speaker": ("had as speaker", "spoke there for"),
-    "moderator": ("was moderated by", "moderated it for"),
-    "opening-speaker": ("was opened by", "opened it for"),
-    "presenter": ("had as presenter", "presented there for"),
-    "organiser": ("was organised by", "organised it for"),
-    "host": ("was hosted by", "hosted it for"),
-    "interviewee": ("had as interviewee", "was interviewed there for"),
-    "interviewer": ("had as interviewer", "interviewed there for"),
-    "attendee": ("was attended by", "attended it for"),
 }
 
 
@@ -95,11 +85,11 @@ def _fact_words(G: nx.Graph, fact: dict[str, Any], start: str) -> str:
         return str(words)
     roles = fact.get("roles", [])
     if relation == "participated_in":
-        return " and ".join(ROLE_INVERSE.get(r, (f"had as {r}", ""))[0] for r in roles)
+        return " and ".join(role_words(r).had for r in roles)
     if relation == "represented":
         people = ", ".join(G.nodes[p]["label"] if p in G else p.rsplit("/", 1)[-1]
                            for p in fact.get("people", []))
-        verbs = " and ".join(ROLE_INVERSE.get(r, ("", f"took part for ({r})"))[1] for r in roles)
+        verbs = " and ".join(role_words(r).acted_for for r in roles)
         return f"{people} {verbs}"
     if relation == "held_post_at":
         return f"had as \"{'; '.join(fact.get('titles', []))}\""
@@ -171,13 +161,6 @@ class Centrality:
         keep = scores if nodes is None else [n for n in nodes if n in scores]
         return sorted(((n, scores[n]) for n in keep), key=lambda kv: (-round(kv[1], 12), kv[0]))
 
-
-def igraph_available() -> bool:
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def distance_unit(G: nx.Graph) -> int | None:

@@ -27,7 +27,7 @@ from graph.network.analytics import (
     split_by,
 )
 from graph.network.export import write
-from graph.network.projection import _type_filter, node_key, node_matches, project, view
+from graph.network.projection import node_key, node_matches, project, type_filter, view
 from graph.sparql.describe import LookupError_, resolve
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
 
     H = load_view(ds, view_name, filters, with_types=False)
     try:
-        accepted = _type_filter(filters.types)
+        accepted = type_filter(filters.types)
         result = centrality(H, measures, backend=backend)
     except ValueError as exc:
         raise NetworkError(str(exc)) from None

@@ -23,6 +23,8 @@ from typing import Any
 
 import igraph
 
+from graph.network.backends import igraph_available
+
 Position = tuple[float, float]
 
 
@@ -38,7 +40,7 @@ def layout(G: Any, seed: int = 7, spacing: float = 90.0,
     edges = sorted({(min(index[u], index[v]), max(index[u], index[v]))
                     for u, v in G.edges() if u != v})
     if engine == "auto":
-        engine = "igraph" if _has_igraph() else "python"
+        engine = "igraph" if igraph_available() else "python"
     if not nodes:
         return {}
     if engine == "igraph":
@@ -49,13 +51,6 @@ def layout(G: Any, seed: int = 7, spacing: float = 90.0,
         raise ValueError(f"unknown layout engine {engine!r}: use 'auto', 'igraph' or 'python'")
     return dict(zip(nodes, _scale(coords, spacing), strict=True))
 
-
-def _has_igraph() -> bool:
-    try:
-        import igraph  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _igraph_fr(n: int, edges: list[tuple[int, int]], seed: int) -> list[Position]:

@@ -51,7 +51,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 from rdflib import RDF, RDFS, Dataset, URIRef
@@ -88,18 +88,39 @@ RELATION_ORDER = ("party_to", "stated", "participated_in", "represented", "held_
                   "located_in", "unit_of", "operates_under", "based_in", "held_at", "held_in",
                   "within", "named_after")
 
-# role -> (verb for the participant itself, verb for whom it spoke for)
-ROLE_WORDS: dict[str, tuple[str, str]] = {
-    "speaker": ("spoke at", "spoke for it at"),
-    "moderator": ("moderated", "moderated for it"),
-    "opening-speaker": ("opened", "opened for it"),
-    "presenter": ("presented at", "presented for it at"),
-    "organiser": ("organised", "organised for it"),
-    "host": ("hosted", "hosted for it"),
-    "interviewee": ("was interviewed at", "was interviewed for it at"),
-    "interviewer": ("interviewed at", "interviewed for it at"),
-    "attendee": ("attended", "attended for it"),
+class RoleWords(NamedTuple):
+    """How a participation role reads, from each end of the link (the one table of them)."""
+
+    did: str          # the participant: "spoke at"
+    did_for: str      # on whose behalf: "spoke for it at"
+    had: str          # the event: "had as speaker"
+    acted_for: str    # the participant, towards whom it spoke for: "spoke there for"
+
+
+ROLE_WORDS: dict[str, RoleWords] = {
+    "speaker": RoleWords("spoke at", "spoke for it at", "had as speaker", "spoke there for"),
+    "moderator": RoleWords("moderated", "moderated for it", "was moderated by",
+                           "moderated it for"),
+    "opening-speaker": RoleWords("opened", "opened for it", "was opened by", "opened it for"),
+    "presenter": RoleWords("presented at", "presented for it at", "had as presenter",
+                           "presented there for"),
+    "organiser": RoleWords("organised", "organised for it", "was organised by",
+                           "organised it for"),
+    "host": RoleWords("hosted", "hosted for it", "was hosted by", "hosted it for"),
+    "interviewee": RoleWords("was interviewed at", "was interviewed for it at",
+                             "had as interviewee", "was interviewed there for"),
+    "interviewer": RoleWords("interviewed at", "interviewed for it at", "had as interviewer",
+                             "interviewed there for"),
+    "attendee": RoleWords("attended", "attended for it", "was attended by", "attended it for"),
 }
+
+
+def role_words(role: str) -> RoleWords:
+    """The words of ``role``; a role without its own words reads as plain taking part."""
+    return ROLE_WORDS.get(role) or RoleWords(f"took part in ({role})",
+                                             f"took part for it in ({role})", f"had as {role}",
+                                             f"took part for ({role})")
+
 
 # simple object properties: predicate -> (relation, words)
 SIMPLE: list[tuple[Any, str, str]] = [
@@ -407,8 +428,7 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
             continue
         assert event is not None and agent is not None
         role = str(role_of.get(part, "")).rsplit("/", 1)[-1] or "participant"
-        verb, for_it = ROLE_WORDS.get(role, (f"took part in ({role})", f"took part for it in "
-                                             f"({role})"))
+        verb, for_it = role_words(role)[:2]
         date, basis = node_date(event)
         srcs = sources(part)
         add(agent, event, "participated_in", verb, date, basis, srcs, roles=[role],
@@ -421,7 +441,7 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
     # words for "represented" edges, now that every person is known
     for _, _, key, data in G.edges(keys=True, data=True):
         if key == "participated_in" and len(data.get("roles", [])) > 1:
-            data["label"] = " and ".join(ROLE_WORDS.get(r, (r, r))[0] for r in data["roles"])
+            data["label"] = " and ".join(role_words(r).did for r in data["roles"])
         if key == "represented":
             by_verb: dict[str, list[str]] = defaultdict(list)
             for act in data.pop("acts"):
@@ -454,7 +474,7 @@ def node_key_source(iri: Any) -> str | None:
 # ---------------------------------------------------------------------------- views
 
 
-def _type_filter(types: Iterable[str] | None) -> dict[str, set[str]]:
+def type_filter(types: Iterable[str] | None) -> dict[str, set[str]]:
     """kind -> accepted names (lower-case kinds and classes) for the given ``types``."""
     if not types:
         return {}
@@ -516,7 +536,7 @@ def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
         raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
     _check_date(since, "--since")
     _check_date(until, "--until")
-    accepted = _type_filter(types)
+    accepted = type_filter(types)
     windowed = since is not None or until is not None
 
     def keep_node(key: str) -> bool:

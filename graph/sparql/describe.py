@@ -1,8 +1,9 @@
 """Find entities by any name and describe them: ``cinecoop show`` and ``cinecoop stats``.
 
-Names match by id, or by any label in any language, ignoring case and diacritics
-(``fold``): "азизов", "Azizov" and "hocazfilm" all work. A name that is a whole word or
-phrase of a label matches too; exact matches win over partial ones.
+Names match by id, or by any label in any language, through the one name matcher
+(:mod:`graph.names`): "азизов", "Рашадом Азизовым", "Azizov" and "hocazfilm" all work. A name
+that is a whole word or phrase of one label matches too; exact matches win over partial ones;
+a miss lists near spellings ("did you mean").
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from graph.names import Candidate, Match, NameIndex, describe_match
 from graph.terms import CC, ID, ORG, PROV, SCHEMA
-from graph.text import fold, words
 
 ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
 LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
@@ -24,15 +25,24 @@ LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
 class LookupError_(LookupError):
     """No entity, or several, match a name; ``candidates`` lists (iri, label)."""
 
-    def __init__(self, name: str, candidates: list[tuple[URIRef, str]]):
+    def __init__(self, name: str, candidates: list[tuple[URIRef, str]],
+                 near: list[Match] | None = None):
         self.name = name
         self.candidates = candidates
+        self.near = near or []
         if candidates:
             listed = "\n".join(f"  {label}  ({short_id(iri)})" for iri, label in candidates)
             msg = f"{name!r} is ambiguous; candidates:\n{listed}\nuse a fuller name or an id"
         else:
-            msg = f"nothing in the graph is called {name!r}"
+            msg = f"nothing in the graph is called {name!r}" + did_you_mean(self.near)
         super().__init__(msg)
+
+
+def did_you_mean(near: list[Match]) -> str:
+    """'; did you mean:' and the top candidates, one a line (empty when there are none)."""
+    if not near:
+        return ""
+    return "; did you mean:\n" + "\n".join(f"  {describe_match(m)}" for m in near[:5])
 
 
 def short_id(iri: Any) -> str:
@@ -69,38 +79,51 @@ def entities(g: Graph) -> list[URIRef]:
     return sorted(found)
 
 
-def find(g: Graph, name: str) -> list[URIRef]:
-    """Entities matching ``name``: exact (id or label) matches if any, else partial ones."""
-    key = fold(name.strip())
-    key_words = words(name)
-    exact: set[URIRef] = set()
-    partial: set[URIRef] = set()
+def candidates(g: Graph) -> list[Candidate]:
+    """Every entity of the graph as a name-matcher candidate (id, kind, labels, sources)."""
+    out = []
     for node in entities(g):
         ident = short_id(node)
-        if key in (fold(ident), fold(ident.rsplit("/", 1)[-1])):
-            exact.add(node)
-            continue
-        for prop in LABEL_PROPS:
-            for lit in g.objects(node, prop):
-                text = fold(str(lit))
-                if text == key:
-                    exact.add(node)
-                elif key_words and _contains_words(words(str(lit)), key_words):
-                    partial.add(node)
-    return sorted(exact or partial)
+        best = label(g, node)
+        names = sorted({str(lit) for prop in LABEL_PROPS for lit in g.objects(node, prop)})
+        sources = tuple(c.source for c in citations(g, node))
+        others = [n for n in names if n != best]
+        out.append(Candidate(ident, ident.split("/", 1)[0], (best, *others), sources))
+    return out
 
 
-def _contains_words(haystack: list[str], needle: list[str]) -> bool:
-    n = len(needle)
-    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+_INDEXES: dict[int, tuple[Graph, int, NameIndex]] = {}
+
+
+def name_index(g: Graph) -> NameIndex:
+    """The name index of a graph, built once per graph (and again if it grew)."""
+    cached = _INDEXES.get(id(g))
+    if cached is None or cached[0] is not g or cached[1] != len(g):
+        if len(_INDEXES) > 8:
+            _INDEXES.clear()
+        cached = (g, len(g), NameIndex(candidates(g)))
+        _INDEXES[id(g)] = cached
+    return cached[2]
+
+
+def _node(match: Match) -> URIRef:
+    return URIRef(str(ID) + match.id)
+
+
+def find(g: Graph, name: str) -> list[URIRef]:
+    """Entities ``name`` surely means (see :mod:`graph.names`): one, several, or none."""
+    sure, _ = name_index(g).resolve(name)
+    return sorted(_node(m) for m in sure)
 
 
 def resolve(g: Graph, name: str) -> URIRef:
     """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates."""
-    found = find(g, name)
-    if len(found) != 1:
-        raise LookupError_(name, [(n, label(g, n)) for n in found])
-    return found[0]
+    sure, near = name_index(g).resolve(name)
+    if len(sure) == 1:
+        return _node(sure[0])
+    if sure:
+        raise LookupError_(name, [(_node(m), m.label) for m in sure])
+    raise LookupError_(name, [], near)
 
 
 # ------------------------------------------------------------------ describing

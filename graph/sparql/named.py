@@ -29,11 +29,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 from rdflib.util import from_n3
 
-from graph.sparql.describe import find
+from graph.names import fold
+from graph.sparql.describe import did_you_mean, find, name_index
 from graph.sparql.describe import label as label_of
 from graph.sparql.querytext import term_text
 from graph.terms import BASE, CC, ID, SCHEMA
-from graph.text import fold
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -303,8 +303,12 @@ def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> U
     if len(found) == 1:
         return found[0]
     if not found:
+        near = name_index(cat.graph).resolve(value)[1]
+        if near:
+            raise ParamError(f"{label}: nothing in the graph is called {value!r}"
+                             + did_you_mean(near))
         raise ParamError(f"{label}: nothing in the graph is called {value!r} (try "
-                         "'cinecoop show NAME', an id such as event/cinema-talks, or a <IRI>; "
+                         "'cinecoop find NAME', an id such as event/cinema-talks, or a <IRI>; "
                          "quote a literal: '\"text\"')")
     listed = "\n".join(f"  {label_of(cat.graph, n)}  ({str(n)[len(str(ID)):]})"
                        for n in found)

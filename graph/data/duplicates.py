@@ -1,0 +1,80 @@
+"""Likely duplicates among the records: the same person, organisation or place added twice.
+
+Two records of the same kind are compared through the one name matcher
+(:mod:`graph.names`): sharing a label in the same language is an error; any other match of a
+label (another script, an inflected form, a near spelling) is a warning with its reason.
+``distinct_from: [<id>]`` on either record says a curator checked they are different things
+and silences the pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graph.data.records import Problem, Record
+from graph.names import Candidate, NameIndex, fold
+
+KINDS = ("country", "place", "organisation", "person", "event")
+WARN_FROM = 75  # a near spelling scores up to 80
+
+
+def entity_labels(rec: Record) -> list[tuple[str, str]]:
+    """(language, label) of a record: its labels, then its alternative labels."""
+    out = [(str(lang), str(text)) for lang, text in (rec.data.get("labels") or {}).items()]
+    for lang, alts in (rec.data.get("alt_labels") or {}).items():
+        for text in alts if isinstance(alts, list) else [alts]:
+            out.append((str(lang), str(text)))
+    return out
+
+
+def candidate(rec: Record) -> Candidate:
+    """A record as a name-matcher candidate (its sources from its citations)."""
+    labels = tuple(dict.fromkeys(text for _, text in entity_labels(rec)))
+    sources = tuple(sorted({s for s, _ in rec.cites()}))
+    return Candidate(rec.id, rec.kind, labels or (rec.id,), sources)
+
+
+def record_index(records: list[Record]) -> NameIndex:
+    """The name index of the entity records (ids are the records' own, kind apart)."""
+    return NameIndex([candidate(r) for r in records if r.kind in KINDS])
+
+
+def _distinct(a: Record, b: Record) -> bool:
+    return b.id in (a.data.get("distinct_from") or []) or a.id in (
+        b.data.get("distinct_from") or [])
+
+
+def duplicates(records: list[Record]) -> Iterator[Problem]:
+    """An error per shared label, a warning per likely duplicate pair (reported once)."""
+    entities = [r for r in records if r.kind in KINDS]
+    by_id = {(r.kind, r.id): r for r in entities}
+    index = record_index(entities)
+    seen: set[tuple[str, str, str]] = set()
+    for rec in entities:
+        own = {(lang, fold(text)) for lang, text in entity_labels(rec)}
+        for _, text in entity_labels(rec):
+            for m in index.find(text, kind=rec.kind, limit=5):
+                other = by_id.get((rec.kind, m.id))
+                if other is None or other is rec or m.score < WARN_FROM or m.why.startswith("part"):
+                    continue
+                a, b = sorted((rec.id, other.id))
+                pair = (rec.kind, a, b)
+                if pair in seen or _distinct(rec, other):
+                    continue
+                seen.add(pair)
+                first, second = sorted((rec, other), key=lambda r: (r.file, r.id))
+                shared = own & {(lang, fold(t)) for lang, t in entity_labels(other)}
+                yield _problem(first, second, text, m.matched, m.why, bool(shared))
+
+
+def _problem(rec: Record, other: Record, text: str, matched: str, why: str,
+             shared: bool) -> Problem:
+    hint = (f"if they are one {rec.kind}, merge them and keep the id {rec.id!r}; if not, add "
+            f"'distinct_from: [{other.id}]' to {rec.file}")
+    if shared:
+        return Problem(other.file, other.line_of("labels"), other.id, "labels",
+                       f"shares a label in the same language with the {rec.kind} {rec.id!r} "
+                       f"({rec.file})", hint)
+    return Problem(other.file, other.line_of("labels"), other.id, "labels",
+                   f"may be the same {rec.kind} as {rec.id!r} ({rec.file}): {text!r} ~ "
+                   f"{matched!r} ({why})", hint, "warning")
