@@ -223,11 +223,12 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
         return iri
     if value[:1] in ('"', "'"):
 
-        lit = None
+        lit: object = None
         if _LITERAL.fullmatch(value):   # the whole value, nothing after the literal
             try:
                 lit = from_n3(value)
-                term_text(lit)          # a datatype that is no IRI is refused here
+                if isinstance(lit, Literal):
+                    term_text(lit)      # a datatype that is no IRI is refused here
             except Exception:
                 lit = None
         if not isinstance(lit, Literal):
