@@ -1,4 +1,4 @@
-"""Source texts: where they are and their paragraphs (names are matched in graph.names).
+r"""Source texts: where they are and their paragraphs (names are matched in graph.names).
 
 >>> paragraphs("One.\n\nTwo,\nstill two.\n")
 ['One.', 'Two,\nstill two.']

@@ -20,6 +20,7 @@ Markers, an HTML comment on the line before a block:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shlex
@@ -214,7 +215,20 @@ def _serve(text: str, cwd: Path, background: Background) -> list[str]:
     return [proc.stdout.readline().rstrip("\n")]
 
 
+PYTHON_BLOCKS = [(doc.name, m.group(1)) for doc in DOCS for m in re.finditer(
+    r"^```python\n(.*?)^```", doc.read_text(encoding="utf-8"), re.S | re.M)]
+
+
+@pytest.mark.parametrize("code", [c for _, c in PYTHON_BLOCKS],
+                         ids=[f"{d}-python-{i}" for i, (d, _) in enumerate(PYTHON_BLOCKS)])
+def test_python_example(code: str, scratch: Path) -> None:
+    """A ```python block of the docs runs as it stands (its asserts are the expected output)."""
+    with contextlib.chdir(scratch):
+        exec(compile(code, "<README python example>", "exec"), {"__name__": "__readme__"})
+
+
 def test_the_examples_are_found() -> None:
+    assert PYTHON_BLOCKS
     commands = [c.text for b in BLOCKS for c in b.commands]
     assert any(c.startswith("cinecoop build") for c in commands)
     assert matches(["a", "...", "d"], ["a", "b", "c", "d"])

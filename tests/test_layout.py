@@ -31,6 +31,8 @@ def modules() -> dict[str, Path]:
 
 def layer(module: str) -> int:
     parts = module.split(".")
+    if module == "graph.api":
+        return LAYERS["cli"]  # the API stands beside the CLI, over every layer
     if len(parts) > 1 and parts[1] in LAYERS:
         return LAYERS[parts[1]]
     return LAYERS["top"]

@@ -1,0 +1,176 @@
+"""The Python API: what the ``cinecoop`` command does, as calls for notebooks and scripts.
+
+Open a built graph once, then ask it things; the CLI is a thin layer over these same calls.
+
+>>> import tempfile, graph
+>>> kg = graph.open_graph(tempfile.mkdtemp(), data="data")   # builds first when data/ changed
+>>> rows = graph.query(kg, "posts-of", person="Рашадом Азизовым")
+>>> sorted(r["organisation"] for r in rows.labelled())[-1]
+'Creative Industries and Digital Development Department'
+>>> graph.describe(kg, "Rashad Azizov").kind
+'Person'
+>>> graph.find(kg, "Gurban Primov")[0].id
+'person/gurban-pirimov'
+>>> G = graph.view(kg, "country-country", since="2025")
+>>> sorted(G.nodes[n]["label"] for n in G.neighbors("country/ge"))
+['Azerbaijan', 'Pakistan', 'Turkey', 'Uzbekistan']
+>>> graph.write_map(kg, "org-org", kg.out / "org-org.html").name
+'org-org.html'
+
+Rows come as rdflib terms (``rows.rows``), as plain Python values (``rows.records()``), with
+labels instead of IRIs (``rows.labelled()``), or as a pandas DataFrame (``rows.to_dataframe()``,
+when pandas is installed: ``pip install 'cinecoop[notebook]'``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from rdflib import Dataset, Literal, URIRef
+
+from graph.data.build import load_dataset
+from graph.names import Match
+from graph.network.commands import Filters, load_view
+from graph.sparql.base import QueryResult, Store
+from graph.sparql.describe import Description, name_index, resolve
+from graph.sparql.describe import describe as describe_node
+from graph.sparql.named import Outcome, run
+from graph.sparql.stores import open_store
+from graph.sparql.tables import labels, show
+from graph.web.maps import write_html
+from graph.web.site import map_page
+
+__all__ = ["OpenGraph", "Rows", "open_graph", "query", "describe", "find", "view", "write_map"]
+
+
+@dataclass
+class OpenGraph:
+    """A built graph: where it is, the store queries run on, the graph look-ups read."""
+
+    out: Path
+    data: Path
+    store_spec: str | None = None
+    user: str | None = None
+    password: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+    _dataset: Dataset | None = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        """The store named by ``store_spec`` (default: the Oxigraph store of ``out``)."""
+        if self._store is None:
+            self._store = open_store(self.store_spec, self.out, self.data, user=self.user,
+                                     password=self.password)
+        return self._store
+
+    @property
+    def dataset(self) -> Dataset:
+        """The built graph for look-ups and views (rebuilt first when ``data`` changed)."""
+        if self._dataset is None:
+            self.store  # noqa: B018 - opening a local store builds first when data/ changed
+            self._dataset = load_dataset(self.out)
+        return self._dataset
+
+
+def open_graph(out: str | Path = "out", data: str | Path = "data", *, store: str | None = None,
+               user: str | None = None, password: str | None = None) -> OpenGraph:
+    """The graph built from ``data`` into ``out`` (built now when missing or out of date).
+
+    ``store`` chooses where queries run, as ``cinecoop --store`` does: ``oxigraph`` (default),
+    ``oxigraph:PATH``, ``memory`` or ``sparql:URL``.
+    """
+    kg = OpenGraph(Path(out), Path(data), store, user, password)
+    kg.store  # noqa: B018 - open (and build) now, so that errors surface here
+    return kg
+
+
+@dataclass
+class Rows:
+    """The answer of a query: variables, rows of rdflib terms, and the store they came from."""
+
+    vars: list[str]
+    rows: list[tuple[Any, ...]]
+    result: QueryResult
+    store: Store
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.records())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[dict[str, Any]]:
+        """One dict per row: IRIs as strings, literals as Python values (dates as dates)."""
+        return [{v: _python(t) for v, t in zip(self.vars, row, strict=True)} for row in self.rows]
+
+    def labelled(self, lang: str = "en") -> list[dict[str, str]]:
+        """One dict per row as ``cinecoop query`` shows it: labels for IRIs, dates as text."""
+        iris = {t for row in self.rows for t in row if isinstance(t, URIRef)}
+        names = labels(self.store, iris, lang)
+        return [{v: show(t, names) for v, t in zip(self.vars, row, strict=True)}
+                for row in self.rows]
+
+    def to_dataframe(self, labels: bool = False) -> Any:
+        """A pandas DataFrame of :meth:`records` (or of :meth:`labelled` with ``labels``)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_dataframe needs pandas: pip install 'cinecoop[notebook]'") \
+                from None
+        return pd.DataFrame(self.labelled() if labels else self.records(), columns=self.vars)
+
+
+def _python(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = None,
+          timeout: float | None = None, **named_params: str) -> Rows | bool | Any:
+    """Run a named query (by name, with parameters as keywords) or SPARQL text.
+
+    SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph. Parameters
+    take any name of an entity, in any language, an id, ``<IRI>`` or ``"literal"``.
+    """
+    values = {**(params or {}), **named_params}
+    text = sparql_or_name.strip()
+    is_name = text.replace("-", "").isalnum() and text.lower() not in {"select", "ask"}
+    outcome: Outcome = run(kg.store, text=None if is_name else sparql_or_name,
+                           name=text if is_name else None, params=values, timeout=timeout)
+    result = outcome.result
+    if result.kind == "ask":
+        return bool(result.boolean)
+    if result.kind == "graph":
+        return result.graph
+    return Rows(result.vars, result.rows, result, kg.store)
+
+
+def describe(kg: OpenGraph, name: str) -> Description:
+    """Everything the graph knows about the entity called ``name`` (``cinecoop show``)."""
+    return describe_node(kg.dataset, resolve(kg.dataset, name))
+
+
+def find(kg: OpenGraph, name: str, kind: str | None = None, limit: int = 10) -> list[Match]:
+    """Ranked candidates for ``name`` with a score and the reason (``cinecoop find``)."""
+    return name_index(kg.dataset).find(name, kind=kind, limit=limit)
+
+
+def view(kg: OpenGraph, name: str = "org-org", *, since: str | None = None,
+         until: str | None = None, include_undated: bool = False,
+         types: tuple[str, ...] = ()) -> nx.Graph:
+    """A named view as a networkx graph (``org-org``, ``country-country``, ``full``...)."""
+    return load_view(kg.dataset, name, Filters(since, until, include_undated, types))
+
+
+def write_map(kg: OpenGraph, view_name: str, path: str | Path, **options: Any) -> Path:
+    """Write the interactive map of a view to ``path`` (``cinecoop html``); options as
+    :func:`graph.web.site.map_page` takes them (since, until, types, focus, depth...)."""
+    return write_html(map_page(kg.dataset, view_name, **options), Path(path))
