@@ -538,58 +538,68 @@ def read_records(data_dir: Path) -> tuple[list[Record], list[Problem]]:
         return [], [Problem(str(data_dir), None, None, None, "data folder not found",
                             "run from the repository root or pass --data DIR")]
     for path in sorted(data_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = str(path.relative_to(data_dir.parent))
-        folder = path.relative_to(data_dir).parts[0]
-        if path.suffix not in (".yaml", ".yml") or (
-            folder not in ENTITY_FOLDERS and folder != "facts"
-        ):
-            problems.append(Problem(rel, None, None, None, "unexpected file in data/",
-                                    f"records go in data/{{{','.join(ENTITY_FOLDERS)},facts}}/"
-                                    "*.yaml", level="warning"))
-            continue
-        text, errs = read_text(path, rel)
-        raw = None
-        if text is not None:
-            raw, errs = parse_yaml(text, rel)
+        found, errs = read_file(path, data_dir)
+        records.extend(found)
         problems.extend(errs)
-        if errs:
+    return records, problems
+
+
+def read_file(path: Path, data_dir: Path) -> tuple[list[Record], list[Problem]]:
+    """The records of one file of ``data_dir`` and the problems found in it."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    if path.is_dir() or path.name.startswith("."):
+        return records, problems
+    rel = str(path.relative_to(data_dir.parent))
+    folder = path.relative_to(data_dir).parts[0]
+    if path.suffix not in (".yaml", ".yml") or (
+        folder not in ENTITY_FOLDERS and folder != "facts"
+    ):
+        problems.append(Problem(rel, None, None, None, "unexpected file in data/",
+                                f"records go in data/{{{','.join(ENTITY_FOLDERS)},facts}}/"
+                                "*.yaml", level="warning"))
+        return records, problems
+    text, errs = read_text(path, rel)
+    raw = None
+    if text is not None:
+        raw, errs = parse_yaml(text, rel)
+    problems.extend(errs)
+    if errs:
+        return records, problems
+    if folder in ENTITY_FOLDERS:
+        rec = _make(ENTITY_FOLDERS[folder], raw, rel, None, problems)
+        if rec is not None:
+            if rec.id != path.stem and rec.id != "?":
+                problems.append(Problem(rel, rec.line_of("id"), rec.id, "id",
+                                        f"id {rec.id!r} differs from the file name",
+                                        f"rename the file to {rec.id}.yaml or fix the id"))
+            records.append(rec)
+        return records, problems
+    if not isinstance(raw, dict) or "source" not in raw:
+        problems.append(Problem(rel, 1, None, "source",
+                                "a facts file must start with 'source: <source id>'",
+                                f"e.g.  source: {path.stem}"))
+        return records, problems
+    source = str(raw["source"])
+    if source != path.stem:
+        line = getattr(raw, "key_lines", {}).get("source", 1)
+        problems.append(Problem(rel, line, None, "source",
+                                f"source {source!r} differs from the file name",
+                                f"facts of {source} go in data/facts/{source}.yaml"))
+    for key, value in raw.items():
+        if key == "source":
             continue
-        if folder in ENTITY_FOLDERS:
-            rec = _make(ENTITY_FOLDERS[folder], raw, rel, None, problems)
+        if key not in FACT_SECTIONS:
+            problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
+                                    "unknown section",
+                                    f"sections are {', '.join(FACT_SECTIONS)}"))
+            continue
+        if not isinstance(value, list):
+            problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
+                                    "must be a list of records"))
+            continue
+        for item in value:
+            rec = _make(FACT_SECTIONS[key], item, rel, source, problems)
             if rec is not None:
-                if rec.id != path.stem and rec.id != "?":
-                    problems.append(Problem(rel, rec.line_of("id"), rec.id, "id",
-                                            f"id {rec.id!r} differs from the file name",
-                                            f"rename the file to {rec.id}.yaml or fix the id"))
                 records.append(rec)
-            continue
-        if not isinstance(raw, dict) or "source" not in raw:
-            problems.append(Problem(rel, 1, None, "source",
-                                    "a facts file must start with 'source: <source id>'",
-                                    f"e.g.  source: {path.stem}"))
-            continue
-        source = str(raw["source"])
-        if source != path.stem:
-            line = getattr(raw, "key_lines", {}).get("source", 1)
-            problems.append(Problem(rel, line, None, "source",
-                                    f"source {source!r} differs from the file name",
-                                    f"facts of {source} go in data/facts/{source}.yaml"))
-        for key, value in raw.items():
-            if key == "source":
-                continue
-            if key not in FACT_SECTIONS:
-                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
-                                        "unknown section",
-                                        f"sections are {', '.join(FACT_SECTIONS)}"))
-                continue
-            if not isinstance(value, list):
-                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
-                                        "must be a list of records"))
-                continue
-            for item in value:
-                rec = _make(FACT_SECTIONS[key], item, rel, source, problems)
-                if rec is not None:
-                    records.append(rec)
     return records, problems

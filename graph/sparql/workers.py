@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import queue
+import signal
 import threading
 import time
 from dataclasses import dataclass
@@ -51,30 +52,37 @@ class Opener:
 
 
 def _worker_main(conn: Connection, opener: Opener) -> None:
-    """A worker: open the store, then answer (text, bindings) with a result or an error."""
+    """A worker: open the store, then answer (text, bindings) with a result or an error.
+
+    Ctrl-C reaches the whole process group: the server decides, workers ignore it; when the
+    server is gone, the pipe closes and the worker ends quietly.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        store = opener.open()
-    except Exception as exc:
-        conn.send(("error", "StoreError", f"cannot open {opener.path}: {exc}", None, None, None,
-                   None))
-        return
-    conn.send(("ready",))
-    while True:
         try:
-            text, bindings = conn.recv()
-        except (EOFError, OSError):
+            store = opener.open()
+        except Exception as exc:
+            conn.send(("error", "StoreError", f"cannot open {opener.path}: {exc}", None, None,
+                       None, None))
             return
-        try:
-            result = store.query(text, bindings)
-            if result.graph is not None:      # triples travel better than a Graph object
-                conn.send(("ok", QueryResult("graph", [], []), list(result.graph)))
-            else:
-                conn.send(("ok", result, None))
-        except QueryError as exc:
-            conn.send(("error", "QueryError", exc.reason, exc.line, exc.column, exc.token,
-                       exc.query))
-        except Exception as exc:  # handed to the server, which answers for it
-            conn.send(("error", type(exc).__name__, str(exc), None, None, None, None))
+        conn.send(("ready",))
+        while True:
+            text, bindings = conn.recv()
+            conn.send(_answer(store, text, bindings))
+    except (EOFError, OSError):
+        return
+
+
+def _answer(store: OxigraphStore | MemoryStore, text: str, bindings: Any) -> tuple[Any, ...]:
+    try:
+        result = store.query(text, bindings)
+    except QueryError as exc:
+        return ("error", "QueryError", exc.reason, exc.line, exc.column, exc.token, exc.query)
+    except Exception as exc:  # handed to the server, which answers for it
+        return ("error", type(exc).__name__, str(exc), None, None, None, None)
+    if result.graph is not None:      # triples travel better than a Graph object
+        return ("ok", QueryResult("graph", [], []), list(result.graph))
+    return ("ok", result, None)
 
 
 class _Worker:
