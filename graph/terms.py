@@ -40,6 +40,7 @@ PREFIXES: dict[str, str] = {
     "skos": "http://www.w3.org/2004/02/skos/core#", "foaf": "http://xmlns.com/foaf/0.1/",
     "dcterms": "http://purl.org/dc/terms/", "owl": "http://www.w3.org/2002/07/owl#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "vann": "http://purl.org/vocab/vann/",
 }
 
 
@@ -67,6 +68,7 @@ class CC(DefinedNamespace):
     CulturalCentre: URIRef
     NewsOutlet: URIRef
     OrganisationalUnit: URIRef
+    UnnamedGroup: URIRef
     Country: URIRef
     Place: URIRef
     City: URIRef
@@ -78,9 +80,16 @@ class CC(DefinedNamespace):
     PanelDiscussion: URIRef
     Presentation: URIRef
     Interview: URIRef
+    EventSeries: URIRef
+    Meeting: URIRef
+    Conference: URIRef
+    SigningCeremony: URIRef
+    OpeningCeremony: URIRef
+    PressConference: URIRef
     PostHeld: URIRef
     Participation: URIRef
     Agreement: URIRef
+    Signature: URIRef
     NewsArticle: URIRef
     Paragraph: URIRef
     # concept schemes
@@ -95,10 +104,15 @@ class CC(DefinedNamespace):
     within: URIRef
     namedAfter: URIRef
     occupation: URIRef
+    honoraryTitle: URIRef
     labelNote: URIRef
     venue: URIRef
     city: URIRef
     framework: URIRef
+    partOfSeries: URIRef
+    editionNumber: URIRef
+    heldInParallelWith: URIRef
+    convenedByDecisionOf: URIRef
     participantsIncomplete: URIRef
     reportedOn: URIRef
     participatedIn: URIRef
@@ -106,6 +120,7 @@ class CC(DefinedNamespace):
     metWith: URIRef
     affiliatedWith: URIRef
     postTitle: URIRef
+    acting: URIRef
     attestedOn: URIRef
     participant: URIRef
     event: URIRef
@@ -113,6 +128,8 @@ class CC(DefinedNamespace):
     onBehalfOf: URIRef
     topic: URIRef
     certainty: URIRef
+    groupSize: URIRef
+    groupSizeQualifier: URIRef
     agreementKind: URIRef
     status: URIRef
     party: URIRef
@@ -121,10 +138,21 @@ class CC(DefinedNamespace):
     announcedAt: URIRef
     concerns: URIRef
     scope: URIRef
+    signedOn: URIRef
+    signedAt: URIRef
+    signedDuring: URIRef
+    providesFor: URIRef
+    signedBy: URIRef
+    signatory: URIRef
+    signatureOf: URIRef
+    signedFor: URIRef
+    citedIn: URIRef
     citedParagraph: URIRef
     fileName: URIRef
     paragraphCount: URIRef
     dateBasis: URIRef
+    textComplete: URIRef
+    accessedOn: URIRef
     credits: URIRef
 
 
@@ -154,6 +182,12 @@ EVENT_TYPES: dict[str, URIRef] = {
     "panel": CC.PanelDiscussion,
     "presentation": CC.Presentation,
     "interview": CC.Interview,
+    "series": CC.EventSeries,
+    "meeting": CC.Meeting,
+    "conference": CC.Conference,
+    "signing-ceremony": CC.SigningCeremony,
+    "opening-ceremony": CC.OpeningCeremony,
+    "press-conference": CC.PressConference,
 }
 PLACE_TYPES: dict[str, URIRef] = {"place": CC.Place, "city": CC.City, "venue": CC.Venue}
 
@@ -169,6 +203,23 @@ SCHEMES: dict[str, tuple[Namespace, URIRef]] = {
 def entity_iri(kind: str, ident: str) -> URIRef:
     """The IRI of a record: ``entity_iri("person", "rashad-azizov")``."""
     return ID[f"{kind}/{ident}"]
+
+
+WIKIDATA = Namespace("http://www.wikidata.org/entity/")
+
+
+def wikidata_iri(qid: str) -> URIRef:
+    """The Wikidata item IRI of a curated ``wikidata: Q...`` id."""
+    return WIKIDATA[qid]
+
+
+def group_iri(participation_id: str) -> URIRef:
+    """The unnamed group of participants a participation record describes."""
+    return ID[f"group/{participation_id}"]
+
+
+def signature_iri(agreement_id: str, person_id: str) -> URIRef:
+    return ID[f"agreement/{agreement_id}/signature/{person_id}"]
 
 
 def source_iri(source_id: str) -> URIRef:

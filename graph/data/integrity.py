@@ -6,6 +6,7 @@ all. These run before any RDF is built, so their messages speak of files and fie
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from graph.data.records import SCHEMA, Problem, Record
@@ -13,6 +14,8 @@ from graph.terms import EVENT_TYPES, ORG_TYPES
 
 ENTITY_KINDS = ("source", "country", "place", "organisation", "person", "event")
 FACT_KINDS = ("post", "participation", "agreement")
+QID_RE = re.compile(r"^Q[1-9][0-9]*$")
+ISO_RE = re.compile(r"^[A-Z]{2}$")
 
 
 def index(records: Iterable[Record]) -> dict[str, Record]:
@@ -49,6 +52,13 @@ def _refs(rec: Record) -> Iterator[tuple[str, str, tuple[str, ...]]]:
             for target in value if isinstance(value, list) else [value]:
                 if isinstance(target, str):
                     yield name, target, kinds
+        elif spec == "signatories" and isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    if isinstance(item.get("person"), str):
+                        yield name, item["person"], ("person",)
+                    if isinstance(item.get("for"), str):
+                        yield name, item["for"], ("organisation", "country")
         elif spec.startswith(("sref:", "srefs:")):
             kind = spec.split(":", 1)[1]
             key = "person" if kind == "person" else "org"
@@ -184,11 +194,85 @@ def cycles(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem]:
                           f"a {rec.kind} cannot be (part of) its own {name}; fix one link")
 
 
+def identifiers(records: list[Record]) -> Iterator[Problem]:
+    """Wikidata ids (``Q`` and digits, one record per item) and ISO 3166-1 codes."""
+    seen: dict[tuple[str, str], Record] = {}
+    for rec in records:
+        for name, regex, hint in (
+                ("wikidata", QID_RE, "write the item id as on wikidata.org, e.g.  wikidata: Q227"),
+                ("iso", ISO_RE, "two capital letters, e.g.  iso: AZ")):
+            value = rec.data.get(name)
+            if value is None or name not in SCHEMA[rec.kind]:
+                continue
+            if not isinstance(value, str) or not regex.match(value):
+                yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                              f"{value!r} is not a valid {name} id", hint)
+                continue
+            first = seen.setdefault((name, value), rec)
+            if first is not rec:
+                yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                              f"{value} is also the {name} of {first.kind} {first.id!r}",
+                              "one real-world entity is one record; check the id")
+
+
+def _signatory_problems(rec: Record) -> Iterator[str]:
+    value = rec.data.get("signatories")
+    if value is None:
+        return
+    if not isinstance(value, list) or not value:
+        yield "must be a list of {person: <id>, for: <party id>} (for: optional)"
+        return
+    parties = set(rec.data.get("parties") or [])
+    for item in value:
+        if not isinstance(item, dict) or "person" not in item or set(item) - {"person", "for"}:
+            yield f"each signatory is {{person: <id>, for: <party id>}}, got {item!r}"
+        elif "for" in item and item["for"] not in parties:
+            yield f"signatory {item['person']!r} signs for {item['for']!r}, not a party"
+
+
+def model_v2(records: list[Record]) -> Iterator[Problem]:
+    """Rules of the v2 fields: agent or group, group details, editions, signatories."""
+    for rec in records:
+        d = rec.data
+        if rec.kind == "participation":
+            if ("agent" in d) == ("group" in d):
+                yield Problem(rec.file, rec.line, rec.id, "agent",
+                              "a participation needs either an agent or a group, not both",
+                              "name the agent (agent: <id>), or describe the unnamed "
+                              "participants (group: 'more than 30 production companies')")
+            for name in ("group_size", "group_size_is", "group_countries"):
+                if name in d and "group" not in d:
+                    yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                                  "describes a group, but the participation has no 'group'")
+        if rec.kind == "event":
+            if "edition" in d and "series" not in d:
+                yield Problem(rec.file, rec.line_of("edition"), rec.id, "edition",
+                              "an edition number needs the series", "add  series: <event id>")
+            for name in ("series", "parallel_with", "convened_by"):
+                if d.get(name) == rec.id:
+                    yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                                  "points at the event itself")
+        if rec.kind == "agreement":
+            for message in _signatory_problems(rec):
+                yield Problem(rec.file, rec.line_of("signatories"), rec.id, "signatories",
+                              message, "list the party in 'parties' or fix 'for'")
+
+
+def series_targets(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem]:
+    for rec in records:
+        target = ids.get(str(rec.data.get("series"))) if rec.kind == "event" else None
+        if target is not None and target.data.get("type") != "series":
+            yield Problem(rec.file, rec.line_of("series"), rec.id, "series",
+                          f"{target.id!r} is an event of type {target.data.get('type')!r}, "
+                          "not a series", f"set  type: series  in {target.file}")
+
+
 def check(records: list[Record], concepts: dict[str, set[str]]) -> list[Problem]:
     ids = index(records)
     out: list[Problem] = []
     for found in (duplicate_ids(records), dangling_references(records, ids),
                   citations(records, ids), controlled_values(records, concepts),
-                  consistency(records), cycles(records, ids)):
+                  consistency(records), identifiers(records), model_v2(records),
+                  series_targets(records, ids), cycles(records, ids)):
         out.extend(found)
     return out

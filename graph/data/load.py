@@ -33,7 +33,10 @@ from graph.terms import (
     PLACE_TYPES,
     PREFIXES,
     SCHEMES,
+    group_iri,
+    signature_iri,
     source_graph,
+    wikidata_iri,
 )
 
 
@@ -195,8 +198,17 @@ def _labels(g: TripleSink, node: URIRef, rec: Record) -> None:
         g.add((node, SKOS.note, Literal(rec.data["note"], lang="en")))
 
 
-def _cite(g: TripleSink, node: URIRef, source: str, paras: Iterable[int]) -> None:
-    g.add((node, PROV.wasDerivedFrom, source_iri(source)))
+def _cite(g: TripleSink, node: URIRef, source: str, paras: Iterable[int],
+          statement: bool = False) -> None:
+    """Cite ``source`` (and its paragraphs) for ``node``.
+
+    Every cited node gets ``cc:citedIn``; a statement node (post, participation, signature,
+    agreement: a ``prov:Entity``) also ``prov:wasDerivedFrom``, which PROV-O allows on entities
+    only (an event is a ``prov:Activity``).
+    """
+    g.add((node, CC.citedIn, source_iri(source)))
+    if statement:
+        g.add((node, PROV.wasDerivedFrom, source_iri(source)))
     for p in sorted(set(paras)):
         para = paragraph_iri(source, p)
         g.add((node, CC.citedParagraph, para))
@@ -260,7 +272,26 @@ def describe_entity(g: TripleSink, rec: Record, ids: dict[str, Record],
         g.add((node, SKOS.note, Literal(d["date_note"], lang="en")))
     if d.get("participants_incomplete"):
         g.add((node, CC.participantsIncomplete, Literal(True)))
+    _describe_v2(g, node, d, ids)
     return node
+
+
+def _describe_v2(g: TripleSink, node: URIRef, d: dict[str, Any], ids: dict[str, Record]) -> None:
+    """Model v2 fields of an entity: Wikidata item, honorary title, series and editions."""
+    if d.get("wikidata"):
+        g.add((node, SCHEMA.sameAs, wikidata_iri(d["wikidata"])))
+    if d.get("honorary_title"):
+        g.add((node, CC.honoraryTitle, Literal(d["honorary_title"], lang="en")))
+    if d.get("series"):
+        g.add((node, CC.partOfSeries, iri(ids, d["series"])))
+    if d.get("edition"):
+        g.add((node, CC.editionNumber, Literal(d["edition"])))
+    if d.get("parallel_with"):
+        other = iri(ids, d["parallel_with"])
+        g.add((node, CC.heldInParallelWith, other))
+        g.add((other, CC.heldInParallelWith, node))
+    if d.get("convened_by"):
+        g.add((node, CC.convenedByDecisionOf, iri(ids, d["convened_by"])))
 
 
 def describe_source(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRef:
@@ -286,6 +317,10 @@ def describe_source(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRe
             g.add((node, prop, iri(ids, ref[key])))
     for ref in d.get("credits") or []:
         g.add((node, CC.credits, iri(ids, ref["org"])))
+    if d.get("text_complete") is not None:
+        g.add((node, CC.textComplete, Literal(bool(d["text_complete"]))))
+    if d.get("accessed"):
+        g.add((node, CC.accessedOn, date_literal(d["accessed"])))
     return node
 
 
@@ -311,6 +346,8 @@ def add_post(g: TripleSink, rec: Record, ids: dict[str, Record], date: str | Non
             g.add((node, prop, iri(ids, d[name])))
     if date:
         g.add((node, CC.attestedOn, date_literal(date)))
+    if d.get("acting"):
+        g.add((node, CC.acting, Literal(True)))
     _finish_fact(g, node, rec)
 
 
@@ -322,7 +359,7 @@ def _finish_fact(g: TripleSink, node: URIRef, rec: Record) -> None:
             g.add((node, prop, date_literal(d[name])))
     if d.get("note"):
         g.add((node, SKOS.note, Literal(d["note"], lang="en")))
-    _cite(g, node, rec.source or "", _paras(rec))
+    _cite(g, node, rec.source or "", _paras(rec), statement=True)
 
 
 def _lang(ids: dict[str, Record], rec: Record) -> str:
@@ -334,7 +371,8 @@ def add_participation(g: TripleSink, rec: Record, ids: dict[str, Record]) -> Non
     d = rec.data
     node = entity_iri("participation", rec.id)
     g.add((node, RDF.type, CC.Participation))
-    g.add((node, CC.participant, iri(ids, d["agent"])))
+    g.add((node, CC.participant, iri(ids, d["agent"]) if d.get("agent") else
+           _add_group(g, rec, ids)))
     g.add((node, CC.event, iri(ids, d["event"])))
     g.add((node, CC.participationRole, SCHEMES["participation-role"][0][d["role"]]))
     if d.get("on_behalf_of"):
@@ -363,7 +401,48 @@ def add_agreement(g: TripleSink, rec: Record, ids: dict[str, Record]) -> None:
             g.add((node, prop, iri(ids, d[name])))
     for target in d.get("concerns") or []:
         g.add((node, CC.concerns, iri(ids, target)))
+    _add_signing(g, node, rec, ids)
     _finish_fact(g, node, rec)
+
+
+def _add_group(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRef:
+    """The unnamed group of a participation ('more than 30 production companies')."""
+    d = rec.data
+    node = group_iri(rec.id)
+    g.add((node, RDF.type, CC.UnnamedGroup))
+    g.add((node, SKOS.prefLabel, Literal(d["group"], lang="en")))
+    g.add((node, RDFS.label, Literal(d["group"], lang="en")))
+    if d.get("group_size"):
+        g.add((node, CC.groupSize, Literal(d["group_size"])))
+        g.add((node, CC.groupSizeQualifier, Literal(d.get("group_size_is", "exactly"))))
+    for country in d.get("group_countries") or []:
+        g.add((node, CC.country, iri(ids, country)))
+    g.add((node, CC.participatedIn, iri(ids, d["event"])))
+    g.add((iri(ids, d["event"]), CC.hasParticipant, node))
+    _cite(g, node, rec.source or "", _paras(rec))
+    return node
+
+
+def _add_signing(g: TripleSink, node: URIRef, rec: Record, ids: dict[str, Record]) -> None:
+    """Signatories (each a cc:Signature, for a party), and the date, place and event of signing."""
+    d = rec.data
+    if d.get("signed_on"):
+        g.add((node, CC.signedOn, date_literal(d["signed_on"])))
+    for name, prop in (("signed_at", CC.signedAt), ("signed_during", CC.signedDuring)):
+        if d.get(name):
+            g.add((node, prop, iri(ids, d[name])))
+    for target in d.get("provides_for") or []:
+        g.add((node, CC.providesFor, iri(ids, target)))
+    for item in d.get("signatories") or []:
+        person = iri(ids, item["person"])
+        sig = signature_iri(rec.id, item["person"])
+        g.add((sig, RDF.type, CC.Signature))
+        g.add((sig, CC.signatory, person))
+        g.add((sig, CC.signatureOf, node))
+        if item.get("for"):
+            g.add((sig, CC.signedFor, iri(ids, item["for"])))
+        g.add((node, CC.signedBy, person))
+        _cite(g, sig, rec.source or "", _paras(rec), statement=True)
 
 
 def _country_of(ids: dict[str, Record], ident: str) -> str | None:
@@ -386,6 +465,8 @@ def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
     at_event: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for rec in parts:
         d = rec.data
+        if not d.get("agent"):
+            continue  # an unnamed group: its shortcuts come with the group (_add_group)
         event = iri(ids, d["event"])
         g = graphs[rec.source or ""]
         agents = [d["agent"]] + ([d["on_behalf_of"]] if d.get("on_behalf_of") else [])

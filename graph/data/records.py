@@ -37,7 +37,8 @@ FACT_SECTIONS = {"posts": "post", "participations": "participation", "agreements
 
 # Field kinds: "str", "int", "bool", "labels", "altlabels", "date", "paras", "cites",
 # "ref:<kinds>", "refs:<kinds>", "concept:<scheme>", "choice:<a|b>", "sref" (source reference
-# {person|org, para}), "srefs".
+# {person|org, para}), "srefs"; "wikidata" (a Q-id) and "signatories" (a list of
+# {person, for}) are checked in graph.data.integrity (model v2).
 LABELLED = {"labels": "labels", "alt_labels": "altlabels", "label_note": "str", "note": "str"}
 CITED = {"cite": "cites", "cite_fields": "fieldcites", "as": "surfaces"}
 
@@ -53,43 +54,53 @@ SCHEMA: dict[str, dict[str, str]] = {
         "date": "date?", "date_basis": "choice:dateline|page header|undated", "date_note": "str",
         "author": "sref:person", "publisher": "sref:organisation",
         "credits": "srefs:organisation", "paragraphs": "int", "url": "str", "checksum": "str",
+        "text_complete": "bool", "accessed": "date",
     },
-    "country": {"id": "str", "iso": "str", **LABELLED, **CITED, **_curated("country")},
+    "country": {"id": "str", "iso": "str", **LABELLED, "wikidata": "wikidata", **CITED,
+                **_curated("country")},
     "place": {
         "id": "str", "type": "choice:place|city|venue", **LABELLED,
-        "country": "ref:country", "within": "ref:place", **CITED, **_curated("place"),
+        "country": "ref:country", "within": "ref:place", "wikidata": "wikidata", **CITED,
+        **_curated("place"),
     },
     "organisation": {
         "id": "str", "type": "orgtype", **LABELLED, "country": "ref:country",
         "parent": "ref:organisation", "based_in": "ref:place", "named_after": "ref:person",
-        **CITED, **_curated("organisation"),
+        "wikidata": "wikidata", **CITED, **_curated("organisation"),
     },
     "person": {
-        "id": "str", **LABELLED, "occupation": "str", "country": "ref:country", **CITED,
-        **_curated("person"),
+        "id": "str", **LABELLED, "occupation": "str", "honorary_title": "str",
+        "country": "ref:country", "wikidata": "wikidata", **CITED, **_curated("person"),
     },
     "event": {
         "id": "str", "type": "eventtype", **LABELLED, "super_event": "ref:event",
         "venue": "ref:place", "city": "ref:place", "start": "date", "end": "date",
         "date_note": "str", "about": "ref:*", "framework": "ref:organisation|agreement",
-        "participants_incomplete": "bool", **CITED, **_curated("event"),
+        "participants_incomplete": "bool", "series": "ref:event", "edition": "int",
+        "parallel_with": "ref:event", "convened_by": "ref:event", "wikidata": "wikidata",
+        **CITED, **_curated("event"),
     },
     "post": {
         "id": "str", "person": "ref:person", "role": "concept:post-role", "title": "str",
         "organisation": "ref:organisation", "country": "ref:country", "place": "ref:place",
-        "start": "date", "end": "date", "note": "str", "para": "paras", "as": "surfaces",
+        "acting": "bool", "start": "date", "end": "date", "note": "str", "para": "paras",
+        "as": "surfaces",
     },
     "participation": {
         "id": "str", "agent": "ref:person|organisation|country", "event": "ref:event",
         "role": "concept:participation-role", "on_behalf_of": "ref:organisation|country",
-        "topic": "str", "certainty": "choice:stated|implied", "note": "str", "para": "paras",
-        "as": "surfaces",
+        "group": "str", "group_size": "int",
+        "group_size_is": "choice:exactly|more than|at least|about",
+        "group_countries": "refs:country", "topic": "str", "certainty": "choice:stated|implied",
+        "note": "str", "para": "paras", "as": "surfaces",
     },
     "agreement": {
         "id": "str", "kind": "concept:agreement-kind", "title": "str",
         "parties": "refs:organisation|country", "parties_unstated": "bool",
         "status": "concept:agreement-status", "stated_by": "ref:person|organisation|country",
         "announced_at": "ref:event", "concerns": "refs:*", "scope": "ref:organisation",
+        "signatories": "signatories", "signed_on": "date", "signed_at": "ref:place",
+        "signed_during": "ref:event", "provides_for": "refs:agreement",
         "start": "date", "end": "date", "note": "str", "para": "paras",
     },
 }
@@ -101,7 +112,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "person": ("id", "labels", "cite"),
     "event": ("id", "type", "labels", "cite"),
     "post": ("id", "person", "role", "title", "para"),
-    "participation": ("id", "agent", "event", "role", "para"),
+    "participation": ("id", "event", "role", "para"),  # and an agent or a group (integrity)
     "agreement": ("id", "kind", "title", "status", "para"),
 }
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -457,6 +468,11 @@ def _check_surfaces(rec: Record, name: str, spec: str, value: Any) -> Iterator[F
             yield f"the words for {cited!r} must be a non-empty string or list of them", ""
 
 
+def _checked_in_integrity(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    """Model v2 fields checked across records in :mod:`graph.data.integrity`."""
+    return iter(())
+
+
 # The check for each kind of field (the part of its spec before ':')
 FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = {
     "str": _check_str, "orgtype": _check_str, "eventtype": _check_str, "choice": _check_str,
@@ -465,6 +481,7 @@ FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = 
     "paras": _check_paras, "cites": _check_cites, "fieldcites": _check_fieldcites,
     "refs": _check_refs, "sref": _check_srefs, "srefs": _check_srefs,
     "surfaces": _check_surfaces,
+    "wikidata": _checked_in_integrity, "signatories": _checked_in_integrity,
 }
 
 

@@ -57,7 +57,7 @@ import networkx as nx
 from rdflib import RDF, RDFS, Dataset, URIRef
 from rdflib.namespace import SKOS
 
-from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, PROV, SCHEMA
+from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, SCHEMA
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -244,7 +244,7 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
         src = para_src.get(para)
         if src is not None:
             cited[s][src].add(para_pos.get(para, 0))
-    for s, src_iri in _pairs(ds, PROV.wasDerivedFrom):
+    for s, src_iri in _pairs(ds, CC.citedIn):
         src = node_key_source(src_iri)
         if src is not None:
             cited[s][src]  # noqa: B018  (creates the entry: a source without paragraphs)

@@ -144,7 +144,7 @@ def citations(g: Graph, node: Any) -> list[Citation]:
         pos = g.value(para, SCHEMA.position)
         if src is not None and pos is not None:
             by_source[short_id(src).split("/", 1)[1]].append(int(str(pos)))
-    for src in g.objects(node, PROV.wasDerivedFrom):
+    for src in g.objects(node, CC.citedIn):
         by_source.setdefault(short_id(src).split("/", 1)[1], [])
     return [Citation(s, tuple(sorted(set(p)))) for s, p in sorted(by_source.items())]
 
