@@ -385,16 +385,19 @@ SOUP_INSERTS = ["{", "}", "(", ")", "'", '"', "<", ">", "^^", "@", "SERVICE", "F
 
 
 def deep_query(rng: random.Random) -> str:
-    """Nesting or chains that overflowed pyoxigraph's stack before the limits."""
+    """Nesting or chains past the limits (they overflowed pyoxigraph's stack before)."""
     n = rng.choice([17, 100, 5000, 20000, 50000])
+    chains = [
+        "SELECT (" + " + ".join(["1"] * n) + " AS ?x) WHERE { }",
+        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * n) + " }",
+        "SELECT * WHERE { ?s " + "/".join(["<a:b>"] * n) + " ?o }",
+    ] if n >= 5000 else []        # a short chain is an ordinary (if costly) query
     return rng.choice([
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * n + "1" + ")" * n + ") }",
         "SELECT * WHERE " + "{" * n + "}" * n,
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * n + "true) }",
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "!(" * n + "true" + ")" * n + ") }",
-        "SELECT (" + " + ".join(["1"] * n) + " AS ?x) WHERE { }",
-        "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * min(n, 20000)) + " }",
-        "SELECT * WHERE { ?s " + "/".join(["<a:b>"] * n) + " ?o }",
+        *chains,
     ])
 
 
@@ -477,6 +480,147 @@ def _queries_worker(start: int, stop: int, seed: int, emit: Callable[[str], None
         shutil.rmtree(root, ignore_errors=True)
 
 
+# ------------------------------------------------------------------------------------ http
+
+
+def _get(query: str, extra: str = "") -> bytes:
+    from urllib.parse import quote
+
+    return (f"GET /sparql?query={quote(query)}{extra} HTTP/1.1\r\nHost: x\r\n"
+            "Connection: close\r\n\r\n").encode()
+
+
+def _post(body: bytes, ctype: str, extra_headers: str = "") -> bytes:
+    return (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: {ctype}\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n{extra_headers}\r\n"
+            ).encode() + body
+
+
+def http_case(i: int, rng: random.Random) -> tuple[str, bytes, set[int] | None]:
+    """(kind, raw request, the statuses that are right; None: the client hangs up)."""
+    from urllib.parse import quote
+
+    kind = rng.randrange(16)
+    if kind == 0:
+        return "deep query", _get(deep_query(rng)[:60_000]), {400, 414}
+    if kind == 1:
+        return "SERVICE", _get("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> "
+                               "{ ?s ?p ?o } }"), {400}
+    if kind == 2:
+        return "soup GET", _get(soup(rng)), {200, 400, 403, 406}
+    if kind == 3:
+        return "soup POST", _post(soup(rng).encode("utf-8", "surrogatepass"),
+                                  "application/sparql-query"), {200, 400, 403, 406}
+    if kind == 4:
+        charset = rng.choice(["nope", "utf-7", "", "x" * 300, "utf-8\x00", "latin-1"])
+        return "charset", _post(b"ASK {}", f"application/sparql-query; charset={charset}"), \
+            {200, 400, 415}
+    if kind == 5:
+        length = rng.choice(["abc", "-1", str(1 << 40), "1e3", ""])
+        return "content-length", (f"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                                  f"application/sparql-query\r\nContent-Length: {length}\r\n"
+                                  "Connection: close\r\n\r\nASK {}").encode(), {400, 413}
+    if kind == 6:
+        return "chunked", (b"POST /sparql HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                           b"Content-Type: application/sparql-query\r\nConnection: close\r\n\r\n"
+                           b"6\r\nASK {}\r\n0\r\n\r\n"), {411}
+    if kind == 7:
+        method = rng.choice(["PUT", "DELETE", "PATCH", "TRACE", "OPTIONS", "BREW", "get"])
+        return "method", f"{method} /sparql HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"\
+            .encode(), {405, 501}
+    if kind == 8:
+        return "long URL", _get("ASK {}", "&x=" + "a" * rng.choice([70_000, 200_000])), \
+            {400, 414}
+    if kind == 9:
+        headers = "".join(f"X-{n}: {n}\r\n" for n in range(rng.choice([50, 200])))
+        return "many headers", (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n{headers}"
+                                "Connection: close\r\n\r\n").encode(), {200, 431}
+    if kind == 10:
+        path = rng.choice(["/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/static/../x",
+                           "/sparql/..", "/\x00", "/%ff%fe", "/queries.json/.."])
+        return "path", f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(
+            "utf-8", "surrogateescape"), {400, 404}
+    if kind == 11:
+        update = rng.choice(["INSERT DATA { <a:a> <a:b> <a:c> }", "DROP ALL", "LOAD <http://x/>",
+                             "CLEAR DEFAULT"])
+        return "update", rng.choice([_get(update), _post(update.encode(),
+                                                          "application/sparql-update"),
+                                     _post(f"update={quote(update)}".encode(),
+                                           "application/x-www-form-urlencoded")]), {403}
+    if kind == 12:
+        return "garbage", bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300))) + \
+            b"\r\n\r\n", {400, 405, 501, 505, 0}
+    if kind == 13:
+        value = rng.choice(BAD_PARAMS)
+        body = f"query={quote('SELECT ?v WHERE { ?s ?p ?v } LIMIT 1')}&param=v={quote(value)}"
+        return "param", _post(body.encode(), "application/x-www-form-urlencoded"), {200, 400}
+    if kind == 14:
+        query = quote("SELECT * WHERE { ?s ?p ?o }")
+        return "hang up", rng.choice([
+            b"GET /sparql?query=" + query.encode(),                       # half a request
+            (f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\n\r\n").encode(),  # big answer
+            b"POST /sparql HTTP/1.1\r\nContent-Length: 100\r\n\r\nquery=",
+        ]), None
+    accept = rng.choice(["image/png", "*/*;q=abc", ",,,", "text/csv;q=2", "a" * 5000])
+    return "accept", (f"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nAccept: {accept}\r\n"
+                      "Connection: close\r\n\r\n").encode(), {200, 406}
+
+
+def _send(port: int, raw: bytes, hang_up: bool) -> int | None:
+    """The status of the answer (0: closed without one), None for a hang-up case."""
+    import socket
+
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        try:
+            sock.sendall(raw)
+        except OSError:
+            return 0
+        if hang_up:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            return None
+        data = b""
+        try:
+            while b"\r\n" not in data:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except ConnectionResetError:
+            return 0
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    return int(m.group(1)) if m else 0
+
+
+def fuzz_http(runs: int, rng: random.Random, log: Callable[[str], None]) -> dict[str, Any]:
+    """Abusive requests to a real ``cinecoop serve`` on 127.0.0.1."""
+    from load import start_server
+
+    tmp = Path(tempfile.mkdtemp(prefix="cinecoop-fuzz-http-"))
+    proc, port = start_server(tmp / "out", timeout=5.0, workers=2)
+    findings = 0
+    try:
+        for i in range(runs):
+            kind, raw, expected = http_case(i, rng)
+            status = _send(port, raw, expected is None)
+            if expected is not None and status not in expected:
+                findings += 1
+                log(f"{i} {kind}: status {status}, expected one of {sorted(expected)}")
+            if proc.poll() is not None:
+                findings += 1
+                log(f"{i} {kind}: the server ended (exit status {proc.returncode})")
+                break
+        alive = _send(port, _get("ASK { ?s ?p ?o }"), False) == 200
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+    tracebacks = err.count("Traceback")
+    if tracebacks:
+        log(f"{tracebacks} tracebacks in the server log, e.g. {err[:500]}")
+    return {"requests": runs, "findings": findings + tracebacks + (not alive),
+            "tracebacks": tracebacks, "alive": alive}
+
+
 # ------------------------------------------------------------------------------------ workers
 
 WORKERS: dict[str, Callable[[int, int, int, Callable[[str], None]], None]] = {
@@ -494,24 +638,24 @@ def _in_workers(section: str, runs: int, seed: int, log: Callable[[str], None],
 
     def drive(start: int, stop: int) -> None:
         while start < stop:
-            proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker",
-                                     section, "--start", str(start), "--stop", str(stop),
-                                     "--seed", str(seed)],
-                                    stdout=subprocess.PIPE, text=True, env=cli_env())
-            assert proc.stdout is not None
             current = start
-            for line in proc.stdout:
-                word, _, rest = line.strip().partition(" ")
-                with lock:
-                    if word == "start":
-                        current = int(rest.split(" ", 1)[0])
-                    elif word == "finding":
-                        totals["findings"] += 1
-                        totals["tracebacks" if " traceback " in rest else "accepted"] += 1
-                        log(rest)
-                    elif word == "ok":
-                        totals["refused"] += rest.endswith("refused")
-            code = proc.wait()
+            with subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker",
+                                   section, "--start", str(start), "--stop", str(stop),
+                                   "--seed", str(seed)],
+                                  stdout=subprocess.PIPE, text=True, env=cli_env()) as proc:
+                assert proc.stdout is not None
+                for line in proc.stdout:
+                    word, _, rest = line.strip().partition(" ")
+                    with lock:
+                        if word == "start":
+                            current = int(rest.split(" ", 1)[0])
+                        elif word == "finding":
+                            totals["findings"] += 1
+                            totals["tracebacks" if " traceback " in rest else "accepted"] += 1
+                            log(rest)
+                        elif word == "ok":
+                            totals["refused"] += rest.endswith("refused")
+            code = proc.returncode
             if code == 0:
                 return
             with lock:      # the case in progress ended the process
@@ -534,7 +678,7 @@ def _in_workers(section: str, runs: int, seed: int, log: Callable[[str], None],
 # ------------------------------------------------------------------------------------ main
 
 SECTIONS: dict[str, Callable[[int, random.Random, Callable[[str], None]], dict[str, Any]]] = {
-    "data": fuzz_data, "queries": fuzz_queries, "builds": fuzz_builds,
+    "data": fuzz_data, "queries": fuzz_queries, "http": fuzz_http, "builds": fuzz_builds,
 }
 
 

@@ -146,3 +146,11 @@ def test_show_never_prints_escape_sequences(data_copy: Path, tmp_path: Path) -> 
     from graph.text import printable
 
     assert printable("KOB\x1b[2JİA\u2028") == "KOB\\u001b[2JİA\\u2028"
+
+
+def test_every_kind_of_field_has_a_check() -> None:
+    from graph.data.records import FIELD_CHECKS, SCHEMA
+
+    kinds = {spec.rstrip("?").split(":", 1)[0] for fields in SCHEMA.values()
+             for spec in fields.values()}
+    assert kinds <= set(FIELD_CHECKS)

@@ -427,7 +427,7 @@ class Handler(BaseHTTPRequestHandler):
         charset = self.headers.get_content_charset("utf-8")
         try:
             codecs.lookup(charset)
-        except LookupError:
+        except (LookupError, ValueError):   # unknown, or not even a name (a NUL in it)
             self._read_body()
             raise HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
                             f"unknown charset {charset!r}: send the body as UTF-8") from None
@@ -579,6 +579,14 @@ class Handler(BaseHTTPRequestHandler):
         except HTTPError as exc:
             self._send(exc.status, (exc.message + "\n").encode("utf-8"),
                        "text/plain; charset=utf-8", exc.headers)
+        except (ConnectionError, TimeoutError):
+            raise                     # the client is gone: one log line (handle_error)
+        except Exception as exc:      # a bug: say so in one line, answer 500, keep serving
+            sys.stderr.write(f"{self.client_address[0]}: internal error on {self.command} "
+                             f"{self.path[:200]!r}: {type(exc).__name__}: {exc}\n")
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR,
+                       f"internal error: {type(exc).__name__}: {exc}\n".encode(),
+                       "text/plain; charset=utf-8")
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str | None,
               headers: dict[str, str] | None = None) -> None:
