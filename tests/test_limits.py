@@ -39,7 +39,7 @@ CASES = {
                        "first on line 2"]),
     "alias": (KOBIA, "note: Named", "alt_labels: &a {en: [x]}\nlabel_note: *a\nnote: Named",
               ["anchors and aliases", "not allowed"]),
-    "deep nesting": (KOBIA, None, "note: " + "[" * 50 + "]" * 50 + "\n",
+    "deep nesting": (KOBIA, None, "label_note: " + "[" * 50 + "]" * 50 + "\n",
                      [f"nested deeper than {MAX_DEPTH} levels"]),
     "long label": (KOBIA, "en: KOBİA", "en: " + "K" * (MAX_LABEL + 1),
                    ["record 'kobia' field 'labels'",

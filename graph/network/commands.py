@@ -28,6 +28,8 @@ from graph.network.analytics import (
 )
 from graph.network.export import write
 from graph.network.projection import node_key, node_matches, project, type_filter, view
+from graph.network.wording import LIMIT_WEAK, modularity_words
+from graph.progress import progress
 from graph.sparql.describe import LookupError_, resolve
 
 if TYPE_CHECKING:
@@ -58,10 +60,11 @@ class Filters:
         return text or "all dates"
 
 
-def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True) -> nx.Graph:
-
+def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True,
+              G: nx.MultiDiGraph | None = None) -> nx.Graph:
+    """The named view of ``G`` (default: the projection of ``ds``)."""
     try:
-        return view(project(ds), name, **filters.options(with_types))
+        return view(G if G is not None else project(ds), name, **filters.options(with_types))
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
 
@@ -88,10 +91,10 @@ def node_for(ds: Dataset, H: nx.Graph, name: str) -> str:
 
 
 def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
-               filters: Filters) -> list[str]:
+               filters: Filters, G: nx.MultiDiGraph | None = None) -> list[str]:
     """The ``k`` shortest paths, each as its one-line chain and then hop by hop."""
 
-    H = load_view(ds, view_name, filters)
+    H = load_view(ds, view_name, filters, G=G)
     a, b = node_for(ds, H, source), node_for(ds, H, target)
     try:
         paths = shortest_paths(H, a, b, k)
@@ -113,10 +116,11 @@ def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
 
 
 def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
-                    filters: Filters, fmt: str, backend: str = "auto") -> str:
+                    filters: Filters, fmt: str, backend: str = "auto",
+                    G: nx.MultiDiGraph | None = None) -> str:
     """A ranked table of the measures (``--type`` picks the rows; scores use the whole view)."""
 
-    H = load_view(ds, view_name, filters, with_types=False)
+    H = load_view(ds, view_name, filters, with_types=False, G=G)
     try:
         accepted = type_filter(filters.types)
         result = centrality(H, measures, backend=backend)
@@ -178,16 +182,17 @@ def render_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, head: 
 # ---------------------------------------------------------------------------- structure
 
 
-def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str]:
-
-    H = load_view(ds, view_name, filters)
+def communities_lines(ds: Dataset, view_name: str, filters: Filters,
+                      G: nx.MultiDiGraph | None = None) -> list[str]:
+    """Louvain communities, articulation points and bridges of a view."""
+    H = load_view(ds, view_name, filters, G=G)
     com = communities(H)
     weighted = "weighted by shared events" if H.graph.get("weighted") else "unweighted"
     lines = [f"view {view_name}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges; "
              f"{filters.describe()}",
-             f"{len(com.groups)} communities, modularity {com.modularity:.3f} "
-             f"(networkx Louvain, {weighted}, seed {com.seed})"]
-    for i, group in enumerate(com.groups, 1):
+             f"{modularity_words(len(com.groups), com.modularity)}; networkx Louvain, "
+             f"{weighted}, seed {com.seed}"]
+    for i, group in enumerate(com.groups if com.modularity >= LIMIT_WEAK else [], 1):
         lines.append(f"  {i}. ({len(group)}) " + "; ".join(H.nodes[n]["label"] for n in group))
     cp = cutpoints(H)
     lines.append(f"{cp.components} connected component(s); articulation points "
@@ -206,11 +211,11 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str
 
 
 def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out: Path,
-                 filters: Filters) -> list[Path]:
-
-    G = project(ds)
+                 filters: Filters, G: nx.MultiDiGraph | None = None) -> list[Path]:
+    """Write each view in each format into ``out``."""
+    G = G if G is not None else project(ds)
     written: list[Path] = []
-    for name in views:
+    for name in progress(list(views), "export"):
         try:
             H = view(G, name, **filters.options())
         except ValueError as exc:
