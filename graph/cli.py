@@ -170,20 +170,22 @@ def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
     from graph.api import describe
     from graph.sparql.describe import LookupError_, label
+    from graph.text import printable
 
     try:
         d = describe(cfg.kg(), name)
     except LookupError_ as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"{label(cfg.graph(), d.node)}  [{d.kind}]  {d.node}")
-    for lang, names in sorted(d.labels.items()):
-        click.echo(f"  label {lang}: {' | '.join(names)}")
+        raise click.ClickException(printable(str(exc))) from None
+    lines = [f"{label(cfg.graph(), d.node)}  [{d.kind}]  {d.node}"]
+    lines += [f"  label {lang}: {' | '.join(names)}" for lang, names in sorted(d.labels.items())]
     section = None
     for sec, text, cite in d.facts:
         if sec != section:
-            click.echo(f"{sec}:")
+            lines.append(f"{sec}:")
             section = sec
-        click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
+        lines.append(f"  {text}" + (f"   [{cite}]" if cite else ""))
+    for line in lines:       # data never reaches the terminal raw (no escape sequences)
+        click.echo(printable(line))
 
 
 def _store_options(func: Any) -> Any:
