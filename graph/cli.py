@@ -30,7 +30,11 @@ class Config:
 
     def ensure_built(self) -> None:
         """Rebuild first when data/ or ontology/ changed (bad data: BuildError, which the
-        group turns into a one-line error)."""
+        group turns into a one-line error). The check alone imports no validation code."""
+        from graph.data.outputs import is_current
+
+        if self.data.is_dir() and is_current(self.data, self.out):
+            return
         from graph.data.build import ensure_built
 
         ensure_built(self.data, self.out)
@@ -38,14 +42,13 @@ class Config:
     def graph(self) -> Any:
         """The built graph, read from the Oxigraph store (quad patterns; nothing is parsed)."""
         if self._graph is None:
-            from graph.data.build import STORE_DIR
-            from graph.sparql.quadgraph import open_graph
-            from graph.sparql.stores import StoreError
+            from graph.data.outputs import STORE_DIR
+            from graph.sparql.quadgraph import GraphUnavailable, open_graph
 
             self.ensure_built()
             try:
                 self._graph = open_graph(self.out / STORE_DIR)
-            except StoreError as exc:
+            except GraphUnavailable as exc:
                 raise click.ClickException(str(exc)) from None
         return self._graph
 
