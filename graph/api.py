@@ -31,16 +31,12 @@ from typing import Any
 
 from rdflib import Dataset, Literal, URIRef
 
-from graph.data.build import STORE_DIR, ensure_built, load_dataset
+from graph.data.outputs import STORE_DIR, is_current
 from graph.names import Match
 from graph.sparql.base import QueryResult, Store
 from graph.sparql.describe import Description, name_index, resolve
 from graph.sparql.describe import describe as describe_node
-from graph.sparql.named import Outcome, run
-from graph.sparql.quadgraph import StoreGraph
 from graph.sparql.quadgraph import open_graph as open_store_graph
-from graph.sparql.stores import open_store
-from graph.sparql.tables import labels, show
 
 __all__ = ["OpenGraph", "Rows", "open_graph", "query", "describe", "find", "view", "write_map"]
 
@@ -65,13 +61,18 @@ class OpenGraph:
     def ensure_built(self) -> None:
         """Rebuild when ``data/`` or the ontology changed (:class:`BuildError` for bad data)."""
         if "built" not in self._opened:
-            ensure_built(self.data, self.out)
+            if not (self.data.is_dir() and is_current(self.data, self.out)):
+                from graph.data.build import ensure_built  # lazy: validation code only to build
+
+                ensure_built(self.data, self.out)
             self._opened["built"] = True
 
     @property
     def store(self) -> Store:
         """The store named by ``store_spec`` (default: the Oxigraph store of ``out``)."""
         if "store" not in self._opened:
+            from graph.sparql.stores import open_store  # lazy: what a look-up does not need
+
             self._opened["store"] = open_store(self.store_spec, self.out, self.data,
                                                user=self.user, password=self.password)
         store: Store = self._opened["store"]
@@ -84,8 +85,7 @@ class OpenGraph:
         if "graph" not in self._opened:
             self.ensure_built()
             self._opened["graph"] = open_store_graph(self.out / STORE_DIR)
-        graph: StoreGraph = self._opened["graph"]
-        return graph
+        return self._opened["graph"]
 
     @property
     def projection(self) -> Any:
@@ -101,6 +101,8 @@ class OpenGraph:
     def dataset(self) -> Dataset:
         """The built TriG parsed into rdflib: the reference the tests compare against."""
         if "dataset" not in self._opened:
+            from graph.data.build import load_dataset  # lazy: the slow reference path
+
             self.ensure_built()
             self._opened["dataset"] = load_dataset(self.out)
         dataset: Dataset = self._opened["dataset"]
@@ -140,6 +142,8 @@ class Rows:
 
     def labelled(self, lang: str = "en") -> list[dict[str, str]]:
         """One dict per row as ``cinecoop query`` shows it: labels for IRIs, dates as text."""
+        from graph.sparql.tables import labels, show  # lazy: only for labelled rows
+
         iris = {t for row in self.rows for t in row if isinstance(t, URIRef)}
         names = labels(self.store, iris, lang)
         return [{v: show(t, names) for v, t in zip(self.vars, row, strict=True)}
@@ -171,10 +175,12 @@ def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = No
     SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph. Parameters
     take any name of an entity, in any language, an id, ``<IRI>`` or ``"literal"``.
     """
+    from graph.sparql.named import run  # lazy: only for queries
+
     values = {**(params or {}), **named_params}
     text = sparql_or_name.strip()
     is_name = text.replace("-", "").isalnum() and text.lower() not in {"select", "ask"}
-    outcome: Outcome = run(kg.store, text=None if is_name else sparql_or_name,
+    outcome = run(kg.store, text=None if is_name else sparql_or_name,
                            name=text if is_name else None, params=values, timeout=timeout)
     result = outcome.result
     if result.kind == "ask":
