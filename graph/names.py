@@ -36,10 +36,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -258,6 +256,11 @@ class Candidate:
     keys: tuple[tuple[str, str], ...] = ()  # (fold, skeleton) per label, when precomputed
 
 
+def _flat(text: str) -> str:
+    """A label on one line of the index (tabs, line breaks and form feeds as spaces)."""
+    return re.sub(r"[\t\n\r\f\v\x1c-\x1e\x85\u2028\u2029]", " ", text)
+
+
 def label_keys(label: str) -> tuple[str, str]:
     """What the index keeps of a label: its folded form and its skeleton."""
     f = fold(label)
@@ -275,89 +278,107 @@ class Match:
     sources: tuple[str, ...] = ()
 
 
-Row = tuple[str, str, str, str, str, str, str]  # id, kind, best label, sources, label, fold, skel
 _ID_KEY = re.compile(r"^[\w\-./]+$")
 
 
 class NameIndex:
-    """Folded and transliterated keys of every label, one row per label.
+    """Folded and transliterated keys of every label, one line per label in three texts.
 
-    ``find`` looks names up by equal keys first (exact, look-alike, transliteration), then
-    word by word in the labels a fuzzy prefilter keeps (inflection, part of a label), then by
-    near spelling. Every scan over all labels runs in rapidfuzz's C code, and an index read
-    from a build's ``names.tsv`` (:meth:`from_table`) starts without folding anything, so
+    ``rows`` (id, kind, best label, sources, label; tab-separated), ``folds`` and ``skels``
+    hold line N for label N. ``find`` looks names up by equal keys first (exact, look-alike,
+    transliteration), then word by word in the labels whose words start like the query's
+    (inflection, part of a label), then by near spelling (rapidfuzz). The key texts are
+    searched with regular expressions as they are, and an index read from a build's
+    ``names.tsv`` (:meth:`from_table`) starts without folding or splitting anything, so
     100,000 labels take milliseconds.
     """
 
     def __init__(self, candidates: Iterable[Candidate] = ()) -> None:
-        rows: list[Row] = []
+        rows, folds, skels = [], [], []
         for cand in candidates:
             keys = cand.keys if len(cand.keys) == len(cand.labels) else [
                 label_keys(label) for label in cand.labels]
-            src = " ".join(cand.sources)
+            head = "\t".join((cand.id, cand.kind, _flat(cand.labels[0]), " ".join(cand.sources)))
             for label, (f, sk) in zip(cand.labels, keys, strict=True):
-                rows.append((cand.id, cand.kind, cand.labels[0], src, label, f, sk))
-        self._set(rows)
+                rows.append(f"{head}\t{_flat(label)}\n")
+                folds.append(f + "\n")
+                skels.append(sk + "\n")
+        self._texts = ["".join(rows), "".join(folds), "".join(skels)]
+        self._lines: dict[int, list[str]] = {}
 
     @classmethod
     def from_table(cls, text: str) -> NameIndex:
-        """An index from ``table`` text (one tab-separated row per label), split in C."""
+        """An index from :meth:`table` text."""
         index = cls()
-        cells = text.rstrip("\n").replace("\n", "\t").split("\t") if text.strip() else []
-        index._columns = [cells[i::7] for i in range(7)]
-        index._blobs = {}
+        parts = text.split("\f")
+        if len(parts) == 3:
+            index._texts = parts
         return index
 
+    def table(self) -> str:
+        """The index as text: what a build writes to ``names.tsv``."""
+        return "\f".join(self._texts)
+
+    def _column(self, which: int) -> list[str]:
+        """The lines of one text (0 rows, 1 folds, 2 skeletons), split once when needed."""
+        if which not in self._lines:
+            self._lines[which] = self._texts[which].split("\n")
+        return self._lines[which]
+
+    def _search(self, pattern: str, which: int, cap: int = 5000) -> list[int]:
+        """Lines of a text (0 rows, 1 folds, 2 skeletons) where ``pattern`` (a regex) matches."""
+        text = self._texts[which]
+        return self._lines_at(text, (m.start() for m in re.finditer(pattern, text,
+                                                                     re.MULTILINE)), cap)
+
+    def _starting(self, prefix: str, which: int, whole: bool = False,
+                  cap: int = 5000) -> list[int]:
+        """Lines that are ``prefix`` (``whole``) or have a word starting with it: found by
+        ``str.find``, the fastest scan Python has."""
+        text = self._texts[which]
+        needles = [("\n" + prefix + "\n")] if whole else ["\n" + prefix, " " + prefix]
+        hits: list[int] = [0] if text.startswith(prefix + ("\n" if whole else "")) else []
+        for needle in needles:
+            pos = text.find(needle)
+            while pos >= 0 and len(hits) < 4 * cap:
+                hits.append(pos + 1)
+                pos = text.find(needle, pos + 1)
+        return self._lines_at(text, iter(sorted(hits)), cap)
+
     @staticmethod
-    def table(candidates: Iterable[Candidate]) -> str:
-        """The rows of an index as text: what a build writes to ``names.tsv``."""
-        rows = NameIndex(candidates)._rows
-        return "".join("\t".join(row) + "\n" for row in rows)
-
-    def _set(self, rows: list[Row]) -> None:
-        self._columns: list[list[str]] = [list(c) for c in zip(*rows, strict=True)] if rows \
-            else [[] for _ in range(7)]
-        self._blobs: dict[int, tuple[str, list[int]]] = {}
-
-    @property
-    def _rows(self) -> list[Row]:
-        return list(zip(*self._columns, strict=True))
-
-    def _blob(self, column: int) -> tuple[str, list[int]]:
-        """A column as one text (a label a line) and where each line starts: searched by re."""
-        cached = self._blobs.get(column)
-        if cached is None:
-            values = self._columns[column]
-            starts = [0, *accumulate(len(v) + 1 for v in values)]
-            cached = self._blobs[column] = ("\n".join(values) + "\n", starts)
-        return cached
-
-    def _search(self, pattern: str, column: int, cap: int = 5000) -> list[int]:
-        """Labels whose key (column 5: folded, 6: skeleton) matches ``pattern`` (a regex)."""
-        blob, starts = self._blob(column)
+    def _lines_at(text: str, positions: Iterator[int], cap: int) -> list[int]:
         out: list[int] = []
-        for m in re.finditer(pattern, blob, re.MULTILINE):
-            li = bisect_right(starts, m.start()) - 1
-            if not out or out[-1] != li:
-                out.append(li)
-            if len(out) >= cap:
-                break
+        line, last = 0, 0
+        for pos in positions:
+            line += text.count("\n", last, pos)
+            last = pos
+            if not out or out[-1] != line:
+                out.append(line)
+                if len(out) >= cap:
+                    break
         return out
 
-    def _equal(self, query: str, column: int) -> list[int]:
-        return self._search(f"^{re.escape(query)}$", column) if query else []
+    def _equal(self, query: str, which: int) -> list[int]:
+        return self._starting(query, which, whole=True) if query else []
 
     def _match(self, li: int, score: int, why: str) -> Match:
-        ident, kind, best, src, label = (self._columns[c][li] for c in range(5))
+        ident, kind, best, src, label = self._column(0)[li].split("\t")
         return Match(ident, kind, best, label, score, why, tuple(src.split()))
 
     def _by_id(self, name: str) -> list[Match]:
+        """The entity whose id (``person/rashad-azizov``) or its last part is ``name``."""
         key = name.strip().strip("/").casefold()
         if not _ID_KEY.match(key):
             return []
-        for li, ident in enumerate(self._columns[0]):
-            if ident.casefold() == key or ident.casefold().endswith("/" + key):
-                return [replace(self._match(li, EXACT, "id"), matched=ident)]
+        text = self._texts[0]
+        for needle in ("\n" + key + "\t", "/" + key + "\t"):
+            pos = 0 if needle[0] == "\n" and text.startswith(key + "\t") else text.find(needle)
+            while pos >= 0:
+                start = text.rfind("\n", 0, pos + 1) + 1 if pos else 0
+                if "\t" not in text[start:pos + 1]:   # in the id column
+                    m = self._match(text.count("\n", 0, start), EXACT, "id")
+                    return [replace(m, matched=m.id)]
+                pos = text.find(needle, pos + 1)
         return []
 
     def _word_hits(self, qwords: list[str], dictionary: bool = False) -> set[int]:
@@ -367,10 +388,10 @@ class NameIndex:
         forms = set(lemmas(word)) - {word} if dictionary else {word}
         hits: set[int] = set()
         for form in forms:
-            for key, column in ((form, 5), (_skel_word(form), 6)):
+            for key, which in ((form, 1), (_skel_word(form), 2)):
                 stem = key[:max(3, len(key) - 3)]
                 if stem:
-                    hits.update(self._search(rf"\b{re.escape(stem)}", column))
+                    hits.update(self._starting(stem, which))
         return hits
 
     def _by_words(self, qwords: list[str]) -> list[Match]:
@@ -382,7 +403,7 @@ class NameIndex:
     def _by_words_in(self, hits: set[int], qwords: list[str]) -> list[Match]:
         out = []
         for li in sorted(hits):
-            lwords = self._columns[5][li].split()
+            lwords = self._column(1)[li].split()
             run = _phrase(qwords, lwords)
             if run is None:
                 continue
@@ -401,11 +422,11 @@ class NameIndex:
     def _near(self, qskel: str, qwords: list[str]) -> list[Match]:
         if not qskel:
             return []
-        found = process.extract(qskel, self._columns[6], scorer=fuzz.ratio, score_cutoff=70,
+        found = process.extract(qskel, self._column(2), scorer=fuzz.ratio, score_cutoff=70,
                                 limit=50)
         out = []
         for _, ratio, li in found:
-            lwords = self._columns[5][li].split()
+            lwords = self._column(1)[li].split()
             if len(lwords) != len(qwords):
                 continue
             hit = _phrase(qwords, lwords, near=True)
@@ -424,15 +445,15 @@ class NameIndex:
         qfold = " ".join(qwords)
         found = self._by_id(name)
         plain = " ".join(words(name, unmix=False))
-        for li in self._equal(qfold, 5):
-            label = self._columns[4][li]
+        for li in self._equal(qfold, 1):
+            label = self._column(0)[li].split("\t")[4]
             homoglyph = plain != " ".join(words(label, unmix=False)) and bool(
                 mixed_script(name) or mixed_script(label))
             found.append(self._match(li, HOMOGLYPH if homoglyph else EXACT,
                                      "look-alike letters" if homoglyph else "exact"))
         qskel = " ".join(_skel_word(w) for w in qwords)
         found += [self._match(li, TRANSLIT, "transliteration")
-                  for li in self._equal(qskel, 6)]
+                  for li in self._equal(qskel, 2)]
         if qwords and (thorough or not any(m.score >= INFLECTED for m in found)):
             found.extend(self._by_words(qwords))
         if qwords and (thorough or not any(m.score >= PARTIAL for m in found)):

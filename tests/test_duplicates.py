@@ -102,6 +102,8 @@ def test_a_citation_that_moves_a_derived_date_is_a_warning(copy: Path) -> None:
     event = copy / "data" / "events" / "state-level-cooperation-panel.yaml"
     text = event.read_text(encoding="utf-8")
     event.write_text(text.replace("cite: [", f"cite: ['{S2}:1', "), encoding="utf-8")
+    checked = cinecoop("--data", copy / "data", "--out", out, "validate")
+    assert "this change moves its reported on from 2025-12-09 to 2021-06-29" in checked.stderr
     ran = cinecoop("--data", copy / "data", "--out", out, "build")
     assert ran.returncode == 0
     assert ("record 'event/state-level-cooperation-panel': this change moves its reported on "

@@ -99,7 +99,7 @@ def candidates(records: list[Record]) -> list[Candidate]:
 
 def names_table(records: list[Record], data_fingerprint: str) -> str:
     """The text of ``names.tsv`` (a build writes it; ``cinecoop find`` reads it)."""
-    return f"{HEADER}{data_fingerprint}\n" + NameIndex.table(candidates(records))
+    return f"{HEADER}{data_fingerprint}\n" + NameIndex(candidates(records)).table()
 
 
 def record_names(data_dir: Path) -> NameIndex:
