@@ -20,9 +20,12 @@ from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
 from graph.data.build import union_graph
+from graph.data.load import build_dataset
+from graph.data.records import read_records
 from graph.terms import CC, ONTOLOGY_FILE, ORG, PROV, SCHEMA, entity_iri
 
 VOCAB = REPO.parent / "shared" / "vocab"
+FIXTURE = REPO / "tests" / "fixtures" / "model_v2" / "data"
 ONTOLOGY_IRI = URIRef("https://w3id.org/cinecoop/ontology")
 VANN = "http://purl.org/vocab/vann/"
 FUZZY_DATES = {XSD.date, XSD.gYear, XSD.gYearMonth, XSD.gMonthDay}
@@ -66,9 +69,13 @@ class Reasoned:
 
 @pytest.fixture(scope="module")
 def kb(ds: Dataset) -> Graph:
-    """Ontology + PROV-O + ORG + every source graph, in one graph."""
+    """Ontology + PROV-O + ORG + every source graph + the v2 fixture (signatures, editions,
+    groups: constructs the seeds do not use), in one graph."""
     g = union_graph(ds)
     g += vocabularies()
+    records, problems = read_records(FIXTURE)
+    assert problems == []
+    g += union_graph(build_dataset(records), with_ontology=False)
     return g
 
 

@@ -240,7 +240,7 @@ def _describe_event(g: Graph, d: Description, cite: str) -> None:
     editions = set(g.subjects(CC.partOfSeries, node))
     for sub in sorted(set(g.objects(node, SCHEMA.subEvent)) - editions, key=str):
         d.facts.append(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
-    for ed in sorted(editions, key=lambda e: (str(g.value(e, CC.editionNumber) or ""),
+    for ed in sorted(editions, key=lambda e: (int(str(g.value(e, CC.editionNumber) or 0)),
                                               event_when(g, e), str(e))):
         number = g.value(ed, CC.editionNumber)
         text = f"edition: {label(g, ed)} ({event_when(g, ed)})"
