@@ -347,6 +347,22 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
 
 
 @cli.command()
+@click.option("--format", "fmt", type=click.Choice(("table", "csv", "json")), default="table",
+              show_default=True, help="Output format (csv: the per-year figures only).")
+@click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
+              help="How many top organisations per year.")
+@pass_config
+def trends(cfg: Config, fmt: str, top: int) -> None:
+    """Change over time: events, participations, agreements, active organisations and new
+    ties per year; the top organisations of each year; pairs of countries per year."""
+    from graph.network.projection import project
+    from graph.network.trends import trends as compute
+    from graph.network.trends import trends_text
+
+    click.echo(trends_text(compute(project(cfg.dataset()), top), fmt), nl=False)
+
+
+@cli.command()
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="Markdown file (default: OUT/report.md); the HTML goes beside it.")
 @click.option("--top", type=click.IntRange(min=1), default=5, show_default=True,
@@ -360,13 +376,17 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
     from graph.network.projection import project
-    from graph.network.report import build_report, write_report
+    from graph.network.report import build_report, report_context, write_report
 
+    target = out_file or cfg.out / "report.md"
+    site_there = (target.parent / "index.html").is_file()  # link to the site's pages
+    ds = cfg.dataset()
     try:
-        content = build_report(project(cfg.dataset()), since, until, include_undated, top)
+        content = build_report(project(ds), since, until, include_undated, top,
+                               context=report_context(ds, links=site_there))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
-    for written in write_report(content, out_file or cfg.out / "report.md"):
+    for written in write_report(content, target, home="index.html" if site_there else None):
         click.echo(f"wrote {written}")
 
 
@@ -438,14 +458,17 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
               help="Folder (default: the global --out, 'out').")
 @pass_config
 def site(cfg: Config, out_dir: Path | None) -> None:
-    """The demo site: one map per main view and an index.html linking them."""
+    """The demo site: the maps, a page per entity and source, the report and index.html."""
     from graph.web.site import write_site
 
     target = out_dir or cfg.out
-    for page in write_site(cfg.dataset(), target):
+    site = write_site(cfg.dataset(), target)
+    for page in site.maps:
         click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
                    f"{page.edges} links")
-    click.echo(f"wrote {target / 'index.html'}")
+    click.echo(f"wrote {site.report}  the report, linked to the maps and pages")
+    click.echo(f"wrote {site.entity_pages} entity and source pages under {target / 'entity'}")
+    click.echo(f"wrote {site.index}")
 
 
 # ---------------------------------------------------------------- SPARQL (graph/sparql.py)

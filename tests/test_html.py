@@ -71,13 +71,27 @@ def test_site_has_one_page_per_main_view_and_an_index(site: Path, G: nx.MultiDiG
         H = view(G, name)
         assert f"{H.number_of_nodes()} nodes, {H.number_of_edges()} links" in index
     assert "Who met at which forum" in index
-    assert "report.html" not in index  # not there: not linked
+    assert 'href="report.html"' in index and (site / "report.html").is_file()
 
 
-def test_index_links_the_report_when_present(ds: Dataset, tmp_path: Path) -> None:
-    (tmp_path / "report.html").write_text("<p>report</p>")
-    write_site(ds, tmp_path, views=["country-country"])
-    assert 'href="report.html"' in (tmp_path / "index.html").read_text()
+def test_every_map_says_what_it_leaves_out(site: Path) -> None:
+    for name in MAIN_VIEWS:
+        assert "Left out:" in (site / f"{name}.html").read_text(), name
+    # no article states the country of Kyrgyzfilm or Tajikfilm (001 ¶13): they count for none
+    html = (site / "country-country.html").read_text()
+    assert "count for no country" in html and "Kyrgyzfilm" in html
+
+
+def test_organisations_are_coloured_by_kind(site: Path) -> None:
+    data = page_data((site / "org-org.html").read_text())
+    colour = {n["id"]: n["color"]["background"] for n in data["nodes"]}
+    # 004 ¶5: a film agency; the ministry of culture: a ministry; two kinds, two colours
+    assert colour[FILM_AGENCY] != colour["organisation/ministry-of-culture-azerbaijan"]
+    html = (site / "org-org.html").read_text()
+    assert "Film agency" in html and "Ministry" in html  # the ontology's labels in the legend
+    assert "line width: shared events" in html
+    person_event = (site / "person-event.html").read_text()
+    assert "through its people" not in person_event  # people take part themselves
 
 
 def test_page_data_equals_the_view(site: Path, G: nx.MultiDiGraph) -> None:
@@ -102,8 +116,9 @@ def test_no_external_url_outside_the_vis_network_licence_text(site: Path) -> Non
 
 def test_same_data_same_bytes(ds: Dataset, site: Path, tmp_path: Path) -> None:
     write_site(ds, tmp_path)
-    for file in sorted(site.glob("*.html")):
-        assert (tmp_path / file.name).read_bytes() == file.read_bytes(), file.name
+    for file in sorted(site.rglob("*.html")) + sorted(site.glob("static/*")):
+        rel = file.relative_to(site)
+        assert (tmp_path / rel).read_bytes() == file.read_bytes(), rel
 
 
 def test_tooltips_are_plain_text_with_every_label_type_country_and_sources(site: Path) -> None:

@@ -10,12 +10,15 @@ import pytest
 from clirun import cinecoop
 from conftest import DATA
 
-from graph.network.report import build_report, html, markdown
+from graph.network.report import build_report, html, markdown, plain, report_context
+
+INTERNAL = ("held_post_at", "operates_under", "participated_in", "projection", "met_at",
+            "org-org", "country-country", "org-event", "person-event", "FilmAgency")
 
 
 @pytest.fixture(scope="module")
-def md(G: nx.MultiDiGraph) -> str:
-    return markdown(build_report(G))
+def md(G: nx.MultiDiGraph, ds: object) -> str:
+    return markdown(build_report(G, context=report_context(ds)))
 
 
 def section(text: str, title: str) -> str:
@@ -25,57 +28,92 @@ def section(text: str, title: str) -> str:
 
 
 def test_report_sections(md: str) -> None:
-    for title in ("Counts", "Top organisations (org-org view)", "Top countries",
-                  "Who holds the network together", "Communities", "Timeline of events",
-                  "Per year"):
+    for title in ("What the graph holds", "The maps", "The most central organisations",
+                  "The most central countries", "Who holds the network together",
+                  "Groups that met among themselves", "Change over time",
+                  "Timeline of events", "Sources"):
         assert f"## {title}" in md
 
 
 def test_timeline_orders_events_by_date_and_marks_undated(md: str) -> None:
     rows = [line for line in section(md, "Timeline of events").splitlines()
-            if line.startswith("| ") and not line.startswith("| date")]
+            if line.startswith("| ") and not line.startswith("| when")]
     dates = [r.split(" | ")[0].lstrip("| ") for r in rows]
     # 002 (2021-06-29) is the earliest article; 003's Cinema Talks has no date: last
     assert "Presentation of the Azerbaijan Filming Commission" in rows[0]
+    assert dates[0] == "date not given, reported 29 June 2021"
     assert dates[-1] == "undated" and "Cinema Talks" in rows[-1]
-    dated = [d for d in dates if d != "undated"]
-    assert dated == sorted(dated)
+    # 000 ¶6: the film week ran 23 to 28 August, the year not given
+    assert any(d.startswith("23–28 August (year not given)") for d in dates)
+    # sources by outlet, date and paragraph: 004 is Trend's (¶1 names the panel)
+    assert "Trend, 9 December 2025, ¶1" in section(md, "Timeline of events")
 
 
 def test_per_year_counts_the_2021_organisations(md: str) -> None:
     # 002 (2021): the Ministry of Culture (¶4), Lenfilm (¶8), the Turkish ministry (¶10) and
     # the Azerbaijan Filming Commission (¶14) took part in the presentation.
-    row = next(line for line in section(md, "Per year").splitlines()
-               if line.startswith("| 2021 |"))
-    cells = [c.strip() for c in row.strip("|").split("|")]
-    assert cells[1:3] == ["1", "4"]
-    # four organisations at one event: 4*3/2 = 6 new links in 2021
-    assert cells[3] == "6"
+    text = section(md, "Change over time")
+    header = next(line for line in text.splitlines() if line.startswith("| year | events"))
+    names = [c.strip() for c in header.strip("|").split("|")]
+    row = next(line for line in text.splitlines() if line.startswith("| 2021 |"))
+    cells = dict(zip(names, [c.strip() for c in row.strip("|").split("|")], strict=True))
+    assert cells["events"] == "1" and cells["organisations active"] == "4"
+    # four organisations at one event: 4*3/2 = 6 new ties in 2021
+    assert cells["new ties between organisations"] == "6"
 
 
 def test_ministry_tops_the_organisations(md: str) -> None:
     # The Ministry of Culture of Azerbaijan is present in all five articles' events
-    top = section(md, "Top organisations (org-org view)")
-    degree_row = next(line for line in top.splitlines() if line.startswith("| degree |"))
-    assert degree_row.split(" | ")[1].startswith("Ministry of Culture of Azerbaijan")
-    assert "weighted" in top
+    top = section(md, "The most central organisations")
+    degree_row = next(line for line in top.splitlines() if "(degree)" in line)
+    assert degree_row.split(" | ")[1].startswith("Ministry of Culture of Azerbaijan (19 of 19)")
+    assert "weight is the number of shared events" in top
+    assert not re.search(r"\d\.\d{3}", md)  # scores rounded to two decimals
+
+
+def test_reads_as_prose_without_internal_names(md: str) -> None:
+    for name in INTERNAL:
+        assert name not in md, name
+    # the outlets of the sources: 004 is Trend's, 002 credits Azertag, 000 Oku.Az
+    for outlet in ("Trend, 9 December 2025", "via Azertag, 29 June 2021", "via Oku.Az"):
+        assert outlet in section(md, "Sources")
+    assert "000_06f276725383997b ¶" not in md  # never a bare file id as a citation
+    # organisations by kind, in the ontology's words (004 ¶5 names the film agency)
+    assert "| Film agency |" in section(md, "What the graph holds")
+
+
+def test_meaningless_results_are_said_in_words(md: str) -> None:
+    # countries met in overlapping groups: the Louvain split has no structure
+    groups = section(md, "Groups that met among themselves")
+    assert "“Which countries met”: No community structure: modularity 0.00." in groups
+
+
+def test_links_to_maps_and_entity_pages(G: nx.MultiDiGraph, ds: object) -> None:
+    report = build_report(G, context=report_context(ds, links=True))
+    page = html(report, home="index.html")
+    assert '<a href="org-org.html">Which organisations met</a>' in page
+    assert 'href="entity/organisation/ministry-of-culture-azerbaijan.html"' in page
+    assert 'href="entity/source/004_7e29c807a69063d9.html#p1"' in page
+    assert "](entity/person/" in markdown(report) or "](entity/organisation/" in markdown(report)
 
 
 def test_html_is_the_same_content_standalone(G: nx.MultiDiGraph) -> None:
     report = build_report(G)
     page = html(report)
     assert page.startswith("<!DOCTYPE html>")
-    assert not re.search(r"(src|href)=", page)  # nothing loaded from anywhere
+    assert not re.search(r"(src|href)=", page)  # nothing loaded from anywhere, no links
+    assert page.count("<svg") == 6  # the charts of the per-year figures, inline
     for block in report.blocks:
         for row in block.rows:
             for cell in row:
-                assert cell.replace("&", "&amp;").replace("<", "&lt;").replace(
+                text = plain(cell)
+                assert text.replace("&", "&amp;").replace("<", "&lt;").replace(
                     ">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;") in page
 
 
 def test_window_changes_the_report(G: nx.MultiDiGraph) -> None:
     later = markdown(build_report(G, since="2025-01-01"))
-    assert "Window: since 2025-01-01" in later
+    assert "Time window: from 1 January 2025; facts without a date left out." in later
     timeline = section(later, "Timeline of events")
     assert "Presentation of the Azerbaijan Filming Commission" not in timeline
     assert "Cinema Talks" not in timeline
@@ -91,3 +129,12 @@ def test_report_command_writes_both_files_identically_twice(built: Path, tmp_pat
     assert outputs[0] == outputs[1]
     assert b"## Timeline of events" in outputs[0][0] and b"<h2>Timeline of events</h2>" in \
         outputs[0][1]
+
+
+def test_communities_command_says_when_a_split_means_nothing(built: Path) -> None:
+    # every country that met shares events with most others: no structure to report
+    done = cinecoop("--data", DATA, "--out", built, "communities", "--view", "country-country")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("No community structure: modularity 0.00")
+    assert not any(line.startswith("  1. (") for line in lines)  # no groups presented

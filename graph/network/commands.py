@@ -28,6 +28,7 @@ from graph.network.analytics import (
 )
 from graph.network.export import write
 from graph.network.projection import node_key, node_matches, project, type_filter, view
+from graph.network.wording import LIMIT_WEAK, modularity_words
 from graph.sparql.describe import LookupError_, resolve
 
 if TYPE_CHECKING:
@@ -185,9 +186,9 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str
     weighted = "weighted by shared events" if H.graph.get("weighted") else "unweighted"
     lines = [f"view {view_name}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges; "
              f"{filters.describe()}",
-             f"{len(com.groups)} communities, modularity {com.modularity:.3f} "
-             f"(networkx Louvain, {weighted}, seed {com.seed})"]
-    for i, group in enumerate(com.groups, 1):
+             f"{modularity_words(len(com.groups), com.modularity)}; networkx Louvain, "
+             f"{weighted}, seed {com.seed}"]
+    for i, group in enumerate(com.groups if com.modularity >= LIMIT_WEAK else [], 1):
         lines.append(f"  {i}. ({len(group)}) " + "; ".join(H.nodes[n]["label"] for n in group))
     cp = cutpoints(H)
     lines.append(f"{cp.components} connected component(s); articulation points "

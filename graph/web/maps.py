@@ -97,6 +97,7 @@ class MapPage:
     notes: list[str] = field(default_factory=list)
     people: list[dict[str, Any]] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    width_note: dict[str, Any] | None = None  # line width legend (weighted views)
     physics: bool = True
     focus: str | None = None  # node selected when the page opens
 
@@ -267,11 +268,49 @@ def _names(data: Mapping[str, Any]) -> list[str]:
 # ------------------------------------------------------------------------------- build
 
 
+ORG_COLOURS: dict[str, str] = {  # organisation class -> fill colour (the square stays)
+    "Ministry": "#E69F00", "FilmAgency": "#F0E442", "FilmCommission": "#FFE9A8",
+    "GovernmentAgency": "#C9A227", "GovernmentBody": "#D9B44A", "Parliament": "#8C6D1F",
+    "IntergovernmentalBody": "#9E7BB5", "Studio": "#A6611A", "StreamingPlatform": "#DFC27D",
+    "Company": "#BF812D", "Fund": "#80CDC1", "Guild": "#35978F", "CulturalCentre": "#F4A582",
+    "NewsOutlet": "#BABABA", "OrganisationalUnit": "#FDB863", "Organisation": "#FFF3D6",
+}
+SPARE_COLOURS = ("#B2ABD2", "#E7D4E8", "#C7EAE5", "#FEE0B6", "#D8DAEB", "#F6E8C3")
+# what a participation link means, per view (people take part; organisations also through them)
+PARTICIPATION_WORDS = {
+    "person-event": "took part in the event (spoke, moderated, opened, presented...)",
+    "org-event": "took part in the event, itself or through its people",
+    "full": "took part in an event (a person), or was represented there by its people "
+            "(an organisation or country)",
+}
+
+
+def org_colour(cls: str) -> str:
+    """The fill colour of an organisation class; a class added later gets a spare colour."""
+    if cls in ORG_COLOURS:
+        return ORG_COLOURS[cls]
+    return SPARE_COLOURS[sum(map(ord, cls)) % len(SPARE_COLOURS)]
+
+
+def _humane(cls: str) -> str:
+    words = "".join(f" {c.lower()}" if c.isupper() else c for c in cls).strip()
+    return words[:1].upper() + words[1:]
+
+
+@dataclass
+class _Nodes:
+    kinds: Counter[str] = field(default_factory=Counter)
+    org_kinds: Counter[str] = field(default_factory=Counter)
+    years: set[int] = field(default_factory=set)
+
+
 def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
                max_nodes: int | None = None, label_limit: int = LABEL_NODES,
-               focus: str | None = None, seed: int = 7) -> MapPage:
+               focus: str | None = None, seed: int = 7,
+               pages: Mapping[str, str] | None = None,
+               class_labels: Mapping[str, str] | None = None) -> MapPage:
     """The map of view ``G`` (pure: nothing is read or written).
 
     ``size_by``: a measure of ``SIZE_MEASURES`` (weighted by shared events in weighted views).
@@ -280,8 +319,9 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     ``layout_threshold`` nodes the layout is computed here (seeded) and physics starts off;
     above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so; only
     the ``label_limit`` highest-scoring nodes have their name drawn (all keep their tooltip).
+    ``pages``: node -> link to its entity page (the details panel offers it);
+    ``class_labels``: class name -> label for the legend (the ontology's labels).
     """
-
     values = centrality(G, size_by, seed)
     page_notes = list(notes)
     if max_nodes is not None:
@@ -290,29 +330,62 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
             page_notes.append(note.replace("highest score", f"highest {size_by}"))
     nodes = sorted(G.nodes, key=str)
     large = len(nodes) > layout_threshold
-    pos = layout(G, seed=seed) if large else {}
-    top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
-    # measuring label text is most of vis-network's start-up: big maps label the top nodes only
-    labelled = set(sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[:label_limit])
-    if len(labelled) < len(nodes):
-        page_notes.append(f"Names are drawn for the {label_limit:,} highest-{size_by} nodes; "
-                          f"hover, click or search to see the others.")
-
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
-    kinds: Counter[str] = Counter()
-    years: set[int] = set()
+    seen = _add_nodes(net, G, nodes, values, source_notes, pages or {},
+                      pos=layout(G, seed=seed) if large else {},
+                      labelled=_labelled(nodes, values, label_limit, size_by, page_notes))
+    families, widths = _add_edges(net, G, source_notes, seen.years)
+    net.options = vis_options(physics=not large, large=large, seed=seed)
+    if large:
+        page_notes.append(f"{len(nodes):,} nodes: the layout was computed in advance (seeded "
+                          f"force-directed) and physics is off; zoom in to read labels.")
+    size_note = SIZE_MEASURES[size_by] + (WEIGHTED_NOTE if G.graph.get("weighted") else "")
+    return MapPage(network=net, title=title, caption=caption, size_note=size_note,
+                   legend=_legend(seen, class_labels or {}),
+                   edge_legend=_edge_legend(families, str(G.graph.get("view", ""))),
+                   width_note=_width_note(widths), notes=page_notes,
+                   people=_people(context, G), years=sorted(seen.years), physics=not large,
+                   focus=focus if focus in G else None)
+
+
+def _labelled(nodes: list[Any], values: Mapping[Any, float], limit: int, size_by: str,
+              notes: list[str]) -> set[Any]:
+    """The nodes whose name is drawn (measuring label text is most of vis-network's start)."""
+    labelled = set(sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[:limit])
+    if len(labelled) < len(nodes):
+        notes.append(f"Names are drawn for the {limit:,} highest-{size_by} nodes; "
+                     f"hover, click or search to see the others.")
+    return labelled
+
+
+def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
+               source_notes: Mapping[str, str] | None, pages: Mapping[str, str],
+               pos: Mapping[Any, Any], labelled: set[Any]) -> _Nodes:
+    seen = _Nodes()
+    top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
     for n in nodes:
         data = G.nodes[n]
         kind = data.get("kind") if data.get("kind") in KIND_STYLES else "other"
-        kinds[kind] += 1
+        seen.kinds[kind] += 1
         if data.get("year") is not None:
-            years.add(int(data["year"]))
+            seen.years.add(int(data["year"]))
+        share = math.sqrt(max(values.get(n, 0.0), 0.0) / top)
         node: dict[str, Any] = {
             "id": str(n), "name": str(data.get("label") or n), "group": kind,
-            "size": round(8 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top), 1),
+            "size": round(8 + 30 * share, 1),
+            # hubs get larger names: zoomed out, only theirs stay above the drawing threshold
+            "font": {"size": round(12 + 12 * share)},
             "title": node_tooltip(str(n), data, G.degree(n), source_notes),
             "names": _names(data), "year": data.get("year"),
         }
+        if kind == "organisation":
+            cls = str(data.get("cls") or "Organisation")
+            seen.org_kinds[cls] += 1
+            colour = org_colour(cls)
+            node["color"] = {"background": colour, "border": "#333333",
+                             "highlight": {"background": colour, "border": "#000000"}}
+        if str(n) in pages:
+            node["page"] = pages[str(n)]
         if n in labelled:
             node["label"] = short_label(node["name"])
         if n in pos:
@@ -320,8 +393,14 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
         net.nodes.append(node)
         net.node_ids.append(str(n))
         net.node_map[str(n)] = node
-    # edges: pyvis's add_edge scans every node and edge per call, so they are appended directly
+    return seen
+
+
+def _add_edges(net: Any, G: Any, source_notes: Mapping[str, str] | None,
+               years: set[int]) -> tuple[Counter[str], list[int]]:
+    """Append the edges (pyvis's add_edge scans every node and edge per call: too slow)."""
     families: Counter[str] = Counter()
+    widths: list[int] = []
     rows = sorted(((min(str(u), str(v)), max(str(u), str(v)), d) for u, v, d in G.edges(data=True)),
                   key=lambda e: (e[0], e[1], str(e[2].get("relation"))))
     for i, (u, v, data) in enumerate(rows):
@@ -333,30 +412,61 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                                 "title": edge_tooltip(G, u, v, data, source_notes),
                                 "year": data.get("year")}
         if data.get("weight") is not None:
-            edge["width"] = round(min(1 + 1.5 * (float(data["weight"]) - 1), 9), 1)
+            edge["width"] = edge_width(data["weight"])
+            widths.append(int(data["weight"]))
         net.edges.append(edge)
+    return families, widths
 
-    net.options = vis_options(physics=not large, large=large, seed=seed)
-    legend = [{"kind": k, "name": KIND_STYLES.get(k, OTHER_STYLE)[2], "count": kinds[k],
-               "colour": KIND_STYLES.get(k, OTHER_STYLE)[0],
-               "shape": KIND_STYLES.get(k, OTHER_STYLE)[1]}
-              for k in [*KIND_STYLES, "other"] if kinds[k]]
-    edge_legend = [{"family": f, "text": EDGE_STYLES[f][2], "colour": EDGE_STYLES[f][0],
-                    "dashed": EDGE_STYLES[f][1], "count": families[f]}
-                   for f in EDGE_STYLES if families[f]]
-    if large:
-        page_notes.append(f"{len(nodes):,} nodes: the layout was computed in advance (seeded "
-                          f"force-directed) and physics is off; zoom in to read labels.")
-    people: list[dict[str, Any]] = []
-    if context is not None:
-        for person, targets in related_people(context, G).items():
-            people.append({"label": str(context.nodes[person].get("label") or person),
-                           "names": _names(context.nodes[person]), "via": targets})
-    size_note = SIZE_MEASURES[size_by] + (WEIGHTED_NOTE if G.graph.get("weighted") else "")
-    return MapPage(network=net, title=title, caption=caption, size_note=size_note,
-                   legend=legend, edge_legend=edge_legend, notes=page_notes, people=people,
-                   years=sorted(years), physics=not large,
-                   focus=focus if focus in G else None)
+
+def edge_width(weight: Any) -> float:
+    """Line width of a link of ``weight`` shared events (1 -> 1 px, capped at 9 px)."""
+    return round(min(1 + 1.5 * (float(weight) - 1), 9), 1)
+
+
+def _legend(seen: _Nodes, labels: Mapping[str, str]) -> list[dict[str, Any]]:
+    out = []
+    for k in [*KIND_STYLES, "other"]:
+        if not seen.kinds[k]:
+            continue
+        colour, shape, name = KIND_STYLES.get(k, OTHER_STYLE)
+        item: dict[str, Any] = {"kind": k, "name": name, "count": seen.kinds[k],
+                                "colour": colour, "shape": shape, "subkinds": []}
+        if k == "organisation":
+            item["subkinds"] = [{"name": labels.get(c) or _humane(c), "count": n,
+                                 "colour": org_colour(c)}
+                                for c, n in sorted(seen.org_kinds.items(),
+                                                   key=lambda cn: (-cn[1], cn[0]))]
+            item["colour"] = "#ffffff"
+        out.append(item)
+    return out
+
+
+def _edge_legend(families: Counter[str], view_name: str) -> list[dict[str, Any]]:
+    out = []
+    for f, (colour, dashed, text) in EDGE_STYLES.items():
+        if families[f]:
+            if f == "participation":
+                text = PARTICIPATION_WORDS.get(view_name, text)
+            out.append({"family": f, "text": text, "colour": colour, "dashed": dashed,
+                        "count": families[f]})
+    return out
+
+
+def _width_note(widths: list[int]) -> dict[str, Any] | None:
+    """The legend entry for line width: thin = 1 shared event, thick = the most."""
+    if not widths:
+        return None
+    low, high = min(widths), max(widths)
+    return {"low": low, "high": high, "low_width": edge_width(low),
+            "high_width": edge_width(high)}
+
+
+def _people(context: Any, G: Any) -> list[dict[str, Any]]:
+    if context is None:
+        return []
+    return [{"label": str(context.nodes[p].get("label") or p),
+             "names": _names(context.nodes[p]), "via": targets}
+            for p, targets in related_people(context, G).items()]
 
 
 def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
@@ -365,8 +475,10 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
               for k, (c, s, _) in [*KIND_STYLES.items(), ("other", OTHER_STYLE)]}
     return {
         "groups": groups,
+        # names smaller than 8 px on screen are not drawn: zoom in to read the crowded parts
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif",
                                              "strokeWidth": 3, "strokeColor": "#ffffff"},
+                  "scaling": {"label": {"drawThreshold": 8, "maxVisible": 30}},
                   "widthConstraint": {"maximum": 180}},
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "color": {"inherit": False}, "width": 1.2,
@@ -376,7 +488,7 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
                         "keyboard": False, "multiselect": False},
         "layout": {"randomSeed": seed, "improvedLayout": not large},
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -110, "springLength": 130,
+                    "forceAtlas2Based": {"gravitationalConstant": -140, "springLength": 150,
                                          "centralGravity": 0.012, "avoidOverlap": 0.9},
                     "stabilization": {"enabled": physics, "iterations": 400, "fit": True}},
     }
@@ -420,16 +532,21 @@ def template_env() -> Any:
         autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
 
 
-def render_html(page: MapPage) -> str:
-    """The page as one self-contained HTML document (pure)."""
+def map_data(page: MapPage) -> dict[str, Any]:
+    """What map.js reads: nodes, edges, vis options, people, years, link styles."""
     net = page.network
-    data = {"nodes": net.nodes, "edges": net.edges, "options": net.options,
+    return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "people": page.people, "years": page.years, "physics": page.physics,
             "focus": page.focus,
             "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}
+
+
+def render_html(page: MapPage) -> str:
+    """The page as one self-contained HTML document (pure)."""
+    net = page.network
     vis_js, vis_css = vis_assets()
     return template_env().get_template("map.html").render(
-        page=page, data_json=script_json(data),
+        page=page, data_json=script_json(map_data(page)),
         vis_js=_inline(vis_js, "script"), vis_css=_inline(vis_css, "style"),
         map_js=_inline(_asset("static", "map.js"), "script"),
         map_css=_inline(_asset("static", "map.css"), "style"),

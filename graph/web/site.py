@@ -1,11 +1,12 @@
-"""The map pages of ``cinecoop html`` and the small demo site of ``cinecoop site``.
+"""The map pages of ``cinecoop html`` and the demo site of ``cinecoop site``.
 
 :func:`map_page` turns the built graph into one :class:`graph.web.maps.MapPage`: the view
-(optionally
-filtered, or narrowed to the neighbourhood of one entity), a title, and a caption saying what the
-view shows and which sources it was built from (their outlets and dates; never the time of the
-run, so the bytes stay the same). :func:`write_site` writes one page per main view and an
-``index.html`` linking them (and ``report.html`` when the analytics report is there).
+(optionally filtered, or narrowed to the neighbourhood of one entity), a title, a caption saying
+what the view shows and which sources it was built from (their outlets and dates; never the time
+of the run, so the bytes stay the same), and a note of what the view leaves out and why.
+:func:`write_site` writes, in named steps: one page per main view, the shared static files, one
+page per entity and per source (:mod:`graph.web.entities`), the report with links to all of
+them, and an ``index.html`` with a search over every name.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import RDF
 
-from graph.data.build import write_atomic
-from graph.network.projection import VIEWS, node_key, node_key_source, project, view
-from graph.sparql.describe import label, resolve
-from graph.terms import CC, SCHEMA
-from graph.web.maps import build_page, template_env, write_html
+from graph.files import write_atomic
+from graph.network.projection import VIEWS, node_key, project, view
+from graph.network.report import build_report, report_context, write_report
+from graph.network.wording import Source, entity_href, ontology_labels, source_list
+from graph.sparql.describe import resolve
+from graph.web.entities import EntityPage, entity_pages
+from graph.web.maps import _asset, build_page, script_json, template_env, vis_assets, write_html
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -50,20 +52,6 @@ REPORT_FILE = "report.html"
 
 
 @dataclass(frozen=True)
-class Source:
-    stem: str
-    short: str
-    date: str | None
-    outlet: str | None
-    page_date: bool = False  # the date is the one shown on the page, not a stated dateline
-
-    def describe(self) -> str:
-        when = (f"page date {self.date}" if self.page_date else self.date) or "undated"
-        bits = [b for b in (self.outlet, when) if b]
-        return ", ".join(bits)
-
-
-@dataclass(frozen=True)
 class SitePage:
     file: str
     view: str
@@ -75,25 +63,7 @@ class SitePage:
 
 def sources(ds: Dataset | Graph) -> list[Source]:
     """The source articles in the graph, with outlet (publisher, else credited) and date."""
-
-
-    stems = {}
-    for s in ds.subjects(RDF.type, CC.NewsArticle):
-        stem = node_key_source(s)
-        if stem:
-            stems[stem] = s
-    prefixes = [stem.split("_", 1)[0] for stem in stems]
-    out = []
-    for stem, iri in sorted(stems.items()):
-        date = next((str(o) for o in ds.objects(iri, SCHEMA.datePublished)), None)
-        page_date = str(ds.value(iri, CC.dateBasis)) == "page header"
-        # the publisher when the article names one; else the outlet it credits ("via Azertag")
-        outlets = sorted(label(ds, o) for o in ds.objects(iri, SCHEMA.publisher)) or sorted(
-            f"via {label(ds, o)}" for o in ds.objects(iri, CC.credits))
-        prefix = stem.split("_", 1)[0]
-        short = prefix if prefixes.count(prefix) == 1 else stem
-        out.append(Source(stem, short, date, outlets[0] if outlets else None, page_date))
-    return out
+    return source_list(ds)
 
 
 def provenance(srcs: Sequence[Source]) -> str:
@@ -125,7 +95,8 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
              until: str | None = None, include_undated: bool = False,
              types: Sequence[str] = (), focus: str | None = None, depth: int = 1,
              max_nodes: int | None = None, size_by: str = "degree",
-             projection: Any = None) -> MapPage:
+             projection: Any = None, pages: bool = False,
+             labels: dict[str, str] | None = None) -> MapPage:
     """The map of one view of the built graph; raises ValueError/LookupError_ on bad input."""
 
 
@@ -155,13 +126,16 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
     caption = (f"View {view_name}: {what[0].upper()}{what[1:]}. {H.number_of_nodes()} nodes, "
                f"{H.number_of_edges()} links."
                f"{_filters_text(since, until, include_undated, types)}\n{provenance(srcs)}")
-    notes = []
+    labels = labels if labels is not None else ontology_labels(ds)
+    notes = [] if focus_key else [left_out(G, H, view_name, labels)]
     if any(H.nodes[n].get("kind") == "event" for n in H):
         notes.append("Event dates: where a source gives no date, an event is dated by the "
                      "article that reports it (it took place on or before that day).")
     return build_page(H, title=title, caption=caption, context=G,
                       source_notes={s.stem: s.describe() for s in srcs}, notes=notes,
-                      max_nodes=max_nodes, size_by=size_by, focus=focus_key)
+                      max_nodes=max_nodes, size_by=size_by, focus=focus_key,
+                      pages={n: entity_href(n) for n in H} if pages else None,
+                      class_labels=labels)
 
 
 def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
@@ -173,21 +147,127 @@ def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
     return f"{view_name}-{key.rsplit('/', 1)[-1]}.html"
 
 
-def write_site(ds: Dataset | Graph, out_dir: Path,
-               views: Sequence[str] = tuple(MAIN_VIEWS)) -> list[SitePage]:
-    """One map page per main view plus ``index.html`` in ``out_dir``; returns the pages."""
+DRAWN = {"org-event": ("organisation", "event"), "org-org": ("organisation",),
+         "country-country": ("country",), "person-event": ("person", "event")}
+PLURALS = {"person": "people", "organisation": "organisations", "country": "countries",
+           "place": "places", "event": "events", "agreement": "agreements"}
 
+
+def _names(G: nx.MultiDiGraph, keys: Sequence[str], limit: int = 8) -> str:
+    names = sorted(str(G.nodes[k]["label"]) for k in keys)
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def left_out(G: nx.MultiDiGraph, H: nx.Graph, view_name: str, labels: dict[str, str]) -> str:
+    """What the map of ``view_name`` leaves out of the graph, and why (one note)."""
+    drawn = DRAWN.get(view_name)
+    if drawn is None:
+        missing = [n for n in G if n not in H]
+        return ("Left out: nothing; every entity of the graph is drawn." if not missing else
+                f"Left out: {len(missing)} entities outside the filters.")
+    parts = ["Not drawn on this map: " + ", ".join(
+        PLURALS.get(k, k) for k in PLURALS if k not in drawn) + " (the search still finds "
+        "people and shows what ties them to the map)"]
+    for kind in drawn:
+        if kind == "event":
+            continue
+        missing = [n for n, d in G.nodes(data=True) if d["kind"] == kind and n not in H]
+        if missing:
+            why = {"organisation": "at no event the articles report",
+                   "person": "named with a post but at no event",
+                   "country": "no organisation or envoy of theirs is at an event"}[kind]
+            what = PLURALS[kind] if len(missing) != 1 else kind
+            parts.append(f"{len(missing)} {what} ({_names(G, missing)}): {why}")
+    if view_name == "country-country":
+        oe = view(G, "org-event")
+        stateless = [n for n, d in oe.nodes(data=True)
+                     if d["kind"] == "organisation" and not d.get("country_id")]
+        if stateless:
+            parts.append(f"{len(stateless)} organisations at these events count for no country "
+                         f"because no article states theirs ({_names(G, stateless)})")
+    return "Left out: " + "; ".join(parts[1:]) + ". " + parts[0] + "." if len(parts) > 1 \
+        else parts[0] + "."
+
+
+@dataclass
+class Site:
+    maps: list[SitePage]
+    report: Path
+    entity_pages: int
+    index: Path
+
+
+def write_site(ds: Dataset | Graph, out_dir: Path,
+               views: Sequence[str] = tuple(MAIN_VIEWS)) -> Site:
+    """The whole site in ``out_dir``: maps, static files, entity pages, report, index."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = project(ds)
-    pages = []
+    labels = ontology_labels(ds)
+    srcs = source_list(ds)
+    maps = _write_maps(ds, G, out_dir, views, labels)
+    pages = entity_pages(ds, G, {s.stem: s for s in srcs}, labels)
+    _write_static(out_dir, pages)
+    _write_entity_pages(out_dir, pages)
+    report = build_report(G, context=report_context(ds, links=True))
+    written = write_report(report, out_dir / "report.md", home="index.html")
+    html = template_env().get_template("index.html").render(
+        pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
+        groups=_index_groups(G, pages, labels), names_js=_names_js(pages),
+        site_js=_asset("static", "site.js"))
+    write_atomic(out_dir / "index.html", html)
+    return Site(maps, written[1], len(pages), out_dir / "index.html")
+
+
+def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: Sequence[str],
+                labels: dict[str, str]) -> list[SitePage]:
+    out = []
     for name in views:
-        page = map_page(ds, name, projection=G)
+        page = map_page(ds, name, projection=G, pages=True, labels=labels)
         file = f"{name}.html"
         write_html(page, out_dir / file)
-        pages.append(SitePage(file, name, MAIN_VIEWS[name][0], MAIN_VIEWS[name][1],
-                              len(page.network.nodes), len(page.network.edges)))
-    report = REPORT_FILE if (out_dir / REPORT_FILE).is_file() else None
-    html = template_env().get_template("index.html").render(
-        pages=pages, report=report, provenance=provenance(sources(ds)))
-    write_atomic(out_dir / "index.html", html)
-    return pages
+        out.append(SitePage(file, name, MAIN_VIEWS[name][0], MAIN_VIEWS[name][1],
+                            len(page.network.nodes), len(page.network.edges)))
+    return out
+
+
+def _names_js(pages: Sequence[EntityPage]) -> str:
+    """The search index: ``[name, kind, path, [every name]]`` per page, as a script."""
+    rows = [[p.name, p.kind, p.file,
+             sorted({p.name, *(n for _, ns in p.labels for n in ns.split(" | "))})]
+            for p in pages]
+    return "window.CINECOOP_NAMES = " + script_json(rows) + ";\n"
+
+
+def _write_static(out_dir: Path, pages: Sequence[EntityPage]) -> None:
+    static = out_dir / "static"
+    static.mkdir(exist_ok=True)
+    vis_js, vis_css = vis_assets()
+    for name, text in (("vis-network.min.js", vis_js), ("vis-network.css", vis_css),
+                       ("map.js", _asset("static", "map.js")),
+                       ("site.js", _asset("static", "site.js")),
+                       ("site.css", _asset("static", "site.css")),
+                       ("names.js", _names_js(pages))):
+        write_atomic(static / name, text)
+
+
+def _write_entity_pages(out_dir: Path, pages: Sequence[EntityPage]) -> None:
+    template = template_env().get_template("entity.html")
+    for page in pages:
+        target = out_dir / page.file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(target, template.render(page=page, root="../../",
+                                             jsonld=script_json(page.jsonld)))
+
+
+def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
+                  labels: dict[str, str]) -> list[tuple[str, list[EntityPage]]]:
+    """Entity pages grouped by kind for the index (people, organisations, ..., sources)."""
+    groups: dict[str, list[EntityPage]] = {}
+    for p in pages:
+        kind = p.key.split("/", 1)[0]
+        groups.setdefault(kind, []).append(p)
+    order = [*PLURALS, "source"]
+    return [(PLURALS.get(k, "sources").capitalize(),
+             sorted(groups[k], key=lambda p: p.name.casefold()))
+            for k in order if k in groups]

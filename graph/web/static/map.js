@@ -35,7 +35,7 @@
     if (settled && !state.ready) {
       if (data.focus) {
         network.selectNodes([data.focus]);
-        detailsEl.textContent = byId[data.focus].title;
+        showDetails(byId[data.focus].title, data.focus);
       }
       state.ready = true;
       state.readyMs = performance.now();
@@ -67,7 +67,22 @@
   function byRank(a, b) {
     return a[0] - b[0] || b[1] - a[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
   }
+  // the details panel: the plain-text tooltip, then a link to the entity's page (site maps)
+  function showDetails(text, id) {
+    detailsEl.textContent = text;
+    var node = id !== undefined ? byId[id] : null;
+    if (node && node.page) {
+      var a = document.createElement("a");
+      a.href = node.page;
+      a.className = "page-link";
+      a.textContent = "Open the page of " + node.name + " \u2192";
+      detailsEl.appendChild(document.createTextNode("\n"));
+      detailsEl.appendChild(a);
+    }
+  }
+  state.showDetails = showDetails;
   function say(text, ids) {
+    if (!statusEl) return;
     statusEl.textContent = text;
     (ids || []).forEach(function (id) {
       var b = document.createElement("button");
@@ -114,17 +129,24 @@
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.1),
                         animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-    detailsEl.textContent = (preface || "") + byId[id].title;
+    showDetails((preface || "") + byId[id].title, id);
   }
-  document.getElementById("search-form").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    search(document.getElementById("search").value);
-  });
+  var searchForm = document.getElementById("search-form");
+  if (searchForm) {
+    searchForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      search(document.getElementById("search").value);
+    });
+  }
 
   // ---------------------------------------------------------------- details
   network.on("click", function (params) {
-    if (params.nodes.length) detailsEl.textContent = byId[params.nodes[0]].title;
-    else if (params.edges.length) detailsEl.textContent = edges.get(params.edges[0]).title;
+    if (params.nodes.length) showDetails(byId[params.nodes[0]].title, params.nodes[0]);
+    else if (params.edges.length) showDetails(edges.get(params.edges[0]).title);
+  });
+  network.on("doubleClick", function (params) {  // a double click opens the entity's page
+    var node = params.nodes.length ? byId[params.nodes[0]] : null;
+    if (node && node.page) window.location.href = node.page;
   });
 
   // ---------------------------------------------------------------- filters
@@ -176,9 +198,12 @@
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (edgeChanges.length) edges.update(edgeChanges);
     state.visible = { nodes: visibleNodes, edges: visibleEdges };
-    document.getElementById("node-count").textContent =
+    var nodeCount = document.getElementById("node-count");
+    var edgeCount = document.getElementById("edge-count");
+    if (!nodeCount || !edgeCount) return;
+    nodeCount.textContent =
       visibleNodes === data.nodes.length ? String(data.nodes.length) : visibleNodes + " of " + data.nodes.length;
-    document.getElementById("edge-count").textContent =
+    edgeCount.textContent =
       visibleEdges === data.edges.length ? String(data.edges.length) : visibleEdges + " of " + data.edges.length;
   }
   state.visible = { nodes: data.nodes.length, edges: data.edges.length };
@@ -191,10 +216,15 @@
 
   // ---------------------------------------------------------------- physics, fit
   var physics = document.getElementById("physics");
-  physics.addEventListener("change", function () {
-    network.setOptions({ physics: { enabled: physics.checked } });
-  });
-  document.getElementById("fit").addEventListener("click", function () {
-    network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
-  });
+  if (physics) {
+    physics.addEventListener("change", function () {
+      network.setOptions({ physics: { enabled: physics.checked } });
+    });
+  }
+  var fit = document.getElementById("fit");
+  if (fit) {
+    fit.addEventListener("click", function () {
+      network.fit({ animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    });
+  }
 })();

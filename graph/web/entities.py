@@ -1,0 +1,233 @@
+"""One page per entity and per source article for ``cinecoop site``.
+
+An entity page (``entity/<kind>/<id>.html``: the URL is the entity's id, so it stays stable) says
+everything ``cinecoop show`` prints (:func:`graph.sparql.describe.describe`), each line cited to
+outlet, date and paragraph and linked to the source page at that paragraph; every entity named on
+the page links to its own page; the small map of the entity's neighbourhood (the map component of
+the main maps) is drawn below; the page carries schema.org JSON-LD of the entity. A source page
+(``entity/source/<file>.html``) lists, paragraph by paragraph (anchors ``#p1``, ``#p2``...), the
+facts recorded from that paragraph: cited facts and names only, never the article's prose.
+
+Pages load vis-network, the map script and the search index from ``static/`` next to
+``index.html`` (relative links: they work from ``file://`` and from any static server), so the
+hundreds of pages do not each carry their own copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+from rdflib import URIRef
+
+from graph.network.projection import view
+from graph.network.wording import (
+    Source,
+    entity_href,
+    parse_citations,
+    source_href,
+    term,
+)
+from graph.sparql.describe import describe
+from graph.terms import ID
+from graph.web.maps import build_page, map_data, script_json
+
+ROOT = "../../"  # from entity/<kind>/<id>.html back to the site folder
+SECTIONS = {"about": "About", "posts": "Posts held", "people": "People with a post here",
+            "events": "Events", "participants": "Who took part", "agreements": "Agreements",
+            "sources": "Sources"}
+SCHEMA_TYPES = {"person": "Person", "organisation": "Organization", "country": "Country",
+                "place": "Place", "event": "Event", "agreement": "Thing"}
+SCHEMA_CLASSES = {"City": "City", "Venue": "Place", "Ministry": "GovernmentOrganization",
+                  "GovernmentAgency": "GovernmentOrganization",
+                  "FilmAgency": "GovernmentOrganization", "Parliament": "GovernmentOrganization",
+                  "Festival": "Festival"}
+
+
+@dataclass
+class Part:
+    """A piece of a line: text, or text linked to ``href``."""
+
+    text: str
+    href: str | None = None
+
+
+@dataclass
+class Line:
+    parts: list[Part]
+    cites: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class EntityPage:
+    key: str  # "person/rashad-azizov" or "source/004_..."
+    file: str  # path under the site folder
+    name: str
+    kind: str  # the class label, e.g. "Film agency"
+    labels: list[tuple[str, str]]  # (language, names)
+    sections: list[tuple[str, list[Line]]]
+    jsonld: dict[str, Any]
+    map_json: str | None = None  # the neighbourhood map's data
+    paragraphs: list[tuple[int, list[Line]]] = field(default_factory=list)  # source pages
+
+
+class Linker:
+    """Turns a line of ``show`` into parts, linking the names of entities to their pages."""
+
+    def __init__(self, G: nx.MultiDiGraph):
+        names: dict[str, str] = {}
+        for key, d in sorted(G.nodes(data=True)):
+            names.setdefault(str(d["label"]), key)
+        self.names = names
+        ordered = sorted(names, key=lambda n: (-len(n), n))
+        self.pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in ordered)) \
+            if ordered else None
+
+    def parts(self, text: str, skip: str | None = None) -> list[Part]:
+        if self.pattern is None:
+            return [Part(text)]
+        out: list[Part] = []
+        pos = 0
+        for m in self.pattern.finditer(text):
+            key = self.names[m.group(0)]
+            if key == skip:
+                continue
+            if m.start() > pos:
+                out.append(Part(text[pos:m.start()]))
+            out.append(Part(m.group(0), ROOT + entity_href(key)))
+            pos = m.end()
+        if pos < len(text):
+            out.append(Part(text[pos:]))
+        return out
+
+
+def cite_parts(text: str, sources: Mapping[str, Source]) -> list[Part]:
+    """Citations as links to the source page at each paragraph ("Trend, 9 December 2025, ¶5")."""
+    out = []
+    for stem, paras in parse_citations(text):
+        src = sources.get(stem)
+        name = src.name() if src else stem
+        if not paras:
+            out.append(Part(name, ROOT + source_href(stem)))
+        for p in paras:
+            out.append(Part(f"{name}, ¶{p}", ROOT + source_href(stem, p)))
+    return out
+
+
+def entity_page(ds: Any, G: nx.MultiDiGraph, full: nx.Graph, key: str, linker: Linker,
+                sources: Mapping[str, Source], labels: Mapping[str, str],
+                cited: dict[str, dict[int, list[Line]]]) -> EntityPage:
+    """The page of one entity; adds its cited lines to ``cited`` (source -> paragraph -> lines)."""
+    d = G.nodes[key]
+    desc = describe(ds, URIRef(ID + key))
+    by_section: dict[str, list[Line]] = defaultdict(list)
+    me = Part(str(d["label"]), ROOT + entity_href(key))
+    for section, text, cite in desc.facts:
+        line = Line(linker.parts(text, skip=key), cite_parts(cite, sources))
+        by_section[section].append(line)
+        for stem, paras in parse_citations(cite):
+            what = SECTIONS.get(section, section).lower()
+            for p in paras:
+                cited[stem].setdefault(p, []).append(
+                    Line([me, Part(f" ({what}): " if section != "sources" else " is named"),
+                          *(line.parts if section != "sources" else [])]))
+    sections = [(SECTIONS.get(s, s.capitalize()), by_section[s])
+                for s in [*SECTIONS, *sorted(set(by_section) - set(SECTIONS))] if by_section[s]]
+    return EntityPage(
+        key, entity_href(key), str(d["label"]), term(labels, str(d["cls"])),
+        [(lang, " | ".join(names)) for lang, names in sorted(desc.labels.items())],
+        sections, jsonld(G, key, sources, labels), neighbourhood(G, full, key, labels, sources))
+
+
+def neighbourhood(G: nx.MultiDiGraph, full: nx.Graph, key: str, labels: Mapping[str, str],
+                  sources: Mapping[str, Source]) -> str | None:
+    """The data of the small map: the entity and everything one link away (the full view)."""
+    if key not in full:
+        return None
+    H = nx.ego_graph(full, key, radius=1).copy()
+    H.graph.update(full.graph)
+    page = build_page(H, title=str(G.nodes[key]["label"]), caption="", focus=key,
+                      pages={n: ROOT + entity_href(n) for n in H}, class_labels=labels,
+                      source_notes={s.stem: s.describe() for s in sources.values()})
+    return script_json(map_data(page))
+
+
+def jsonld(G: nx.MultiDiGraph, key: str, sources: Mapping[str, Source],
+           labels: Mapping[str, str]) -> dict[str, Any]:
+    """schema.org JSON-LD of one entity: type, names, links to what it is tied to, sources."""
+    d = G.nodes[key]
+    kind = str(d["kind"])
+    names = sorted({n for ns in d["labels"].values() for n in ns} - {d["label"]})
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_CLASSES.get(str(d["cls"]), SCHEMA_TYPES.get(kind, "Thing")),
+        "@id": str(ID + key), "name": d["label"], "identifier": key,
+        "description": term(labels, str(d["cls"])),
+    }
+    if names:
+        data["alternateName"] = names
+    if kind == "event" and d.get("date_basis") == "event" and d.get("date"):
+        data["startDate"] = d["date"]
+    ties = _ties(G, key)
+    for prop, keys in ties.items():
+        data[prop] = [{"@id": str(ID + k), "name": G.nodes[k]["label"]} for k in keys]
+    cited = sorted({stem for text in d["sources"] for stem, _ in parse_citations(text)})
+    if cited:
+        data["subjectOf"] = [{"@type": "NewsArticle", "@id": str(ID + f"source/{s}"),
+                              "name": sources[s].name() if s in sources else s}
+                             for s in cited]
+    return data
+
+
+def _ties(G: nx.MultiDiGraph, key: str) -> dict[str, list[str]]:
+    """schema.org property -> the entities it points to, from the projection's edges."""
+    props = {"held_post_at": "affiliation", "located_in": "location", "unit_of":
+             "parentOrganization", "operates_under": "parentOrganization", "part_of":
+             "superEvent", "held_at": "location", "held_in": "location", "party_to": "about"}
+    out: dict[str, set[str]] = defaultdict(set)
+    for _, v, rel in G.out_edges(key, keys=True):
+        if rel in props:
+            out[props[rel]].add(v)
+    for u, _, rel in G.in_edges(key, keys=True):
+        if rel == "participated_in":
+            out["attendee"].add(u)
+        elif rel == "party_to":
+            out["participant"].add(u)
+    return {p: sorted(ks) for p, ks in sorted(out.items())}
+
+
+def source_page(src: Source, paragraphs: dict[int, list[Line]]) -> EntityPage:
+    """The page of one source article: its facts, paragraph by paragraph (anchors ``#pN``)."""
+    count = max([src.paragraphs or 0, *paragraphs])
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle",
+            "@id": str(ID + f"source/{src.stem}"), "name": src.name(),
+            "identifier": f"source/{src.stem}"}
+    if src.date:
+        data["datePublished"] = src.date
+    if src.outlet:
+        data["publisher"] = {"@type": "Organization", "name": src.outlet.removeprefix("via ")}
+    if src.language:
+        data["inLanguage"] = src.language
+    about = [Line([Part(f"File {src.stem}.txt; {count} paragraphs"
+                        + (f"; language {src.language}" if src.language else "")
+                        + (f"; published {src.date}" if src.date and not src.page_date else "")
+                        + ("; the date is the one shown on the page" if src.page_date else ""))])]
+    return EntityPage(f"source/{src.stem}", source_href(src.stem), src.name(), "News article",
+                      [], [("About", about)], data,
+                      paragraphs=[(p, paragraphs.get(p, [])) for p in range(1, count + 1)])
+
+
+def entity_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
+                 labels: Mapping[str, str]) -> list[EntityPage]:
+    """Every entity's page and every source's page, in id order."""
+    full = view(G, "full")
+    linker = Linker(G)
+    cited: dict[str, dict[int, list[Line]]] = defaultdict(dict)
+    pages = [entity_page(ds, G, full, key, linker, sources, labels, cited)
+             for key in sorted(G.nodes)]
+    pages += [source_page(src, cited.get(stem, {})) for stem, src in sorted(sources.items())]
+    return pages
