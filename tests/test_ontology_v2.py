@@ -42,9 +42,19 @@ def vocabularies() -> Graph:
 
 
 def for_hermit(g: Graph) -> Graph:
-    """``g`` with the dates HermiT does not know turned into xsd:string (literals and ranges)."""
+    """``g`` with the dates HermiT does not know turned into xsd:string (literals and ranges).
+
+    PROV-O declares prov:wasRevisionOf and prov:specializationOf both object and annotation
+    properties; owlready2 "fixes" such a pun in an order that depends on the triple order, and
+    may then demote their parent prov:wasDerivedFrom. Their annotation-property typing is
+    dropped here so that every run reasons over the same knowledge base.
+    """
+    puns = {p for p in g.subjects(RDF.type, OWL.AnnotationProperty)
+            if (p, RDF.type, OWL.ObjectProperty) in g or (p, RDF.type, OWL.DatatypeProperty) in g}
     out = Graph()
     for s, p, o in g:
+        if p == RDF.type and o == OWL.AnnotationProperty and s in puns:
+            continue
         if isinstance(o, Literal) and o.datatype in FUZZY_DATES:
             o = Literal(str(o), datatype=XSD.string)
         elif o in FUZZY_DATES:
