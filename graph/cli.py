@@ -25,12 +25,46 @@ class Config:
     sources: Path | None
     _dataset: Any = None
 
-    def dataset(self) -> Dataset:
-        """The built graph (rebuilding first when data/ or ontology/ changed)."""
-        if self._dataset is None:
-            from graph.data.build import ensure_built, load_dataset
+    _graph: Any = None
+    _projection: Any = None
 
-            ensure_built(self.data, self.out)
+    def ensure_built(self) -> None:
+        """Rebuild first when data/ or ontology/ changed (bad data: BuildError, which the
+        group turns into a one-line error)."""
+        from graph.data.build import ensure_built
+
+        ensure_built(self.data, self.out)
+
+    def graph(self) -> Any:
+        """The built graph, read from the Oxigraph store (quad patterns; nothing is parsed)."""
+        if self._graph is None:
+            from graph.data.build import STORE_DIR
+            from graph.sparql.quadgraph import open_graph
+            from graph.sparql.stores import StoreError
+
+            self.ensure_built()
+            try:
+                self._graph = open_graph(self.out / STORE_DIR)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from None
+        return self._graph
+
+    def projection(self) -> Any:
+        """The networkx projection, cached beside the build (projected once per build)."""
+        if self._projection is None:
+            from graph.network.cache import cached_projection
+
+            self.ensure_built()
+            self._projection = cached_projection(self.out, self.graph)
+        return self._projection
+
+    def dataset(self) -> Dataset:
+        """The built graph parsed into rdflib (the slow reference path: commands use
+        :meth:`graph` and :meth:`projection`)."""
+        if self._dataset is None:
+            from graph.data.build import load_dataset
+
+            self.ensure_built()
             self._dataset = load_dataset(self.out)
         return self._dataset
 
@@ -128,7 +162,7 @@ def stats(cfg: Config) -> None:
     """Counts per class, per source and per country."""
     from graph.sparql.describe import stats as run
 
-    counts = run(cfg.dataset())
+    counts = run(cfg.graph())
     for title, key in (("per class", "class"), ("per source (records citing it)", "source"),
                        ("per country (entities in it)", "country")):
         click.echo(title)
@@ -145,7 +179,7 @@ def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
     from graph.sparql.describe import LookupError_, describe, label, resolve
 
-    ds = cfg.dataset()
+    ds = cfg.graph()
     try:
         node = resolve(ds, name)
     except LookupError_ as exc:
@@ -302,8 +336,8 @@ def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: s
     """Shortest path(s) between two entities named by any label, each hop explained and cited."""
     from graph.network.commands import path_lines
 
-    lines = _network_call(path_lines, cfg.dataset(), source, target, k, view_name,
-                          _filters(since, until, include_undated, types))
+    lines = _network_call(path_lines, cfg.graph(), source, target, k, view_name,
+                          _filters(since, until, include_undated, types), G=cfg.projection())
     click.echo("\n".join(lines))
 
 
@@ -327,8 +361,9 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
     from graph.network.commands import centrality_text
 
     measures = list(MEASURE_NAMES) if measure == "all" else [measure]
-    click.echo(_network_call(centrality_text, cfg.dataset(), view_name, measures, top,
-                             _filters(since, until, include_undated, types), fmt, backend),
+    click.echo(_network_call(centrality_text, cfg.graph(), view_name, measures, top,
+                             _filters(since, until, include_undated, types), fmt, backend,
+                             G=cfg.projection()),
                nl=False)
 
 
@@ -342,8 +377,9 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
     """Louvain communities with modularity; articulation points and bridges."""
     from graph.network.commands import communities_lines
 
-    click.echo("\n".join(_network_call(communities_lines, cfg.dataset(), view_name,
-                                       _filters(since, until, include_undated, types))))
+    click.echo("\n".join(_network_call(communities_lines, cfg.graph(), view_name,
+                                       _filters(since, until, include_undated, types),
+                                       G=cfg.projection())))
 
 
 @cli.command()
@@ -355,11 +391,10 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
 def trends(cfg: Config, fmt: str, top: int) -> None:
     """Change over time: events, participations, agreements, active organisations and new
     ties per year; the top organisations of each year; pairs of countries per year."""
-    from graph.network.projection import project
     from graph.network.trends import trends as compute
     from graph.network.trends import trends_text
 
-    click.echo(trends_text(compute(project(cfg.dataset()), top), fmt), nl=False)
+    click.echo(trends_text(compute(cfg.projection(), top), fmt), nl=False)
 
 
 @cli.command()
@@ -375,14 +410,13 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
-    from graph.network.projection import project
     from graph.network.report import build_report, report_context, write_report
 
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
-    ds = cfg.dataset()
+    ds = cfg.graph()
     try:
-        content = build_report(project(ds), since, until, include_undated, top,
+        content = build_report(cfg.projection(), since, until, include_undated, top,
                                context=report_context(ds, links=site_there))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
@@ -408,9 +442,10 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
 
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
-    for written in _network_call(export_files, cfg.dataset(), views, fmts,
+    for written in _network_call(export_files, cfg.graph(), views, fmts,
                                  out_dir or cfg.out / "export",
-                                 _filters(since, until, include_undated, types)):
+                                 _filters(since, until, include_undated, types),
+                                 G=cfg.projection()):
         click.echo(f"wrote {written}")
 
 
@@ -440,11 +475,12 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
     from graph.web.maps import write_html
     from graph.web.site import focus_file, map_page
 
-    ds = cfg.dataset()
+    ds = cfg.graph()
     try:
         page = map_page(ds, view_name, since=since, until=until,
                         include_undated=include_undated, types=types, focus=focus,
-                        depth=depth, max_nodes=max_nodes, size_by=size_by)
+                        depth=depth, max_nodes=max_nodes, size_by=size_by,
+                        projection=cfg.projection())
     except (ValueError, LookupError_) as exc:
         raise click.ClickException(str(exc)) from None
     target = out_file or cfg.out / focus_file(ds, view_name, focus)
@@ -462,7 +498,7 @@ def site(cfg: Config, out_dir: Path | None) -> None:
     from graph.web.site import write_site
 
     target = out_dir or cfg.out
-    site = write_site(cfg.dataset(), target)
+    site = write_site(cfg.graph(), target, projection=cfg.projection())
     for page in site.maps:
         click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
                    f"{page.edges} links")
@@ -590,7 +626,7 @@ def push(cfg: Config, url: str, method: str, user: str | None, password: str | N
     from graph.sparql.remote import push as run
     from graph.sparql.stores import StoreError
 
-    ds = cfg.dataset()
+    ds = cfg.graph()
     try:
         pushed = run(ds, url, method=method, user=user, password=password)
     except StoreError as exc:

@@ -149,12 +149,15 @@ def run(emit: Emit, sizes: list[int] | None = None) -> None:
         build(REPO / "data", tmp / "out")
         ds = load_dataset(tmp / "out")
         t0 = time.perf_counter()
-        pages = write_site(ds, tmp / "site")
+        site = write_site(ds, tmp / "site")
         t_site = time.perf_counter() - t0
+        pages = site.maps
         emit("demo site (curated graph)", [
             {"page": p.file, "nodes": p.nodes, "links": p.edges,
              "KB": (tmp / "site" / p.file).stat().st_size // 1000} for p in pages
-        ] + [{"page": "write_site total s", "nodes": round(t_site, 2)}])
+        ] + [{"page": "write_site total s (maps, entity pages, report, index)",
+               "nodes": round(t_site, 2)},
+              {"page": "entity and source pages", "nodes": site.entity_pages}])
         emit("open demo pages in Chromium",
              browser_rows([tmp / "site" / p.file for p in pages], "Азизов"))
 

@@ -7,6 +7,11 @@ triples have exactly the curated graph's structure: about 190 quads per event
 (n_events=1000 gives ~190k).
 
     python scripts/synth.py 1000 --trig /tmp/synth.trig
+    python scripts/synth.py 5000 --data /tmp/synth-data   # a data/ folder; then, as a user:
+    cinecoop --data /tmp/synth-data --out /tmp/synth-out build
+
+``--data DIR`` writes the records as YAML files laid out like ``data/`` (one file per source
+and per entity, one facts file per source), so scale is measured through the CLI.
 """
 
 from __future__ import annotations
@@ -102,12 +107,50 @@ def synthetic_dataset(n_events: int, seed: int = 0):  # type: ignore[no-untyped-
     return build_dataset(synthetic_records(n_events, seed))
 
 
+FOLDER_OF = {"source": "sources", "country": "countries", "place": "places",
+             "organisation": "organisations", "person": "people", "event": "events"}
+FACT_SECTION = {"post": "posts", "participation": "participations", "agreement": "agreements"}
+
+
+def write_data(records: list[Record], folder: Path) -> int:
+    """Write ``records`` as a data/ folder of YAML files; returns the number of files."""
+    import yaml
+
+    dump = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    facts: dict[str, dict[str, list[dict[str, object]]]] = {}
+    files = 0
+    for sub in (*FOLDER_OF.values(), "facts"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    for rec in records:
+        if rec.kind in FACT_SECTION:
+            by_kind = facts.setdefault(rec.source or "", {})
+            by_kind.setdefault(FACT_SECTION[rec.kind], []).append(dict(rec.data))
+            continue
+        text = yaml.dump(dict(rec.data), Dumper=dump, allow_unicode=True, sort_keys=False)
+        (folder / FOLDER_OF[rec.kind] / f"{rec.id}.yaml").write_text(text, encoding="utf-8")
+        files += 1
+    for source, sections in sorted(facts.items()):
+        body = {"source": source, **{k: sections[k] for k in FACT_SECTION.values()
+                                     if k in sections}}
+        text = yaml.dump(body, Dumper=dump, allow_unicode=True, sort_keys=False)
+        (folder / "facts" / f"{source}.yaml").write_text(text, encoding="utf-8")
+        files += 1
+    return files
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("n_events", type=int)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--trig", type=Path, help="write the built graph as TriG here")
+    parser.add_argument("--data", type=Path, help="write a data/ folder of YAML records here")
     args = parser.parse_args()
+    if args.data:
+        records = synthetic_records(args.n_events, args.seed)
+        files = write_data(records, args.data)
+        print(f"wrote {files} files ({len(records)} records) to {args.data}", file=sys.stderr)
+        if not args.trig:
+            return
     ds = synthetic_dataset(args.n_events, args.seed)
     print(f"{len(ds)} quads", file=sys.stderr)
     if args.trig:

@@ -17,4 +17,6 @@ ruff check .
 echo "== mypy" >&2
 mypy
 echo "== pytest" >&2
-pytest -q "$@"
+# One worker per core (CINECOOP_TEST_WORKERS=0 runs in this process); a test file stays on one
+# worker, so a module's examples run in order and its fixtures are built once.
+pytest -q -n "${CINECOOP_TEST_WORKERS:-auto}" --dist loadfile "$@"

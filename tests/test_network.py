@@ -9,7 +9,7 @@ import pytest
 from conftest import S1, S2, S3, S4, key
 from rdflib import Dataset
 
-from graph.data.build import union_graph
+from graph.data.load import union_graph
 from graph.network.analytics import centrality
 from graph.network.projection import VIEWS, in_window, project, view
 

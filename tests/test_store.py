@@ -12,7 +12,7 @@ from conftest import DATA, S4
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
-from graph.data.build import union_graph
+from graph.data.load import union_graph
 from graph.sparql.querytext import inject_values
 from graph.sparql.stores import (
     STORE_DIR,

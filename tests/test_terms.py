@@ -7,7 +7,7 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS
 
-from graph.data.build import union_graph
+from graph.data.load import union_graph
 from graph.sparql.describe import resolve
 from graph.terms import CC, ONTOLOGY_FILE, ORG, PROV, SCHEMA
 

@@ -19,14 +19,16 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset
 from rdflib.namespace import RDF
 
-from graph.data.load import union_graph
+from graph.data.load import PREFIXES, union_ntriples
+from graph.data.load import union_graph as union_graph  # re-exported: callers import it here
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
 from graph.files import write_atomic
+from graph.progress import Steps
 from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
 
 STORE_DIR = "store"
@@ -64,51 +66,78 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     return h.hexdigest()
 
 
+# ---------------------------------------------------------------- the build path (pyoxigraph)
 
 
-def sorted_ntriples(g: Graph) -> str:
-    text = g.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    return "".join(sorted(set(line + "\n" for line in text.splitlines() if line.strip())))
+@dataclass
+class GraphText:
+    """The built graph as text: each named graph's sorted N-Quads, and the merged N-Triples."""
+
+    nquads: bytes                 # named graphs in IRI order, each graph's lines sorted
+    ntriples: bytes               # the union (a merge: each triple once), sorted
+
+    @classmethod
+    def from_graphs(cls, graphs: dict[str, list[str]]) -> GraphText:
+        """From graph IRI -> distinct sorted N-Quads lines (:meth:`NQuadsSink.lines`)."""
+        quads = "".join(line for name in sorted(graphs) for line in graphs[name])
+        return cls(quads.encode("utf-8"), union_ntriples(graphs))
+
+    @classmethod
+    def from_dataset(cls, ds: Dataset) -> GraphText:
+        """From an rdflib Dataset (the reference path; the same text for the same quads)."""
+        canonical = ox.serialize(ox.parse(b"".join(dataset_lines(ds)[0]),
+                                          format=ox.RdfFormat.N_QUADS),
+                                 format=ox.RdfFormat.N_QUADS)
+        graphs: dict[str, list[str]] = {}
+        for line in (canonical or b"").decode("utf-8").splitlines(keepends=True):
+            graphs.setdefault(line[line.rindex(" <") + 2:-4], []).append(line)
+        return cls.from_graphs({name: sorted(set(lines)) for name, lines in graphs.items()})
 
 
-def class_counts(ds: Dataset) -> dict[str, int]:
-    """Instances per cinecoop class in the data (ontology graph excluded)."""
-
-
-    prefix = str(CC._NS)
-    seen: set[tuple[str, str]] = set()
-    for s, _, o, ctx in ds.quads((None, RDF.type, None, None)):
-        if ctx != ONTOLOGY_GRAPH and str(o).startswith(prefix):
-            seen.add((str(s), str(o)[len(prefix):]))
-    return dict(sorted(Counter(cls for _, cls in seen).items()))
-
-
-def trig_text(ds: Dataset) -> str:
-    """TriG with the named graphs in IRI order (rdflib's own TriG writer orders them by hash)."""
-    bindings = sorted((p, ns) for p, ns in ds.namespaces() if p)
-    head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in bindings)
-    blocks = []
-    for ctx in sorted((c for c in ds.graphs() if len(c)), key=lambda c: str(c.identifier)):
-        g = Graph()
-        for p, ns in bindings:
-            g.bind(p, ns, override=True, replace=True)
-        for triple in ctx:
-            g.add(triple)
-        body = "\n".join(
-            ("    " + line) if line.strip() else ""
-            for line in g.serialize(format="turtle").splitlines()
-            if not line.startswith("@prefix")
-        ).strip("\n")
-        blocks.append(f"<{ctx.identifier}> {{\n{body}\n}}\n")
-    return head + "\n" + "\n".join(blocks)
+def serialise_text(text: GraphText) -> dict[str, bytes]:
+    """graph.trig, graph.ttl and graph.nt, written by pyoxigraph: byte-identical per input."""
+    # id: is left out: entity IRIs hold a slash, which a prefixed name must escape (id:a\/b)
+    prefixes = {p: ns for p, ns in sorted(PREFIXES.items()) if p != "id"}
+    trig = ox.serialize(ox.parse(text.nquads, format=ox.RdfFormat.N_QUADS),
+                        format=ox.RdfFormat.TRIG, prefixes=prefixes)
+    ttl = ox.serialize(ox.parse(text.ntriples, format=ox.RdfFormat.N_TRIPLES),
+                       format=ox.RdfFormat.TURTLE, prefixes=prefixes)
+    assert trig is not None and ttl is not None
+    return {"graph.trig": _sorted_prefixes(trig), "graph.ttl": _sorted_prefixes(ttl),
+            "graph.nt": text.ntriples}
 
 
 def serialise(ds: Dataset) -> dict[str, str]:
-    """The three outputs as text, byte-identical for the same input."""
-    trig = trig_text(ds)
-    union = union_graph(ds)
-    return {"graph.trig": trig, "graph.ttl": union.serialize(format="turtle"),
-            "graph.nt": sorted_ntriples(union)}
+    """The three outputs for an rdflib Dataset (the same bytes the build writes for it)."""
+    return {name: data.decode("utf-8")
+            for name, data in serialise_text(GraphText.from_dataset(ds)).items()}
+
+
+def trig_text(ds: Dataset) -> str:
+    """graph.trig for an rdflib Dataset."""
+    return serialise(ds)["graph.trig"]
+
+
+def _sorted_prefixes(data: bytes) -> bytes:
+    """The ``@prefix`` lines pyoxigraph writes first, in prefix order (it keeps no order)."""
+    head: list[bytes] = []
+    rest = data
+    while rest.startswith(b"@prefix "):
+        line, _, rest = rest.partition(b"\n")
+        head.append(line + b"\n")
+    return b"".join(sorted(head)) + rest
+
+
+def text_class_counts(text: GraphText) -> dict[str, int]:
+    """Instances per cinecoop class in the data (the ontology graph excluded)."""
+    typed = f" <{RDF.type}> <{CC._NS}"
+    ontology = f" <{ONTOLOGY_GRAPH}> .\n"
+    seen: set[tuple[str, str]] = set()
+    for line in text.nquads.decode("utf-8").splitlines(keepends=True):
+        if typed in line and not line.endswith(ontology):
+            subject, _, rest = line.partition(typed)
+            seen.add((subject, rest.split(">", 1)[0]))
+    return dict(sorted(Counter(cls for _, cls in seen).items()))
 
 
 def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildResult:
@@ -118,34 +147,41 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     only then published (:mod:`graph.data.publish`): a failed or killed build leaves the
     previous outputs in place, whole.
     """
-    report = validate(data_dir, sources)
-    if not report.ok or report.dataset is None:
-        raise BuildError(report.problems)
-    ds = report.dataset
-    summary: dict[str, Any] = {}
+    with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
+        steps.next("validate (records, integrity, SHACL)")
+        report = validate(data_dir, sources)
+        if not report.ok or report.graphs is None:
+            raise BuildError(report.problems)
+        steps.next("merge the graphs")
+        text = GraphText.from_graphs(report.graphs)
+        summary: dict[str, Any] = {}
 
-    def write(folder: Path) -> None:
-        summary.update(write_outputs(folder, ds, fingerprint(data_dir)))
-        verify_outputs(folder)
+        def write(folder: Path) -> None:
+            steps.next("write TriG, Turtle, N-Triples and the store")
+            summary.update(write_outputs(folder, text, fingerprint(data_dir)))
+            steps.next("read the outputs back")
+            verify_outputs(folder)
+            steps.next("publish")
 
-    with build_lock(out_dir):
-        publish(out_dir, write, ALL_OUTPUTS)
+        with build_lock(out_dir):
+            publish(out_dir, write, ALL_OUTPUTS)
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
 
 
-def write_outputs(folder: Path, ds: Dataset, fingerprint_: str) -> dict[str, Any]:
+def write_outputs(folder: Path, text: GraphText, fingerprint_: str) -> dict[str, Any]:
     """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
-    Returns the manifest (class counts, triples). The manifest is written last.
+    Returns the manifest (class counts, triples, ``content``: a hash of the quads that keys
+    caches kept beside the build). The manifest is written last.
     """
-    texts = serialise(ds)
-    for name, text in texts.items():
-        write_atomic(folder / name, text)
-    write_store(folder / STORE_DIR, ds)
-    counts = class_counts(ds)
-    triples = texts["graph.nt"].count("\n")  # one distinct triple per line
+    for name, data in serialise_text(text).items():
+        write_atomic(folder / name, data)
+    write_store(folder / STORE_DIR, text)
+    counts = text_class_counts(text)
+    triples = text.ntriples.count(b"\n")  # one distinct triple per line
     manifest = {"fingerprint": fingerprint_, "counts": counts, "triples": triples,
-                "outputs": list(OUTPUTS)}
+                "outputs": list(OUTPUTS),
+                "content": hashlib.sha256(text.nquads).hexdigest()}
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     return manifest
 
@@ -222,16 +258,15 @@ def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
     return quads, union
 
 
-def write_store(target: Path, ds: Dataset) -> None:
+def write_store(target: Path, data: GraphText | Dataset) -> None:
     """Create the Oxigraph store ``target`` (a new folder): one named graph per source, the
     ontology, and the default graph holding their merge."""
-    quads, union = dataset_lines(ds)
+    text = data if isinstance(data, GraphText) else GraphText.from_dataset(data)
     store = ox.Store(str(target))
     # One document (blank nodes stay shared): the named graphs, then the default graph
     # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
     # own union mode would repeat a triple once per graph).
-    store.bulk_load(input=b"".join(quads) + b"".join(sorted(union)),
-                    format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(input=text.nquads + text.ntriples, format=ox.RdfFormat.N_QUADS)
     store.flush()
     del store
     gc.collect()   # pyoxigraph releases its lock only when the object is collected

@@ -507,6 +507,16 @@ def build_dataset(records: list[Record], ontology: Graph | None = None) -> Datas
     return ds
 
 
+def union_ntriples(graphs: dict[str, list[str]]) -> bytes:
+    """The merge of the named graphs (graph IRI -> N-Quads lines) as sorted N-Triples, each
+    triple once."""
+    union: set[str] = set()
+    for name, lines in graphs.items():
+        cut = len(name) + 6          # " <" + name + "> .\n" becomes " .\n"
+        union.update(line[:-cut] + " .\n" for line in lines)
+    return "".join(sorted(union)).encode("utf-8")
+
+
 def build_nquads(records: list[Record], ontology: Graph | None = None) -> NQuadsSink:
     """The same quads as :func:`build_dataset`, as N-Quads lines per named graph."""
     sink = NQuadsSink()

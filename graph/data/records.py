@@ -176,8 +176,8 @@ class _Dict(dict):  # type: ignore[type-arg,unused-ignore]
     key_lines: dict[str, int]
 
 
-class _LineLoader(yaml.SafeLoader):
-    pass
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML has it (6x faster); the constructors stay ours."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:

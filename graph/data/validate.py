@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
-from graph.data.load import build_dataset, concept_ids, load_ontology, union_graph
+from graph.data.load import (
+    build_nquads,
+    concept_ids,
+    load_ontology,
+    union_graph,
+    union_ntriples,
+)
 from graph.data.records import Problem, Record, read_records, surfaces
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
@@ -29,7 +35,7 @@ from graph.text import read_paragraphs, text_checksum
 class Report:
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
-    dataset: Dataset | None = None
+    graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
 
     @property
@@ -49,11 +55,11 @@ def _record_for(node: URIRef, by_iri: dict[str, Record]) -> Record | None:
     return by_iri.get(str(node))
 
 
-def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FILE) -> list[Problem]:
-    """Run pyshacl over the union of all graphs; one Problem per (record, path, message)."""
-
-
-    union = union_graph(ds)
+def shacl_problems(ds: Dataset | Graph, records: list[Record],
+                   shapes: Path = SHAPES_FILE) -> list[Problem]:
+    """Run pyshacl over the union of all graphs (a Dataset, or their merge as a Graph); one
+    Problem per (record, path, message)."""
+    union = union_graph(ds) if isinstance(ds, Dataset) else ds
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
                                             abort_on_first=False, allow_warnings=True)
@@ -76,6 +82,34 @@ def shacl_problems(ds: Dataset, records: list[Record], shapes: Path = SHAPES_FIL
                         owner.id if owner else str(focus), field_name,
                         f"SHACL: {message}", "see ontology/shapes.ttl", level))
     return sorted(out, key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
+
+
+def shacl_predicates(shapes: Graph) -> set[str] | None:
+    """The predicates the SHACL results depend on: each ``sh:path`` and ``sh:targetSubjectsOf``
+    / ``sh:targetObjectsOf``, plus ``rdf:type`` and ``rdfs:subClassOf`` (targets and
+    ``sh:class``). None when a shape uses a complex path or ``sh:closed`` (then every triple
+    counts)."""
+    preds = {str(RDF.type), str(RDFS.subClassOf)}
+    for prop in (SH.path, SH.targetSubjectsOf, SH.targetObjectsOf):
+        for value in shapes.objects(None, prop):
+            if not isinstance(value, URIRef):
+                return None
+            preds.add(str(value))
+    if any(True for _ in shapes.subject_objects(SH.closed)):
+        return None
+    return preds
+
+
+def shacl_data(graphs: dict[str, list[str]], shapes: Path = SHAPES_FILE) -> Graph:
+    """The merged graph SHACL needs: only the triples whose predicate a shape looks at (the
+    results are the same as on the whole graph, and pyshacl reads far less)."""
+    wanted = shacl_predicates(Graph().parse(shapes, format="turtle"))
+    text = union_ntriples(graphs)
+    if wanted is not None:
+        keep = {f"<{p}>".encode() for p in wanted}
+        text = b"".join(line for line in text.splitlines(keepends=True)
+                        if line.split(b" ", 2)[1] in keep)
+    return Graph().parse(data=text, format="nt")
 
 
 def _names(rec: Record, ids: dict[str, Record]) -> tuple[list[str], bool]:
@@ -188,8 +222,9 @@ def validate(data_dir: Path, sources: Path | None = None) -> Report:
     report.problems.extend(duplicates(records))
     if report.errors:
         return _stopped(report, sources, "the records do not fit together")
-    report.dataset = build_dataset(records, ontology)
-    report.problems.extend(shacl_problems(report.dataset, records))
+    sink = build_nquads(records, ontology)
+    report.graphs = {name: sink.lines(name) for name in sink.graphs}
+    report.problems.extend(shacl_problems(shacl_data(report.graphs), records))
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,

@@ -29,6 +29,7 @@ from graph.network.analytics import (
 from graph.network.export import write
 from graph.network.projection import node_key, node_matches, project, type_filter, view
 from graph.network.wording import LIMIT_WEAK, modularity_words
+from graph.progress import progress
 from graph.sparql.describe import LookupError_, resolve
 
 if TYPE_CHECKING:
@@ -59,10 +60,11 @@ class Filters:
         return text or "all dates"
 
 
-def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True) -> nx.Graph:
-
+def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True,
+              G: nx.MultiDiGraph | None = None) -> nx.Graph:
+    """The named view of ``G`` (default: the projection of ``ds``)."""
     try:
-        return view(project(ds), name, **filters.options(with_types))
+        return view(G if G is not None else project(ds), name, **filters.options(with_types))
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
 
@@ -89,10 +91,10 @@ def node_for(ds: Dataset, H: nx.Graph, name: str) -> str:
 
 
 def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
-               filters: Filters) -> list[str]:
+               filters: Filters, G: nx.MultiDiGraph | None = None) -> list[str]:
     """The ``k`` shortest paths, each as its one-line chain and then hop by hop."""
 
-    H = load_view(ds, view_name, filters)
+    H = load_view(ds, view_name, filters, G=G)
     a, b = node_for(ds, H, source), node_for(ds, H, target)
     try:
         paths = shortest_paths(H, a, b, k)
@@ -114,10 +116,11 @@ def path_lines(ds: Dataset, source: str, target: str, k: int, view_name: str,
 
 
 def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
-                    filters: Filters, fmt: str, backend: str = "auto") -> str:
+                    filters: Filters, fmt: str, backend: str = "auto",
+                    G: nx.MultiDiGraph | None = None) -> str:
     """A ranked table of the measures (``--type`` picks the rows; scores use the whole view)."""
 
-    H = load_view(ds, view_name, filters, with_types=False)
+    H = load_view(ds, view_name, filters, with_types=False, G=G)
     try:
         accepted = type_filter(filters.types)
         result = centrality(H, measures, backend=backend)
@@ -179,9 +182,10 @@ def render_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, head: 
 # ---------------------------------------------------------------------------- structure
 
 
-def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str]:
-
-    H = load_view(ds, view_name, filters)
+def communities_lines(ds: Dataset, view_name: str, filters: Filters,
+                      G: nx.MultiDiGraph | None = None) -> list[str]:
+    """Louvain communities, articulation points and bridges of a view."""
+    H = load_view(ds, view_name, filters, G=G)
     com = communities(H)
     weighted = "weighted by shared events" if H.graph.get("weighted") else "unweighted"
     lines = [f"view {view_name}: {H.number_of_nodes()} nodes, {H.number_of_edges()} edges; "
@@ -207,11 +211,11 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters) -> list[str
 
 
 def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out: Path,
-                 filters: Filters) -> list[Path]:
-
-    G = project(ds)
+                 filters: Filters, G: nx.MultiDiGraph | None = None) -> list[Path]:
+    """Write each view in each format into ``out``."""
+    G = G if G is not None else project(ds)
     written: list[Path] = []
-    for name in views:
+    for name in progress(list(views), "export"):
         try:
             H = view(G, name, **filters.options())
         except ValueError as exc:

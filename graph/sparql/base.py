@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from rdflib import Literal
 
-from graph.sparql.querytext import QueryError, inject_values, validate
+from graph.sparql.querytext import QueryError, bind_terms, validate
 
 if TYPE_CHECKING:
     import rdflib
@@ -54,7 +54,7 @@ class Store(Protocol):
 def prepare(sparql: str, bindings: dict[str, Node] | None) -> str:
     """Check the syntax (QueryError with line/column/token), then bind the parameters."""
     validate(sparql)
-    return inject_values(sparql, bindings)
+    return bind_terms(sparql, bindings)
 
 
 def plain(term: Any) -> Any:

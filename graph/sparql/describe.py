@@ -80,15 +80,34 @@ def entities(g: Graph) -> list[URIRef]:
 
 
 def candidates(g: Graph) -> list[Candidate]:
-    """Every entity of the graph as a name-matcher candidate (id, kind, labels, sources)."""
+    """Every entity of the graph as a name-matcher candidate (id, kind, labels, sources).
+
+    Read with one pattern per property (not several look-ups per entity), so it stays fast on
+    the Oxigraph store of a large graph.
+    """
+    nodes = entities(g)
+    by_prop: dict[Any, dict[Any, list[Any]]] = {}
+    for prop in (*LABEL_PROPS, CC.citedIn, CC.citedParagraph, SCHEMA.isPartOf):
+        index: dict[Any, list[Any]] = defaultdict(list)
+        for s, _, o in g.triples((None, prop, None)):
+            index[s].append(o)
+        by_prop[prop] = index
+    part_of = by_prop[SCHEMA.isPartOf]
     out = []
-    for node in entities(g):
+    for node in nodes:
         ident = short_id(node)
-        best = label(g, node)
-        names = sorted({str(lit) for prop in LABEL_PROPS for lit in g.objects(node, prop)})
-        sources = tuple(c.source for c in citations(g, node))
+        prefs = sorted(by_prop[SKOS.prefLabel].get(node, []), key=lambda lit: (
+            getattr(lit, "language", None) != "en", str(getattr(lit, "language", "")),
+            str(lit)))
+        other = sorted(str(x) for x in by_prop[RDFS.label].get(node, []))
+        best = str(prefs[0]) if prefs else other[0] if other else ident.rsplit("/", 1)[-1]
+        names = sorted({str(lit) for prop in LABEL_PROPS for lit in by_prop[prop].get(node, [])})
+        srcs = {short_id(x).split("/", 1)[1] for x in by_prop[CC.citedIn].get(node, [])}
+        srcs.update(short_id(x).split("/", 1)[1] for p in by_prop[CC.citedParagraph].get(
+            node, []) for x in part_of.get(p, []))
         others = [n for n in names if n != best]
-        out.append(Candidate(ident, ident.split("/", 1)[0], (best, *others), sources))
+        out.append(Candidate(ident, ident.split("/", 1)[0], (best, *others),
+                             tuple(sorted(srcs))))
     return out
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from graph.progress import progress
 from graph.sparql.base import QueryResult, QueryTimeout, StoreError, plain, prepare
 from graph.sparql.querytext import QueryError, is_distinct, query_form
 
@@ -184,8 +185,15 @@ class PushedGraph:
 
 
 def graph_ntriples(ds: Dataset) -> list[tuple[str, list[str]]]:
-    """(graph IRI, sorted N-Triples lines) for every non-empty named graph."""
+    """(graph IRI, sorted N-Triples lines) for every non-empty named graph (of an rdflib
+    Dataset, or of the Oxigraph store read through ``graph_names``/``graph_ntriples``)."""
     out = []
+    if hasattr(ds, "graph_names"):
+        store: Any = ds
+        for name in store.graph_names():
+            text = store.graph_ntriples(name).decode("utf-8")
+            out.append((name, [line for line in text.splitlines() if line.strip()]))
+        return [(name, lines) for name, lines in out if lines]
     for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
         name = str(ctx.identifier)
         if not len(ctx) or name.startswith("urn:x-rdflib:"):
@@ -207,7 +215,8 @@ def push(ds: Dataset, url: str, *, method: str = "gsp", user: str | None = None,
     user = user if user is not None else url_user
     password = password if password is not None else url_password
     done = []
-    for name, lines in graph_ntriples(ds):
+    graphs = graph_ntriples(ds)
+    for name, lines in progress(graphs, "push", total=len(graphs)):
         if method == "gsp":
             _put_graph(url, name, lines, user, password, timeout)
         elif method == "update":

@@ -60,6 +60,10 @@ class Part:
 class Line:
     parts: list[Part]
     cites: list[Part] = field(default_factory=list)
+    named: bool = False  # on a source page: only says that the paragraph names the entity
+
+
+MIRRORED = frozenset({"events", "people"})  # the same facts as "participants" and "posts"
 
 
 @dataclass
@@ -129,12 +133,18 @@ def entity_page(ds: Any, G: nx.MultiDiGraph, full: nx.Graph, key: str, linker: L
     for section, text, cite in desc.facts:
         line = Line(linker.parts(text, skip=key), cite_parts(cite, sources))
         by_section[section].append(line)
+        if section in MIRRORED:
+            continue
+        if section == "sources":
+            fact = Line([me], named=True)
+        elif section == "agreements":  # the agreement's line names it and its parties
+            fact = Line(line.parts)
+        else:
+            fact = Line([me, Part(f" ({SECTIONS.get(section, section).lower()}): "),
+                         *line.parts])
         for stem, paras in parse_citations(cite):
-            what = SECTIONS.get(section, section).lower()
             for p in paras:
-                cited[stem].setdefault(p, []).append(
-                    Line([me, Part(f" ({what}): " if section != "sources" else " is named"),
-                          *(line.parts if section != "sources" else [])]))
+                cited[stem].setdefault(p, []).append(fact)
     sections = [(SECTIONS.get(s, s.capitalize()), by_section[s])
                 for s in [*SECTIONS, *sorted(set(by_section) - set(SECTIONS))] if by_section[s]]
     return EntityPage(
@@ -200,12 +210,30 @@ def _ties(G: nx.MultiDiGraph, key: str) -> dict[str, list[str]]:
     return {p: sorted(ks) for p, ks in sorted(out.items())}
 
 
+def paragraph_lines(lines: list[Line]) -> list[Line]:
+    """One line naming every entity the paragraph names, then its facts, each once."""
+    named = [ln.parts[0] for ln in lines if ln.named]
+    out = []
+    if named:
+        parts = [Part("Names: ")]
+        for i, part in enumerate(sorted(named, key=lambda x: x.text.casefold())):
+            parts += [Part(", "), part] if i else [part]
+        out.append(Line(parts))
+    seen: set[tuple[str, ...]] = set()
+    for ln in lines:
+        text = tuple(x.text for x in ln.parts)
+        if not ln.named and text not in seen:
+            seen.add(text)
+            out.append(ln)
+    return out
+
+
 def source_page(src: Source, paragraphs: dict[int, list[Line]]) -> EntityPage:
     """The page of one source article: its facts, paragraph by paragraph (anchors ``#pN``)."""
     count = max([src.paragraphs or 0, *paragraphs])
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "NewsArticle",
-            "@id": str(ID + f"source/{src.stem}"), "name": src.name(),
-            "identifier": f"source/{src.stem}"}
+                            "@id": str(ID + f"source/{src.stem}"), "name": src.name(),
+                            "identifier": f"source/{src.stem}"}
     if src.date:
         data["datePublished"] = src.date
     if src.outlet:
@@ -218,7 +246,8 @@ def source_page(src: Source, paragraphs: dict[int, list[Line]]) -> EntityPage:
                         + ("; the date is the one shown on the page" if src.page_date else ""))])]
     return EntityPage(f"source/{src.stem}", source_href(src.stem), src.name(), "News article",
                       [], [("About", about)], data,
-                      paragraphs=[(p, paragraphs.get(p, [])) for p in range(1, count + 1)])
+                      paragraphs=[(p, paragraph_lines(paragraphs.get(p, [])))
+                                  for p in range(1, count + 1)])
 
 
 def entity_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],

@@ -272,7 +272,7 @@ ORG_COLOURS: dict[str, str] = {  # organisation class -> fill colour (the square
     "Ministry": "#E69F00", "FilmAgency": "#F0E442", "FilmCommission": "#FFE9A8",
     "GovernmentAgency": "#C9A227", "GovernmentBody": "#D9B44A", "Parliament": "#8C6D1F",
     "IntergovernmentalBody": "#9E7BB5", "Studio": "#A6611A", "StreamingPlatform": "#DFC27D",
-    "Company": "#BF812D", "Fund": "#80CDC1", "Guild": "#35978F", "CulturalCentre": "#F4A582",
+    "Company": "#B8B86A", "Fund": "#80CDC1", "Guild": "#35978F", "CulturalCentre": "#F4A582",
     "NewsOutlet": "#BABABA", "OrganisationalUnit": "#FDB863", "Organisation": "#FFF3D6",
 }
 SPARE_COLOURS = ("#B2ABD2", "#E7D4E8", "#C7EAE5", "#FEE0B6", "#D8DAEB", "#F6E8C3")
@@ -363,6 +363,7 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
                pos: Mapping[Any, Any], labelled: set[Any]) -> _Nodes:
     seen = _Nodes()
     top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
+    boost = 12 if len(nodes) <= 40 else 22  # a crowded map is zoomed out more: larger hubs
     for n in nodes:
         data = G.nodes[n]
         kind = data.get("kind") if data.get("kind") in KIND_STYLES else "other"
@@ -374,7 +375,8 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
             "id": str(n), "name": str(data.get("label") or n), "group": kind,
             "size": round(8 + 30 * share, 1),
             # hubs get larger names: zoomed out, only theirs stay above the drawing threshold
-            "font": {"size": round(12 + 12 * share)},
+            "font": {"size": round(12 + boost * share)},
+            "widthConstraint": {"maximum": round(13 * (12 + boost * share))},
             "title": node_tooltip(str(n), data, G.degree(n), source_notes),
             "names": _names(data), "year": data.get("year"),
         }
@@ -475,10 +477,10 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
               for k, (c, s, _) in [*KIND_STYLES.items(), ("other", OTHER_STYLE)]}
     return {
         "groups": groups,
-        # names smaller than 8 px on screen are not drawn: zoom in to read the crowded parts
+        # names smaller than 7 px on screen are not drawn: zoom in to read the crowded parts
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif",
                                              "strokeWidth": 3, "strokeColor": "#ffffff"},
-                  "scaling": {"label": {"drawThreshold": 8, "maxVisible": 30}},
+                  "scaling": {"label": {"drawThreshold": 7, "maxVisible": 30}},
                   "widthConstraint": {"maximum": 180}},
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "color": {"inherit": False}, "width": 1.2,
@@ -488,7 +490,7 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
                         "keyboard": False, "multiselect": False},
         "layout": {"randomSeed": seed, "improvedLayout": not large},
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "forceAtlas2Based": {"gravitationalConstant": -140, "springLength": 150,
+                    "forceAtlas2Based": {"gravitationalConstant": -170, "springLength": 170,
                                          "centralGravity": 0.012, "avoidOverlap": 0.9},
                     "stabilization": {"enabled": physics, "iterations": 400, "fit": True}},
     }

@@ -199,10 +199,12 @@ class Site:
 
 
 def write_site(ds: Dataset | Graph, out_dir: Path,
-               views: Sequence[str] = tuple(MAIN_VIEWS)) -> Site:
-    """The whole site in ``out_dir``: maps, static files, entity pages, report, index."""
+               views: Sequence[str] = tuple(MAIN_VIEWS),
+               projection: nx.MultiDiGraph | None = None) -> Site:
+    """The whole site in ``out_dir``: maps, static files, entity pages, report, index
+    (``projection``: the projection of ``ds`` when the caller has it)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    G = project(ds)
+    G = projection if projection is not None else project(ds)
     labels = ontology_labels(ds)
     srcs = source_list(ds)
     maps = _write_maps(ds, G, out_dir, views, labels)

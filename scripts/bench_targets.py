@@ -1,0 +1,139 @@
+"""The issue-11 targets: every command as a user runs it (a new process each time), on the
+curated graph and on ``synth.py N`` data, with ``python -c pass`` and the rdflib path beside.
+
+    python scripts/bench.py --only targets              # curated + synth 5000 (~1M quads)
+    CINECOOP_BENCH_SYNTH=1000 python scripts/bench.py --only targets
+
+Each command runs in a fresh process (median of 3; the first network command after a build
+projects the store once and is shown apart). Peak memory is the build process's max RSS.
+The rdflib path: the same question with ``--store memory`` (the built TriG parsed into
+rdflib), and the rdflib Dataset built from the records and serialised as TriG.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+SCRIPTS = Path(__file__).resolve().parent
+REPO = SCRIPTS.parent
+sys.path[:0] = [str(REPO), str(SCRIPTS)]
+
+Emit = Callable[[str, list[dict[str, Any]]], None]
+PY = sys.executable
+CPU = [0.0]   # CPU seconds (user + system) of the last cinecoop process
+
+
+def cli(data: Path, out: Path, *args: str) -> tuple[float, int]:
+    """Wall seconds and peak RSS (MB) of one ``cinecoop`` process."""
+    cmd = ["/usr/bin/time", "-f", "%M %U %S", PY, "-m", "graph.cli", "--data", str(data), "--out",
+           str(out), *args]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "CINECOOP_PROGRESS": "0"})
+    wall = time.perf_counter() - t0
+    if done.returncode not in (0, 1):
+        raise RuntimeError(f"{' '.join(args)} failed: {done.stderr[-500:]}")
+    rss, user, system = done.stderr.strip().splitlines()[-1].split()
+    CPU[0] = float(user) + float(system)
+    return wall, int(rss) // 1024
+
+
+def median(fn: Callable[[], float], n: int = 3) -> tuple[float, float]:
+    """Median wall seconds of ``n`` runs, and the median CPU seconds of the same runs."""
+    walls, cpus = [], []
+    for _ in range(n):
+        walls.append(fn())
+        cpus.append(CPU[0])
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+
+    def row(what: str, seconds: float, rdflib: float | None = None, **extra: Any) -> None:
+        rows.append({"graph": label, "what": what, "seconds": seconds, "cpu s": CPU[0],
+                     "rdflib path s": "" if rdflib is None else rdflib, **extra})
+
+    t, peak = cli(data, out, "build")
+    row("full build", t, peak_MB=peak)
+    facts = sorted((data / "facts").glob("*.yaml"))[0]
+    original = facts.read_bytes()
+    try:
+        facts.write_bytes(original + b"# edited\n")
+        t, peak = cli(data, out, "build")
+        row("rebuild after editing one facts file", t, peak_MB=peak)
+    finally:
+        facts.write_bytes(original)
+        cli(data, out, "build")
+    first, _ = cli(data, out, "path", names["a"], names["b"])
+    row("first network command after a build (projects the store once)", first)
+    for what, args, memory in (
+        ("show", ("show", names["show"]), None),
+        ("stats", ("stats",), None),
+        ("query posts-of (look-up)", ("query", "posts-of", "-p", f"person={names['show']}"),
+         ("query", "posts-of", "-p", f"person={names['show']}", "--store", "memory")),
+        ("query timeline", ("query", "timeline"), ("query", "timeline", "--store", "memory")),
+        ("path", ("path", names["a"], names["b"]), None),
+        ("centrality --view org-org (5 measures)", ("centrality", "--view", "org-org"), None),
+        ("report", ("report",), None),
+        ("export", ("export",), None),
+        ("site", ("site",), None),
+    ):
+        seconds, cpu = median(lambda args=args: cli(data, out, *args)[0])
+        rdflib = median(lambda m=memory: cli(data, out, *m)[0], 1)[0] if memory else None
+        CPU[0] = cpu
+        row(what, seconds, rdflib)
+    return rows
+
+
+def rdflib_build(records_dir: Path) -> tuple[float, float]:
+    """The rdflib path in-process: Dataset from the records, then TriG (seconds each)."""
+    from graph.data.load import build_dataset
+    from graph.data.records import read_records
+
+    records, _ = read_records(records_dir)
+    t0 = time.perf_counter()
+    ds = build_dataset(records)
+    t1 = time.perf_counter()
+    ds.serialize(format="trig")
+    return t1 - t0, time.perf_counter() - t1
+
+
+def run(emit: Emit) -> None:
+    import synth
+
+    base = median(lambda: _wall([PY, "-c", "pass"]), 5)[0]
+    helptime = median(lambda: _wall([PY, "-m", "graph.cli", "--help"]), 5)[0]
+    emit("start-up (median of 5)", [
+        {"command": "python -c pass", "seconds": base, "ratio": 1.0},
+        {"command": "cinecoop --help", "seconds": helptime, "ratio": helptime / base}])
+    n = int(os.environ.get("CINECOOP_BENCH_SYNTH", "5000"))
+    load = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        curated = run_size("curated", REPO / "data", Path(tmp) / "curated-out",
+                           {"show": "Rashad Azizov", "a": "Netflix", "b": "Kyrgyzfilm"})
+        ds_s, trig_s = rdflib_build(REPO / "data")
+        curated.append({"graph": "curated", "what": "full build",
+                        "rdflib path s": f"{ds_s:.3g} Dataset + {trig_s:.3g} TriG"})
+        emit(f"curated graph (load average {load:.1f} at start)", curated)
+        data = Path(tmp) / "synth-data"
+        synth.write_data(synth.synthetic_records(n), data)
+        big = run_size(f"synth {n}", data, Path(tmp) / "synth-out",
+                       {"show": "person-000001", "a": "person-000001", "b": "person-000777"})
+        quads = sum(1 for _ in (Path(tmp) / "synth-out" / "graph.nt").open("rb"))
+        emit(f"synth.py {n} ({quads} distinct triples; load average "
+             f"{os.getloadavg()[0]:.1f} at the end)", big)
+
+
+def _wall(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
+    return time.perf_counter() - t0

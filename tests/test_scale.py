@@ -1,0 +1,96 @@
+"""What must hold at every size: parameters bound into the pattern, the same rows either way,
+the cached projection equal to a fresh one, synthetic data that builds through the CLI."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from conftest import REPO
+from rdflib import Literal, URIRef
+
+from graph.network.cache import cached_projection
+from graph.network.projection import project
+from graph.sparql.named import named_queries
+from graph.sparql.quadgraph import open_graph
+from graph.sparql.querytext import bind_terms, inject_values
+from graph.sparql.stores import MemoryStore, OxigraphStore
+
+AZIZOV = URIRef("https://w3id.org/cinecoop/id/person/rashad-azizov")
+
+
+def test_a_parameter_is_written_into_the_pattern() -> None:
+    text = next(q for q in named_queries() if q.name == "posts-of").text
+    bound = bind_terms(text, {"person": AZIZOV})
+    assert f"org:member <{AZIZOV}>" in bound
+    assert "VALUES" not in bound and f"BIND(<{AZIZOV}> AS ?person)" in bound
+    assert bound.count("\n") == text.count("\n")       # error positions keep their lines
+
+
+def test_unsafe_shapes_fall_back_to_values() -> None:
+    sub = "SELECT ?x WHERE { { SELECT ?x WHERE { ?x ?p ?o } } }"
+    assert bind_terms(sub, {"x": AZIZOV}) == inject_values(sub, {"x": AZIZOV})
+    rebound = "SELECT ?x WHERE { ?s ?p ?o BIND(?o AS ?x) }"
+    assert bind_terms(rebound, {"x": Literal("a")}) == inject_values(rebound, {"x": Literal("a")})
+
+
+def test_bound_and_values_give_the_same_rows(built: Path, ds: object) -> None:
+    """Every named query with a parameter: written into the pattern, or joined as VALUES,
+    the rows are the same on Oxigraph and in rdflib."""
+    stores = [OxigraphStore(built / "store"), MemoryStore(ds)]  # type: ignore[arg-type]
+    cases = {"posts-of": {"person": AZIZOV},
+             "agreements": {"with": URIRef("https://w3id.org/cinecoop/id/organisation/netflix")},
+             "met-with": {"agent": URIRef("https://w3id.org/cinecoop/id/country/ge")}}
+    for q in named_queries():
+        if q.name not in cases:
+            continue
+        for store in stores:
+            bound = store._run(bind_terms(q.text, cases[q.name]), "select") \
+                if isinstance(store, OxigraphStore) else \
+                store._run(bind_terms(q.text, cases[q.name]))
+            joined = store._run(inject_values(q.text, cases[q.name]), "select") \
+                if isinstance(store, OxigraphStore) else \
+                store._run(inject_values(q.text, cases[q.name]))
+            assert bound.rows == joined.rows and bound.rows, (q.name, store.name)
+
+
+def test_cached_projection_is_the_projection_of_the_store(built: Path, G: nx.MultiDiGraph
+                                                          ) -> None:
+    """The store read by quad patterns projects to the graph the rdflib path projects; the
+    cache gives it back unchanged."""
+    fresh = project(open_graph(built / "store"))
+    assert sorted(fresh.nodes(data=True)) == sorted(G.nodes(data=True))
+    assert sorted(fresh.edges(keys=True, data=True)) == sorted(G.edges(keys=True, data=True))
+    first = cached_projection(built, lambda: open_graph(built / "store"))
+    again = cached_projection(built, lambda: (_ for _ in ()).throw(AssertionError("re-read")))
+    assert sorted(again.edges(keys=True, data=True)) == sorted(first.edges(keys=True, data=True))
+
+
+def test_synthetic_data_builds_through_the_cli(tmp_path: Path) -> None:
+    data, out = tmp_path / "data", tmp_path / "out"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "synth.py"), "20", "--data",
+                    str(data)], check=True, capture_output=True)
+    assert len(list((data / "facts").glob("*.yaml"))) >= 1
+    cli = [sys.executable, "-m", "graph.cli", "--data", str(data), "--out", str(out)]
+    built = subprocess.run([*cli, "build"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    shown = subprocess.run([*cli, "show", "person-000001"], capture_output=True, text=True)
+    assert shown.returncode == 0 and "Person 000001" in shown.stdout, shown.stderr
+
+
+def test_progress_is_drawn_on_a_terminal_only(monkeypatch: object, capsys: object) -> None:
+    from graph.progress import Steps, progress
+
+    mp: Any = monkeypatch
+    cap: Any = capsys
+    mp.setenv("CINECOOP_PROGRESS", "0")
+    assert list(progress(range(3), "x")) == [0, 1, 2]
+    with Steps("build", ("a", "b")) as steps:
+        steps.next("a")
+    assert cap.readouterr().err == ""
+    mp.setenv("CINECOOP_PROGRESS", "1")
+    assert list(progress(range(3), "export")) == [0, 1, 2]
+    assert "export" in cap.readouterr().err
