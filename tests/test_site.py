@@ -113,7 +113,7 @@ def test_a_fact_leads_to_the_paragraph_that_states_it(site: Path) -> None:
     # 004 ¶5: director general of the film agency, cited to Trend's article of 9 December 2025
     line = next(li for li in page.split("<li>") if "генеральный директор" in li)
     assert f'href="../../entity/source/{S4}.html#p5"' in line
-    assert "Trend, 9 December 2025, ¶5" in line
+    assert "Trend, 9 December 2025</a>, <a" in line and ">¶5</a>" in line
     assert 'href="../../entity/organisation/azerbaijan-film-agency.html"' in line
     source = (site / f"entity/source/{S4}.html").read_text()
     p5 = source.split('id="p5"', 1)[1].split('id="p6"', 1)[0]

@@ -206,6 +206,9 @@ def _most_central(views: Mapping[str, nx.Graph], ctx: Context, top: int,
                          f" {what}); scores rounded to two decimals.{weighted}"))
         out.append(Block("table", header=["measure", f"top {top}"], rows=[
             [MEASURE_WORDS[m], _ranked(H, ctx, m, c.ranking(m)[:top])] for m in MEASURES]))
+        if any(v > 1.0 for v in c.scores.get("closeness", {}).values()):
+            out.append(Block("p", "Closeness above 1: a link that counts several shared "
+                             "events is read as a shorter distance."))
     return out
 
 

@@ -227,3 +227,21 @@ def modularity_words(groups: int, modularity: float) -> str:
         return (f"Weak community structure: {groups} groups, modularity {q} (under "
                 f"{LIMIT_CLEAR:.2f}: little better than chance)")
     return f"{groups} groups, modularity {q}"
+
+
+_DATES = re.compile(r"--(\d\d)-(\d\d)\.\.--(\d\d)-(\d\d)|(?<![\d-])(\d{4}-\d\d-\d\d)(?![\d-])"
+                    r"|(?<![\w-])(--\d\d-\d\d)(?![\d-])")
+
+
+def humane_dates(text: str) -> str:
+    """ISO dates in a line of text said in words.
+
+    >>> humane_dates("Film Week (--08-23..--08-28), reported 2024-09-20")
+    'Film Week (23\u201328 August (year not given)), reported 20 September 2024'
+    """
+    def words(m: re.Match[str]) -> str:
+        if m.group(1):
+            return _span(f"--{m.group(1)}-{m.group(2)}", f"--{m.group(3)}-{m.group(4)}")
+        return long_date(m.group(5) or m.group(6))
+
+    return _DATES.sub(words, text)

@@ -28,6 +28,7 @@ from graph.network.projection import view
 from graph.network.wording import (
     Source,
     entity_href,
+    humane_dates,
     parse_citations,
     source_href,
     term,
@@ -92,6 +93,7 @@ class Linker:
             if ordered else None
 
     def parts(self, text: str, skip: str | None = None) -> list[Part]:
+        text = humane_dates(text)
         if self.pattern is None:
             return [Part(text)]
         out: list[Part] = []
@@ -110,15 +112,15 @@ class Linker:
 
 
 def cite_parts(text: str, sources: Mapping[str, Source]) -> list[Part]:
-    """Citations as links to the source page at each paragraph ("Trend, 9 December 2025, ¶5")."""
-    out = []
+    """Citations linked to the source's page at each paragraph: "Trend, 9 December 2025, ¶5, ¶6"."""
+    out: list[Part] = []
     for stem, paras in parse_citations(text):
         src = sources.get(stem)
-        name = src.name() if src else stem
-        if not paras:
-            out.append(Part(name, ROOT + source_href(stem)))
+        if out:
+            out.append(Part("; "))
+        out.append(Part(src.name() if src else stem, ROOT + source_href(stem)))
         for p in paras:
-            out.append(Part(f"{name}, ¶{p}", ROOT + source_href(stem, p)))
+            out += [Part(", "), Part(f"¶{p}", ROOT + source_href(stem, p))]
     return out
 
 
