@@ -30,7 +30,11 @@ class Config:
 
     def ensure_built(self) -> None:
         """Rebuild first when data/ or ontology/ changed (bad data: BuildError, which the
-        group turns into a one-line error)."""
+        group turns into a one-line error). The check alone imports no validation code."""
+        from graph.data.outputs import is_current
+
+        if self.data.is_dir() and is_current(self.data, self.out):
+            return
         from graph.data.build import ensure_built
 
         ensure_built(self.data, self.out)
@@ -38,14 +42,13 @@ class Config:
     def graph(self) -> Any:
         """The built graph, read from the Oxigraph store (quad patterns; nothing is parsed)."""
         if self._graph is None:
-            from graph.data.build import STORE_DIR
-            from graph.sparql.quadgraph import open_graph
-            from graph.sparql.stores import StoreError
+            from graph.data.outputs import STORE_DIR
+            from graph.sparql.quadgraph import GraphUnavailable, open_graph
 
             self.ensure_built()
             try:
                 self._graph = open_graph(self.out / STORE_DIR)
-            except StoreError as exc:
+            except GraphUnavailable as exc:
                 raise click.ClickException(str(exc)) from None
         return self._graph
 
@@ -178,22 +181,24 @@ def stats(cfg: Config) -> None:
 def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
     from graph.sparql.describe import LookupError_, describe, label, resolve
+    from graph.text import printable
 
     ds = cfg.graph()
     try:
         node = resolve(ds, name)
     except LookupError_ as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(str(exc))) from None
     d = describe(ds, node)
-    click.echo(f"{label(ds, node)}  [{d.kind}]  {node}")
-    for lang, names in sorted(d.labels.items()):
-        click.echo(f"  label {lang}: {' | '.join(names)}")
+    lines = [f"{label(ds, node)}  [{d.kind}]  {node}"]
+    lines += [f"  label {lang}: {' | '.join(names)}" for lang, names in sorted(d.labels.items())]
     section = None
     for sec, text, cite in d.facts:
         if sec != section:
-            click.echo(f"{sec}:")
+            lines.append(f"{sec}:")
             section = sec
-        click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
+        lines.append(f"  {text}" + (f"   [{cite}]" if cite else ""))
+    for line in lines:       # data never reaches the terminal raw (no escape sequences)
+        click.echo(printable(line))
 
 
 def _store_options(func: Any) -> Any:
