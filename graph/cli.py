@@ -178,22 +178,24 @@ def stats(cfg: Config) -> None:
 def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
     from graph.sparql.describe import LookupError_, describe, label, resolve
+    from graph.text import printable
 
     ds = cfg.graph()
     try:
         node = resolve(ds, name)
     except LookupError_ as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(printable(str(exc))) from None
     d = describe(ds, node)
-    click.echo(f"{label(ds, node)}  [{d.kind}]  {node}")
-    for lang, names in sorted(d.labels.items()):
-        click.echo(f"  label {lang}: {' | '.join(names)}")
+    lines = [f"{label(ds, node)}  [{d.kind}]  {node}"]
+    lines += [f"  label {lang}: {' | '.join(names)}" for lang, names in sorted(d.labels.items())]
     section = None
     for sec, text, cite in d.facts:
         if sec != section:
-            click.echo(f"{sec}:")
+            lines.append(f"{sec}:")
             section = sec
-        click.echo(f"  {text}" + (f"   [{cite}]" if cite else ""))
+        lines.append(f"  {text}" + (f"   [{cite}]" if cite else ""))
+    for line in lines:       # data never reaches the terminal raw (no escape sequences)
+        click.echo(printable(line))
 
 
 def _store_options(func: Any) -> Any:

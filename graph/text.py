@@ -32,6 +32,19 @@ def read_paragraphs(folder: Path, file_name: str) -> list[str] | None:
     return paragraphs(path.read_text(encoding="utf-8"))
 
 
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe for a terminal: control and separator characters written as ``\uXXXX``
+    (a label can never send an escape sequence to the terminal that shows it).
+
+    >>> printable("Baku\x1b[31m red")
+    'Baku\\u001b[31m red'
+    """
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def text_checksum(raw: bytes) -> str:
     """The checksum a source record keeps of its text (``sha256:<hex>``)."""
     return "sha256:" + hashlib.sha256(raw).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,15 @@ from graph.sparql.stores import OxigraphStore
 
 
 def load_script(name: str) -> object:
-    """A module of scripts/ (the fuzz and load scripts are run by tests at a small size)."""
+    """A module of scripts/ (the fuzz and load scripts are run by tests at a small size),
+    registered under its own name so that its worker processes can import it again."""
+    if name in sys.modules:
+        return sys.modules[name]
     path = Path(__file__).resolve().parent.parent / "scripts" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"scripts_{name}", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
 

@@ -8,10 +8,12 @@ three stores agree row for row is ``tests/test_push.py``.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from clirun import Ran
+from clirun import REPO, Ran
 from clirun import cinecoop as run_cinecoop
 from conftest import DATA, S0, S2, S3, S4
 from rdflib import Literal, URIRef
@@ -323,8 +325,9 @@ def test_parameter_values_are_terms_not_query_text(store: Store) -> None:
     SELECT ?who WHERE { ?who skos:prefLabel ?name }"""
     found = run(store, text=query, params={"name": '"Рашад Азизов"@ru'}).result.rows
     assert found == [(person("rashad-azizov"),)]
-    sneaky = '"x" } UNION { ?who ?p ?o'
-    assert run(store, text=query, params={"name": sneaky}).result.rows == []
+    sneaky = '"x" } UNION { ?who ?p ?o'    # refused whole, not cut down to "x"
+    with pytest.raises(ParamError, match="is not a literal"):
+        run(store, text=query, params={"name": sneaky})
     iri = run(store, text=query.replace("?name }", "?name . ?who skos:prefLabel ?n2 }")
               .replace("SELECT ?who", "SELECT ?n2"),
               params={"who": f"<{ID}person/rashad-azizov>"}).result.rows
@@ -444,3 +447,41 @@ def test_cli_errors_exit_2_with_a_message_and_no_traceback(built: Path) -> None:
     assert store.returncode == 2 and "'memory'" in store.stderr
     for r in (unknown, missing, bad, down, store):
         assert "Traceback" not in r.stderr
+
+
+# ------------------------------------------------------------------ limits before parsing
+
+DEEP = {
+    "5,000 nested parentheses": "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "1"
+                                + ")" * 5000 + ") }",
+    "20,000 nested braces": "SELECT * WHERE " + "{" * 20000 + "}" * 20000,
+    "50,000 '!'": "SELECT * WHERE { ?s ?p ?o FILTER(" + "!" * 50000 + "true) }",
+    "10,000 chained '+'": "SELECT (" + " + ".join(["1"] * 10000) + " AS ?x) WHERE { }",
+}
+
+
+@pytest.mark.parametrize("case", sorted(DEEP))
+def test_deep_or_long_queries_are_refused_before_the_parser(case: str) -> None:
+    """Each of these overflowed pyoxigraph's stack (a segfault): now a one-line error.
+    A separate process: a segfault, were the limit gone, must not end the test run."""
+    result = subprocess.run([sys.executable, "-m", "graph.cli", "--data", str(DATA), "query",
+                             "-f", "-"], input=DEEP[case], capture_output=True, text=True,
+                            cwd=REPO, timeout=120)
+    assert result.returncode == 2, result.stderr     # a usage error, as any malformed query
+    assert "Traceback" not in result.stderr
+    assert "the limit" in result.stderr and "malformed SPARQL query" in result.stderr
+
+
+def test_limits_leave_ordinary_queries_alone(built: Path) -> None:
+    store = open_store(None, built, DATA)
+    nested = "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 12 + "1" + ")" * 12 + ") } LIMIT 1"
+    assert len(run(store, text=nested).result.rows) == 1
+    for query in named_queries():
+        assert query.text     # every named query is within the limits (run above, too)
+
+
+@pytest.mark.parametrize("value", ['"a"^^<x y>', '"x" } UNION { ?s ?p ?v } #', '"x" .',
+                                   '"x"^^<a:b> junk'])
+def test_literal_parameters_are_whole_literals(built: Path, value: str) -> None:
+    code, _, err = cinecoop(built, "query", "SELECT ?v WHERE { }", "-p", f"v={value}")
+    assert code != 0 and "is not a literal" in err

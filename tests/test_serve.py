@@ -329,21 +329,124 @@ def test_row_cap_truncates_and_says_so(store: Store) -> None:
         assert TRUNCATED not in headers
 
 
-def test_timeout_gives_503_and_runaway_queries_are_bounded(built: Path) -> None:
-    # a cross join of the whole graph with itself: Oxigraph needs a good part of a second
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_a_timed_out_query_is_really_stopped(built: Path) -> None:
+    """The worker running a query past the timeout is killed; the next query is answered."""
     store = open_store("oxigraph", built, DATA)
-    join = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
-    slow = urllib.parse.urlencode({"query": join})
+    slow = urllib.parse.urlencode({"query": RUNAWAY})
     quick = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
-    with serving(store, timeout=0.01, max_running=1) as server:
+    with serving(store, timeout=0.5, max_running=1) as server:
+        pool = server.settings.pool
+        assert pool is not None
+        before = set(pool.pids())
         status, _, body = http(server.url + "sparql?" + slow)
-        assert status == 503 and "0.01 s timeout" in body
-        # the abandoned join still holds the only slot: the next query is turned away
-        status, headers, body = http(server.url + "sparql?" + quick)
-        assert status == 503 and "busy" in body and headers["Retry-After"]
-    with serving(store, timeout=30, max_running=1) as server:
+        assert status == 503 and "0.5 s timeout" in body and "stopped" in body
         status, _, body = http(server.url + "sparql?" + quick)
         assert (status, json.loads(body)["boolean"]) == (200, True)
+        (killed,) = before
+        assert killed not in pool.pids()
+        with pytest.raises(ProcessLookupError):   # gone, not running on in the background
+            os.kill(killed, 0)
+
+
+def test_others_are_answered_while_and_after_runaway_queries_run(built: Path) -> None:
+    store = open_store("oxigraph", built, DATA)
+    slow = urllib.parse.urlencode({"query": RUNAWAY})
+    quick = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    with serving(store, timeout=1.0, max_running=4) as server:
+        runaways = [threading.Thread(target=http, args=(server.url + "sparql?" + slow,))
+                    for _ in range(4)]
+        for t in runaways:
+            t.start()
+        for t in runaways:
+            t.join(30)
+        status, _, body = http(server.url + "sparql?" + quick)
+        assert (status, json.loads(body)["boolean"]) == (200, True)
+
+
+def test_service_is_refused_and_sends_no_request(store: Store) -> None:
+    """SERVICE would make the server fetch any address (request forgery): refused before it
+    runs; a listener on loopback checks that nothing arrives."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(0.5)
+    target = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    with serving(store) as server:
+        for query in (f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}",
+                      f"SELECT * WHERE {{ service silent <{target}> {{ ?s ?p ?o }} }}"):
+            status, _, body = http(server.url + "sparql?" + urllib.parse.urlencode(
+                {"query": query}))
+            assert status == 400 and "SERVICE is refused" in body
+    with pytest.raises(TimeoutError):
+        listener.accept()
+    listener.close()
+
+
+def test_unknown_charset_is_415(endpoint: str) -> None:
+    status, _, body = http(endpoint, data=b"ASK {}", headers={
+        "Content-Type": "application/sparql-query; charset=nope"})
+    assert status == 415 and "unknown charset 'nope'" in body
+
+
+def test_answers_carry_an_etag_and_are_cached(endpoint: str) -> None:
+    url = endpoint + "?" + urllib.parse.urlencode({"query": NETFLIX_PARTIES})
+    status, headers, body = http(url)
+    assert status == 200 and headers["ETag"].startswith('"')
+    again, headers2, body2 = http(url)
+    assert (again, headers2["ETag"], body2) == (200, headers["ETag"], body)
+    status, _, body = http(url, headers={"If-None-Match": headers["ETag"]})
+    assert (status, body) == (304, "")
+    _, csv_headers, _ = http(url, headers={"Accept": "text/csv"})
+    assert csv_headers["ETag"] != headers["ETag"]      # one entry per format
+
+
+def test_fifty_clients_at_once_all_get_in(endpoint: str) -> None:
+    """The listen backlog takes 50 simultaneous connections (no reset)."""
+    url = endpoint + "?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
+    statuses: list[int] = []
+    barrier = threading.Barrier(50)
+
+    def one() -> None:
+        barrier.wait()
+        statuses.append(http(url)[0])
+
+    threads = [threading.Thread(target=one) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert statuses == [200] * 50
+
+
+def test_a_client_that_hangs_up_is_one_log_line(built: Path) -> None:
+    import socket
+
+    with subprocess.Popen(
+        [sys.executable, "-m", "graph.cli", "--data", str(DATA), "--out", str(built), "serve",
+         "--port", "0", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/sparql", proc.stdout.readline())
+        assert m
+        query = urllib.parse.quote("SELECT * WHERE { ?s ?p ?o }")
+        for _ in range(5):   # ask for a large answer, then hang up at once
+            sock = socket.create_connection(("127.0.0.1", int(m.group(1))))
+            sock.sendall(f"GET /sparql?query={query} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            sock.close()
+        status, _, _ = http(f"http://127.0.0.1:{m.group(1)}/sparql?query=ASK%7B%7D")
+        assert status == 200
+        proc.terminate()
+        _, err = proc.communicate(timeout=20)
+    assert "Traceback" not in err
+    for line in err.splitlines():
+        assert "client went away" in line or not line.strip(), line
 
 
 def test_endpoint_as_a_sparql_store_of_the_project(endpoint: str, store: Store) -> None:

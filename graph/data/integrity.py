@@ -150,10 +150,48 @@ def consistency(records: list[Record]) -> Iterator[Problem]:
             yield Problem(rec.file, rec.line_of("date_basis"), rec.id, "date",
                           "a dated source needs its date", "or set date_basis: undated")
         start, end = rec.data.get("start"), rec.data.get("end")
-        if isinstance(start, str) and isinstance(end, str) and len(start) == len(end) and \
-                start > end:
+        if isinstance(start, str) and isinstance(end, str) and ends_before_start(start, end):
             yield Problem(rec.file, rec.line_of("end"), rec.id, "end",
-                          f"ends ({end}) before it starts ({start})")
+                          f"ends ({end}) before it starts ({start})",
+                          "dates of different precision are compared at the coarser one")
+
+
+def ends_before_start(start: str, end: str) -> bool:
+    """True when ``end`` is before ``start``, compared at the coarser of their precisions.
+
+    >>> ends_before_start("2025-12", "2025-11-30")
+    True
+    >>> ends_before_start("2025-12", "2025-12-01")   # same month: not before
+    False
+    >>> ends_before_start("--12-09", "2025-01-01")   # no year on one side: not comparable
+    False
+    """
+    if start.startswith("--") != end.startswith("--"):
+        return False
+    n = min(len(start), len(end))
+    return start[:n] > end[:n]
+
+
+HIERARCHIES = ("parent", "within", "super_event")
+
+
+def cycles(records: list[Record], ids: dict[str, Record]) -> Iterator[Problem]:
+    """A ``parent``/``within``/``super_event`` chain that comes back to where it started
+    (a self-reference included), reported once, on the record with the smallest id."""
+    for name in HIERARCHIES:
+        reported: set[str] = set()
+        for rec in sorted(records, key=lambda r: r.id):
+            chain = [rec.id]
+            nxt = rec.data.get(name)
+            while isinstance(nxt, str) and nxt in ids and nxt not in chain:
+                chain.append(nxt)
+                nxt = ids[nxt].data.get(name)
+            if nxt != rec.id or rec.id in reported:
+                continue
+            reported.update(chain)
+            yield Problem(rec.file, rec.line_of(name), rec.id, name,
+                          f"{name} goes round in a circle: {' -> '.join([*chain, rec.id])}",
+                          f"a {rec.kind} cannot be (part of) its own {name}; fix one link")
 
 
 def identifiers(records: list[Record]) -> Iterator[Problem]:
@@ -235,6 +273,6 @@ def check(records: list[Record], concepts: dict[str, set[str]]) -> list[Problem]
     for found in (duplicate_ids(records), dangling_references(records, ids),
                   citations(records, ids), controlled_values(records, concepts),
                   consistency(records), identifiers(records), model_v2(records),
-                  series_targets(records, ids)):
+                  series_targets(records, ids), cycles(records, ids)):
         out.extend(found)
     return out

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,8 +116,15 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "agreement": ("id", "kind", "title", "status", "para"),
 }
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$|^--(\d{2})-(\d{2})$")
-CITE_RE = re.compile(r"^(?P<source>[^:\s]+):(?P<para>\d+)$")
+# ASCII digits only: "\d" would also take full-width or Arabic-Indic digits
+DATE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$|^--([0-9]{2})-([0-9]{2})$")
+CITE_RE = re.compile(r"^(?P<source>[^:\s]+):(?P<para>[0-9]+)$")
+
+# Input limits, checked before (or while) parsing, so no input can exhaust memory or the stack.
+MAX_FILE_BYTES = 8 << 20     # one YAML file
+MAX_DEPTH = 12               # nesting of YAML mappings/lists (records need 4)
+MAX_LABEL = 300              # characters in a label or alternative label
+MAX_TEXT = 4000              # characters in any other text field (title, note...)
 
 
 @dataclass(frozen=True)
@@ -158,7 +166,8 @@ class Record:
         """(source, paragraph) pairs this record cites."""
         if "cite" in self.data:
             out = []
-            for c in self.data["cite"]:
+            cites = self.data["cite"]
+            for c in cites if isinstance(cites, list) else []:
                 m = CITE_RE.match(str(c))
                 if m:
                     out.append((m["source"], int(m["para"])))
@@ -166,7 +175,8 @@ class Record:
         paras = self.data.get("para")
         if self.source is None or paras is None:
             return []
-        return [(self.source, int(p)) for p in (paras if isinstance(paras, list) else [paras])]
+        items = paras if isinstance(paras, list) else [paras]
+        return [(self.source, p) for p in items if isinstance(p, int) and not isinstance(p, bool)]
 
 
 class _Dict(dict):  # type: ignore[type-arg,unused-ignore]
@@ -177,7 +187,28 @@ class _Dict(dict):  # type: ignore[type-arg,unused-ignore]
 
 
 class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    """libyaml's parser when PyYAML has it (6x faster); the constructors stay ours."""
+    """libyaml's parser when PyYAML has it (6x faster); the constructors stay ours.
+
+    They refuse aliases (an alias bomb expands a few hundred bytes into gigabytes), nesting
+    deeper than MAX_DEPTH (Python would hit its recursion limit; libyaml stops at 1000) and
+    duplicate keys, and remember the line of every key.
+    """
+
+    _depth = 0
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        if node in self.constructed_objects:    # a node met twice is an alias (*name)
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&name, *name) are not allowed in data/; "
+                "write the value out", node.start_mark)
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"nested deeper than {MAX_DEPTH} levels", node.start_mark)
+            return super().construct_object(node, deep)
+        finally:
+            self._depth -= 1
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:
@@ -187,6 +218,13 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"a key must be a plain name, got {key!r}", key_node.start_mark)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (first on line {out.key_lines[str(key)]}); "
+                "a key may appear once per record", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
     return out
@@ -205,7 +243,7 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; a syntax error becomes a Problem with its line and column."""
     try:
         return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
-    except (ValueError, TypeError) as exc:  # a constructor rejected a scalar
+    except (ValueError, TypeError, OverflowError) as exc:  # a constructor rejected a scalar
         return None, [Problem(file, None, None, None, f"unreadable value: {exc}",
                               "quote the value")]
     except yaml.YAMLError as exc:
@@ -213,8 +251,31 @@ def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
         line = mark.line + 1 if mark else None
         col = f", column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, line, None, None, f"malformed YAML{col}: {problem}",
-                              "fix the YAML syntax (indentation, quotes, a missing ':')")]
+        hint = "fix the YAML syntax (indentation, quotes, a missing ':')"
+        if isinstance(exc, yaml.constructor.ConstructorError):
+            hint = "each record is a flat mapping of fields, each key once"
+        return None, [Problem(file, line, None, None, f"malformed YAML{col}: {problem}", hint)]
+
+
+def read_text(path: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of a data file: at most MAX_FILE_BYTES of UTF-8 (else a Problem, no text)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(file, None, None, None,
+                                  f"file of {size} bytes; the limit is {MAX_FILE_BYTES}",
+                                  "split it: one entity per file, one facts file per source")]
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(file, None, None, None, f"cannot read: {exc.strerror or exc}")]
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(file, line, None, None,
+                              f"not UTF-8: byte 0x{raw[exc.start]:02x} at column {column}",
+                              "save the file as UTF-8")]
 
 
 def date_is_valid(value: str) -> bool:
@@ -241,93 +302,152 @@ def _norm_value(value: Any) -> Any:
     return value
 
 
-def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Problem]:
-    def bad(msg: str, hint: str = "") -> Problem:
-        return Problem(rec.file, rec.line_of(name), rec.id, name, msg, hint)
+# Characters refused in any text: controls (a terminal would run them as escape sequences),
+# line and paragraph separators (N-Triples readers refuse them unescaped), surrogates, and the
+# bidirectional overrides and isolates that make text display other than it reads.
+_BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
-    optional_null = spec.endswith("?")
-    spec = spec.rstrip("?")
-    if value is None:
-        if not optional_null:
-            yield bad("is empty", "give a value or remove the field")
+
+def bad_character(text: str, multiline: bool = False) -> str | None:
+    r"""Why ``text`` cannot be a label or a note (None when it can).
+
+    >>> bad_character("Baku\u2028Cinema")
+    'the line separator U+2028 at position 5'
+    >>> bad_character("two\nlines", multiline=True) is None
+    True
+    """
+    for pos, ch in enumerate(text, 1):
+        cat = unicodedata.category(ch)
+        if ch in "\n\t" and multiline:
+            continue
+        if cat in ("Cc", "Cs", "Zl", "Zp") or ch in _BIDI:
+            name = {"Cc": "control character", "Cs": "surrogate", "Zl": "line separator",
+                    "Zp": "paragraph separator"}.get(cat, "bidirectional control")
+            return f"the {name} U+{ord(ch):04X} at position {pos}"
+    return None
+
+
+Finding = tuple[str, str]     # (message, hint) about one field
+
+
+def _text_problem(value: str, limit: int, multiline: bool) -> Finding | None:
+    if len(value) > limit:
+        return (f"is {len(value)} characters long; the limit is {limit}",
+                "shorten it: labels are names, notes are a sentence or two")
+    why = bad_character(value, multiline)
+    if why:
+        return f"contains {why}", "remove it (retype the text if it was pasted)"
+    return None
+
+
+def _check_str(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or not value.strip():
+        yield f"must be a non-empty string, got {value!r}", ""
         return
-    if spec in ("str", "orgtype", "eventtype") or spec.startswith(("choice:", "concept:", "ref:")):
-        if not isinstance(value, str) or not value.strip():
-            yield bad(f"must be a non-empty string, got {value!r}")
-            return
-        if spec.startswith("choice:"):
-            choices = spec[7:].split("|")
-            if value not in choices:
-                yield bad(f"{value!r} is not one of {', '.join(choices)}")
-    elif spec == "int":
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            yield bad(f"must be a positive whole number, got {value!r}")
-    elif spec == "bool":
-        if not isinstance(value, bool):
-            yield bad(f"must be true or false, got {value!r}")
-    elif spec == "date":
-        if not isinstance(value, str) or not date_is_valid(value):
-            yield bad(f"{value!r} is not a date",
-                      "write YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when the year is not given")
-    elif spec in ("labels", "altlabels"):
-        if not isinstance(value, dict) or not value:
-            yield bad("must map a language (en, ru, az) to a name", "e.g.  labels: {en: Netflix}")
-            return
-        for lang, text in value.items():
-            if lang not in ("en", "ru", "az", "tr"):
-                yield bad(f"unknown language tag {lang!r}", "use en, ru, az or tr")
-            items = text if spec == "altlabels" and isinstance(text, list) else [text]
-            if spec == "labels" and not isinstance(text, str):
-                yield bad(f"label for {lang!r} must be one string; put others in alt_labels")
-            elif not all(isinstance(t, str) and t.strip() for t in items):
-                yield bad(f"labels for {lang!r} must be non-empty strings")
-    elif spec == "paras":
-        items = value if isinstance(value, list) else [value]
-        if not items or not all(isinstance(p, int) and not isinstance(p, bool) and p > 0
-                                for p in items):
-            yield bad(f"must be a paragraph number or a list of them, got {value!r}",
-                      "paragraphs are blank-line-separated blocks of the source text, from 1")
-    elif spec == "cites":
-        if not isinstance(value, list) or not value:
-            yield bad("must be a non-empty list of '<source>:<paragraph>'",
-                      "e.g.  cite: ['002_215d27630291384d:4']")
-            return
-        for c in value:
-            if not isinstance(c, str) or not CITE_RE.match(c):
-                yield bad(f"{c!r} is not '<source>:<paragraph>'",
-                          "e.g.  '002_215d27630291384d:4' (the source's file name without .txt)")
-    elif spec == "fieldcites":
-        if not isinstance(value, dict) or not value:
-            yield bad("must map a field name to the citations it comes from",
-                      "e.g.  cite_fields: {super_event: ['004_7e29c807a69063d9:1']}")
-            return
-        schema = SCHEMA[rec.kind]
-        own = {str(c) for c in rec.data.get("cite") or []}
-        for cited, cites in value.items():
-            if cited not in schema or cited in ("id", "cite", "cite_fields", "labels",
-                                                "alt_labels"):
-                yield bad(f"{cited!r} is not a field that can be cited on its own")
-            elif not isinstance(cites, list) or not cites or not all(
-                    str(c) in own for c in cites):
-                yield bad(f"the citations of {cited!r} must be a non-empty list taken from "
-                          "this record's 'cite'", f"cite: {sorted(own)}")
-    elif spec == "surfaces":
-        yield from _check_surfaces(rec, bad, value)
-    elif spec.startswith("refs:"):
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            yield bad(f"must be a list of record ids, got {value!r}")
-    elif spec.startswith(("sref:", "srefs:")):
-        items = value if spec.startswith("srefs:") else [value]
-        key = "person" if spec.endswith("person") else "org"
-        if not isinstance(items, list):
-            yield bad("must be a list")
-            return
-        for item in items:
-            if not isinstance(item, dict) or set(item) != {key, "para"}:
-                yield bad(f"must be {{{key}: <id>, para: <n>}}, got {item!r}")
+    found = _text_problem(value, MAX_TEXT, multiline=spec == "str")
+    if found:
+        yield found
+    elif spec.startswith("choice:"):
+        choices = spec[7:].split("|")
+        if value not in choices:
+            yield f"{value!r} is not one of {', '.join(choices)}", ""
 
 
-def _check_surfaces(rec: Record, bad: Any, value: Any) -> Iterator[Problem]:
+def _check_int(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        yield f"must be a positive whole number, got {value!r}", ""
+
+
+def _check_bool(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, bool):
+        yield f"must be true or false, got {value!r}", ""
+
+
+def _check_date(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, str) or not date_is_valid(value):
+        yield (f"{value!r} is not a date",
+               "write YYYY-MM-DD, YYYY-MM, YYYY, or --MM-DD when the year is not given "
+               "(ASCII digits 0-9)")
+
+
+def _check_labels(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, dict) or not value:
+        yield "must map a language (en, ru, az) to a name", "e.g.  labels: {en: Netflix}"
+        return
+    for lang, text in value.items():
+        if lang not in ("en", "ru", "az", "tr"):
+            yield f"unknown language tag {lang!r}", "use en, ru, az or tr"
+        items = text if spec == "altlabels" and isinstance(text, list) else [text]
+        if spec == "labels" and not isinstance(text, str):
+            yield f"label for {lang!r} must be one string; put others in alt_labels", ""
+        elif not all(isinstance(t, str) and t.strip() for t in items):
+            yield f"labels for {lang!r} must be non-empty strings", ""
+        else:
+            for t in items:
+                found = _text_problem(t, MAX_LABEL, multiline=False)
+                if found:
+                    yield f"label for {lang!r} {found[0]}", found[1]
+
+
+def _positive(p: Any) -> bool:
+    return isinstance(p, int) and not isinstance(p, bool) and p > 0
+
+
+def _check_paras(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(_positive(p) for p in items):
+        yield (f"must be a paragraph number or a list of them, got {value!r}",
+               "paragraphs are blank-line-separated blocks of the source text, from 1")
+
+
+def _check_cites(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, list) or not value:
+        yield ("must be a non-empty list of '<source>:<paragraph>'",
+               "e.g.  cite: ['002_215d27630291384d:4']")
+        return
+    for c in value:
+        m = CITE_RE.match(c) if isinstance(c, str) else None
+        if not m:
+            yield (f"{c!r} is not '<source>:<paragraph>'",
+                   "e.g.  '002_215d27630291384d:4' (the source's file name without .txt)")
+        elif int(m["para"]) < 1:
+            yield f"{c!r} cites paragraph 0", "paragraphs are counted from 1"
+
+
+def _check_fieldcites(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, dict) or not value:
+        yield ("must map a field name to the citations it comes from",
+               "e.g.  cite_fields: {super_event: ['004_7e29c807a69063d9:1']}")
+        return
+    schema = SCHEMA[rec.kind]
+    cite = rec.data.get("cite")
+    own = {str(c) for c in cite} if isinstance(cite, list) else set()
+    for cited, cites in value.items():
+        if cited not in schema or cited in ("id", "cite", "cite_fields", "labels", "alt_labels"):
+            yield f"{cited!r} is not a field that can be cited on its own", ""
+        elif not isinstance(cites, list) or not cites or not all(str(c) in own for c in cites):
+            yield (f"the citations of {cited!r} must be a non-empty list taken from "
+                   "this record's 'cite'", f"cite: {sorted(own)}")
+
+
+def _check_refs(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        yield f"must be a list of record ids, got {value!r}", ""
+
+
+def _check_srefs(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    items = value if spec.startswith("srefs:") else [value]
+    key = "person" if spec.endswith("person") else "org"
+    if not isinstance(items, list):
+        yield "must be a list", ""
+        return
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {key, "para"} or not isinstance(
+                item[key], str) or not _positive(item["para"]):
+            yield f"must be {{{key}: <id>, para: <n>}} (n from 1), got {item!r}", ""
+
+
+def _check_surfaces(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
     """``as``: the words a cited paragraph uses for the record ("the meeting", "He")."""
     def texts(v: Any) -> bool:
         items = v if isinstance(v, list) else [v]
@@ -335,19 +455,50 @@ def _check_surfaces(rec: Record, bad: Any, value: Any) -> Iterator[Problem]:
 
     if "cite" not in SCHEMA[rec.kind]:
         if not texts(value):
-            yield bad("must be the words the paragraph uses, or a list of them",
-                      'e.g.  as: "the meeting"')
+            yield ("must be the words the paragraph uses, or a list of them",
+                   'e.g.  as: "the meeting"')
         return
-    own = {str(c) for c in rec.data.get("cite") or []}
+    cite = rec.data.get("cite")
+    own = {str(c) for c in cite} if isinstance(cite, list) else set()
     if not isinstance(value, dict) or not value:
-        yield bad("must map a citation to the words that paragraph uses",
-                  "e.g.  as: {'002_215d27630291384d:10': Turkish}")
+        yield ("must map a citation to the words that paragraph uses",
+               "e.g.  as: {'002_215d27630291384d:10': Turkish}")
         return
-    for cite, words in value.items():
-        if str(cite) not in own:
-            yield bad(f"{cite!r} is not one of this record's citations", f"cite: {sorted(own)}")
+    for cited, words in value.items():
+        if str(cited) not in own:
+            yield f"{cited!r} is not one of this record's citations", f"cite: {sorted(own)}"
         elif not texts(words):
-            yield bad(f"the words for {cite!r} must be a non-empty string or list of them")
+            yield f"the words for {cited!r} must be a non-empty string or list of them", ""
+
+
+def _checked_in_integrity(rec: Record, name: str, spec: str, value: Any) -> Iterator[Finding]:
+    """Model v2 fields checked across records in :mod:`graph.data.integrity`."""
+    return iter(())
+
+
+# The check for each kind of field (the part of its spec before ':')
+FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = {
+    "str": _check_str, "orgtype": _check_str, "eventtype": _check_str, "choice": _check_str,
+    "concept": _check_str, "ref": _check_str, "int": _check_int, "bool": _check_bool,
+    "date": _check_date, "labels": _check_labels, "altlabels": _check_labels,
+    "paras": _check_paras, "cites": _check_cites, "fieldcites": _check_fieldcites,
+    "refs": _check_refs, "sref": _check_srefs, "srefs": _check_srefs,
+    "surfaces": _check_surfaces,
+    "wikidata": _checked_in_integrity, "signatories": _checked_in_integrity,
+}
+
+
+def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Problem]:
+    optional_null = spec.endswith("?")
+    spec = spec.rstrip("?")
+    line = rec.line_of(name)
+    if value is None:
+        if not optional_null:
+            yield Problem(rec.file, line, rec.id, name, "is empty",
+                          "give a value or remove the field")
+        return
+    for message, hint in FIELD_CHECKS[spec.split(":", 1)[0]](rec, name, spec, value):
+        yield Problem(rec.file, line, rec.id, name, message, hint)
 
 
 def surfaces(rec: Record, source: str, para: int) -> list[str]:
@@ -407,55 +558,68 @@ def read_records(data_dir: Path) -> tuple[list[Record], list[Problem]]:
         return [], [Problem(str(data_dir), None, None, None, "data folder not found",
                             "run from the repository root or pass --data DIR")]
     for path in sorted(data_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = str(path.relative_to(data_dir.parent))
-        folder = path.relative_to(data_dir).parts[0]
-        if path.suffix not in (".yaml", ".yml") or (
-            folder not in ENTITY_FOLDERS and folder != "facts"
-        ):
-            problems.append(Problem(rel, None, None, None, "unexpected file in data/",
-                                    f"records go in data/{{{','.join(ENTITY_FOLDERS)},facts}}/"
-                                    "*.yaml", level="warning"))
-            continue
-        raw, errs = parse_yaml(path.read_text(encoding="utf-8"), rel)
+        found, errs = read_file(path, data_dir)
+        records.extend(found)
         problems.extend(errs)
-        if errs:
+    return records, problems
+
+
+def read_file(path: Path, data_dir: Path) -> tuple[list[Record], list[Problem]]:
+    """The records of one file of ``data_dir`` and the problems found in it."""
+    records: list[Record] = []
+    problems: list[Problem] = []
+    if path.is_dir() or path.name.startswith("."):
+        return records, problems
+    rel = str(path.relative_to(data_dir.parent))
+    folder = path.relative_to(data_dir).parts[0]
+    if path.suffix not in (".yaml", ".yml") or (
+        folder not in ENTITY_FOLDERS and folder != "facts"
+    ):
+        problems.append(Problem(rel, None, None, None, "unexpected file in data/",
+                                f"records go in data/{{{','.join(ENTITY_FOLDERS)},facts}}/"
+                                "*.yaml", level="warning"))
+        return records, problems
+    text, errs = read_text(path, rel)
+    raw = None
+    if text is not None:
+        raw, errs = parse_yaml(text, rel)
+    problems.extend(errs)
+    if errs:
+        return records, problems
+    if folder in ENTITY_FOLDERS:
+        rec = _make(ENTITY_FOLDERS[folder], raw, rel, None, problems)
+        if rec is not None:
+            if rec.id != path.stem and rec.id != "?":
+                problems.append(Problem(rel, rec.line_of("id"), rec.id, "id",
+                                        f"id {rec.id!r} differs from the file name",
+                                        f"rename the file to {rec.id}.yaml or fix the id"))
+            records.append(rec)
+        return records, problems
+    if not isinstance(raw, dict) or "source" not in raw:
+        problems.append(Problem(rel, 1, None, "source",
+                                "a facts file must start with 'source: <source id>'",
+                                f"e.g.  source: {path.stem}"))
+        return records, problems
+    source = str(raw["source"])
+    if source != path.stem:
+        line = getattr(raw, "key_lines", {}).get("source", 1)
+        problems.append(Problem(rel, line, None, "source",
+                                f"source {source!r} differs from the file name",
+                                f"facts of {source} go in data/facts/{source}.yaml"))
+    for key, value in raw.items():
+        if key == "source":
             continue
-        if folder in ENTITY_FOLDERS:
-            rec = _make(ENTITY_FOLDERS[folder], raw, rel, None, problems)
+        if key not in FACT_SECTIONS:
+            problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
+                                    "unknown section",
+                                    f"sections are {', '.join(FACT_SECTIONS)}"))
+            continue
+        if not isinstance(value, list):
+            problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
+                                    "must be a list of records"))
+            continue
+        for item in value:
+            rec = _make(FACT_SECTIONS[key], item, rel, source, problems)
             if rec is not None:
-                if rec.id != path.stem and rec.id != "?":
-                    problems.append(Problem(rel, rec.line_of("id"), rec.id, "id",
-                                            f"id {rec.id!r} differs from the file name",
-                                            f"rename the file to {rec.id}.yaml or fix the id"))
                 records.append(rec)
-            continue
-        if not isinstance(raw, dict) or "source" not in raw:
-            problems.append(Problem(rel, 1, None, "source",
-                                    "a facts file must start with 'source: <source id>'",
-                                    f"e.g.  source: {path.stem}"))
-            continue
-        source = str(raw["source"])
-        if source != path.stem:
-            line = getattr(raw, "key_lines", {}).get("source", 1)
-            problems.append(Problem(rel, line, None, "source",
-                                    f"source {source!r} differs from the file name",
-                                    f"facts of {source} go in data/facts/{source}.yaml"))
-        for key, value in raw.items():
-            if key == "source":
-                continue
-            if key not in FACT_SECTIONS:
-                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
-                                        "unknown section",
-                                        f"sections are {', '.join(FACT_SECTIONS)}"))
-                continue
-            if not isinstance(value, list):
-                problems.append(Problem(rel, getattr(raw, "key_lines", {}).get(key), None, str(key),
-                                        "must be a list of records"))
-                continue
-            for item in value:
-                rec = _make(FACT_SECTIONS[key], item, rel, source, problems)
-                if rec is not None:
-                    records.append(rec)
     return records, problems

@@ -199,6 +199,11 @@ def _fold_id(text: str) -> str:
     return fold(text.replace("-", " ").replace("_", " "))
 
 
+_LITERAL = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
+                      r"""(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\x00-\x20]+>)?""",
+                      re.DOTALL)
+
+
 def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node:
     """The RDF term a parameter value stands for.
 
@@ -218,10 +223,14 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
         return iri
     if value[:1] in ('"', "'"):
 
-        try:
-            lit = from_n3(value)
-        except Exception:
-            lit = None
+        lit: object = None
+        if _LITERAL.fullmatch(value):   # the whole value, nothing after the literal
+            try:
+                lit = from_n3(value)
+                if isinstance(lit, Literal):
+                    term_text(lit)      # a datatype that is no IRI is refused here
+            except Exception:
+                lit = None
         if not isinstance(lit, Literal):
             raise ParamError(f"{label}: {value!r} is not a literal; write \"text\", "
                              "\"text\"@en or \"2025-12-09\"^^<http://www.w3.org/2001/XMLSchema#date>")

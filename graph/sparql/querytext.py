@@ -78,6 +78,13 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE | re.DOTALL)
 
 FORMS = ("select", "construct", "describe", "ask")
+
+# Limits checked before any parser sees a query: pyoxigraph's parser and evaluator recurse on
+# nesting and on long operator chains and overflow the stack (a segfault, no exception) at about
+# 5,000 nested brackets or 10,000 chained terms; rdflib's parser gives up at about 28 brackets.
+MAX_QUERY_CHARS = 65_536
+MAX_TOKENS = 4_000        # words, names, literals and punctuation (not spaces or comments)
+MAX_NESTING = 16          # brackets ( [ { inside each other; also a run of ! - + ^
 _UPDATE_WORDS = {"insert", "delete", "load", "clear", "create", "drop", "copy", "move", "add",
                  "with"}
 
@@ -89,6 +96,42 @@ def tokens(text: str) -> list[Token]:
         kind = m.lastgroup or "punct"
         out.append(Token(kind, m.group(), m.start()))
     return out
+
+
+def check_limits(text: str) -> None:
+    """QueryError when the query is too long, too many tokens, or nested too deeply.
+
+    >>> try:
+    ...     check_limits("SELECT * { FILTER(" + "(" * 20 + "1" + ")" * 20 + ") }")
+    ... except QueryError as exc:
+    ...     print(exc.reason, exc.line, exc.column)
+    brackets nested more than 16 deep; the limit keeps the parsers' stacks safe 1 33
+    """
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text)} characters long; the limit is "
+                         f"{MAX_QUERY_CHARS}")
+    depth = run = count = 0
+    for tok in _TOKEN.finditer(text):
+        kind, word = tok.lastgroup, tok.group()
+        if kind in ("space", "comment"):
+            continue
+        count += 1
+        if count > MAX_TOKENS:
+            raise QueryError(f"the query has more than {MAX_TOKENS} tokens (words, names, "
+                             "operators), the limit; split it or use a VALUES block")
+        if kind == "punct" and word in ("(", "[", "{"):
+            depth += 1
+            why = f"brackets nested more than {MAX_NESTING} deep" if depth > MAX_NESTING else ""
+        else:
+            depth -= kind == "punct" and word in (")", "]", "}")
+            why = ""
+        run = run + 1 if kind == "punct" and word in ("!", "-", "+", "^") else 0
+        if run > MAX_NESTING:
+            why = f"more than {MAX_NESTING} operators in a row"
+        if why:
+            line, col = position(text, tok.start())
+            raise QueryError(f"{why}; the limit keeps the parsers' stacks safe", line, col,
+                             word, None)
 
 
 def _significant(text: str) -> list[Token]:
@@ -292,6 +335,7 @@ def token_at(text: str, offset: int) -> str | None:
 def check_syntax(text: str) -> None:
     """Parse with rdflib's SPARQL parser; QueryError with line, column and token on failure."""
 
+    check_limits(text)
     try:
         query_form(text)
     except QueryError as exc:
@@ -310,6 +354,8 @@ def check_syntax(text: str) -> None:
         raise QueryError(reason, exc.lineno, exc.col, found, text) from None
     except QueryError:
         raise
+    except RecursionError:
+        raise QueryError("the query is nested too deeply for the parser", query=text) from None
     except Exception as exc:  # rdflib raises plain Exception for an undeclared prefix
         m = re.match(r"Unknown namespace prefix : (\S*)", str(exc))
         if not m:
@@ -335,6 +381,7 @@ def validate(text: str) -> str:
     parsed again by rdflib, whose errors name the offending token more exactly.
     """
 
+    check_limits(text)
     try:
         form = query_form(text)
     except QueryError as exc:

@@ -12,8 +12,16 @@ Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.sp
   ``named=QUERY`` types them by that named query's declared parameters (and requires the
   mandatory ones).
 * Read-only: ``update=`` or an ``application/sparql-update`` body gets 403.
-* A malformed query gets 400 with the parser's line, column and token; a query that runs past
-  the timeout gets 503, and so does one that finds ``max_running`` queries already running.
+* A malformed query gets 400 with the parser's line, column and token (sizes and nesting are
+  bounded before any parser runs: :func:`graph.sparql.querytext.check_limits`).
+* ``SERVICE`` is refused (400): the endpoint never sends a request of its own; rdflib's loading
+  of ``FROM`` graphs from the web is off too.
+* Local stores are queried by ``max_running`` worker processes (:mod:`graph.sparql.workers`):
+  a query past the timeout gets 503 and its worker is killed and replaced, so it really
+  stops. Requests wait for a worker in a bounded queue (503 ``busy`` past it).
+* The graph does not change while it is served: answers are cached by query, parameters, format
+  and build, and carry an ``ETag`` (``If-None-Match`` gets 304).
+* A body in an unknown charset gets 415; a client that hangs up is one log line.
 * At most ``max_rows`` rows (or triples) are sent: the ``X-Cinecoop-Row-Cap`` header always
   says the cap, and ``X-Cinecoop-Truncated: true`` with ``X-Cinecoop-Total-Rows`` says when it
   cut the result.
@@ -23,12 +31,16 @@ Standard library HTTP (``ThreadingHTTPServer``) over any store of :mod:`graph.sp
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import json
+import os
 import re
 import sys
 import threading
 import time
 import traceback
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -37,6 +49,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
+import rdflib.plugins.sparql
 from rdflib import Graph
 
 from graph.sparql.formats import (
@@ -47,7 +60,10 @@ from graph.sparql.formats import (
     sorted_triples,
 )
 from graph.sparql.named import Catalogue, ParamError, named_queries, named_query, resolve_value
+from graph.sparql.querytext import check_limits, tokens
+from graph.sparql.querytext import validate as validate_query
 from graph.sparql.stores import MemoryStore, OxigraphStore, QueryError, QueryTimeout, StoreError
+from graph.sparql.workers import Busy, Opener, QueryPool
 from graph.terms import PREFIXES
 
 if TYPE_CHECKING:
@@ -55,6 +71,9 @@ if TYPE_CHECKING:
 
 ENDPOINT = "/sparql"
 MAX_BODY = 1 << 20  # bytes; a longer request body gets 413
+QUEUE_WAIT = 30.0   # seconds a request waits for a free query worker before 503 busy
+CACHE_ENTRIES = 512
+CACHE_MAX_BYTES = 1 << 20  # larger answers are not kept
 UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY",
                 "WITH")
 _PROLOGUE = re.compile(r"\s+|#[^\n]*|(?i:PREFIX)\s*[^\s:]*:\s*<[^>]*>|(?i:BASE)\s*<[^>]*>")
@@ -161,12 +180,42 @@ class Settings:
     queries_json: bytes
     quiet: bool
     max_running: int = 4
+    pool: QueryPool | None = None
+    build: str | None = None      # what the store serves (None: it may change, no cache)
     _catalogue: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _slots: threading.BoundedSemaphore | None = None
     _resolved: dict[tuple[Any, str], Any] = field(default_factory=dict)
+    _cache: OrderedDict[str, tuple[bytes, str, dict[str, str]]] = field(
+        default_factory=OrderedDict)
+
+    def cached(self, key: str) -> tuple[bytes, str, dict[str, str]] | None:
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+            return hit
+
+    def keep(self, key: str, answer: tuple[bytes, str, dict[str, str]]) -> None:
+        if self.build is None or len(answer[0]) > CACHE_MAX_BYTES:
+            return
+        with self._lock:
+            self._cache[key] = answer
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
 
     def run_query(self, text: str, bindings: dict[str, Any] | None) -> Any:
+        """The query on a worker process when there is a pool (stopped at the timeout), else
+        in a thread (:meth:`run_in_thread`)."""
+        if self.pool is None:
+            return self.run_in_thread(text, bindings)
+        try:
+            return self.pool.query(text, bindings, self.timeout, QUEUE_WAIT)
+        except Busy as exc:
+            raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE, f"busy: {exc}; try again shortly",
+                            {"Retry-After": "5"}) from None
+
+    def run_in_thread(self, text: str, bindings: dict[str, Any] | None) -> Any:
         """``store.query`` in a worker thread, given up after ``timeout`` s.
 
         Python cannot stop a thread, nor can pyoxigraph or rdflib cancel a query: an abandoned
@@ -241,7 +290,21 @@ class Settings:
 
 class EndpointServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128   # the listen backlog: 50 clients connecting at once all get in
     settings: Settings
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One log line, never a traceback: a client that hung up is no server error."""
+        exc = sys.exc_info()[1]
+        what = ("client went away" if isinstance(exc, ConnectionError | TimeoutError)
+                else "request failed")
+        sys.stderr.write(f"{client_address[0]}:{client_address[1]} {what}: "
+                         f"{type(exc).__name__}: {exc}\n")
+
+    def server_close(self) -> None:
+        super().server_close()
+        if getattr(self, "settings", None) is not None and self.settings.pool is not None:
+            self.settings.pool.close()
 
     @property
     def url(self) -> str:
@@ -268,14 +331,42 @@ def make_server(store: Store, host: str = "127.0.0.1", port: int = 0,
     ``port=0`` picks a free port: read it from ``server.url``. ``max_running`` bounds the
     queries evaluated at once (see :meth:`Settings.run_query`).
     """
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False   # FROM <url> never fetches the web
     queries = query_listing()
     server = EndpointServer((host, port), Handler)
+    opener = store_opener(store)
+    try:
+        pool = QueryPool(opener, max_running) if opener is not None else None
+    except BaseException:
+        server.server_close()
+        raise
     server.settings = Settings(
         store=store, timeout=timeout, max_rows=max_rows,
         page=render_page(getattr(store, "name", "store"), queries, timeout, max_rows),
         queries_json=json.dumps(queries, ensure_ascii=False, indent=1).encode("utf-8"),
-        quiet=quiet, max_running=max_running)
+        quiet=quiet, max_running=max_running, pool=pool,
+        build=f"{opener.kind}:{opener.path}:{os.stat(opener.path).st_mtime_ns}"
+        if opener else None)
     return server
+
+
+def store_opener(store: Store) -> Opener | None:
+    """How worker processes open the same build as ``store`` (None: queries stay in threads;
+    a ``sparql:`` store has its own server, which applies the timeout)."""
+    if isinstance(store, OxigraphStore):
+        return Opener("oxigraph", os.path.realpath(store.path))
+    if isinstance(store, MemoryStore) and store.source is not None:
+        return Opener("memory", os.path.realpath(store.source))
+    return None
+
+
+def refuse_service(text: str) -> None:
+    """HTTPError 400 for a query with SERVICE: the endpoint never makes requests of its own."""
+    for tok in tokens(text):
+        if tok.kind == "word" and tok.text.lower() == "service":
+            raise HTTPError(HTTPStatus.BAD_REQUEST,
+                            "SERVICE is refused: this endpoint does not send requests to other "
+                            "servers; query them yourself")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -333,8 +424,14 @@ class Handler(BaseHTTPRequestHandler):
             self._read_body()
             raise HTTPError(HTTPStatus.FORBIDDEN,
                             "SPARQL Update is refused: this endpoint is read-only")
-        body = self._read_body().decode(self.headers.get_content_charset("utf-8"),
-                                        errors="replace")
+        charset = self.headers.get_content_charset("utf-8")
+        try:
+            codecs.lookup(charset)
+        except (LookupError, ValueError):   # unknown, or not even a name (a NUL in it)
+            self._read_body()
+            raise HTTPError(HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                            f"unknown charset {charset!r}: send the body as UTF-8") from None
+        body = self._read_body().decode(charset, errors="replace")
         if ctype == "application/x-www-form-urlencoded":
             for key, values in parse_qs(body, keep_blank_values=True).items():
                 params.setdefault(key, []).extend(values)
@@ -364,6 +461,36 @@ class Handler(BaseHTTPRequestHandler):
 
     def _sparql(self, params: dict[str, list[str]], body_query: str | None) -> None:
         settings = self.server.settings
+        text = self._query_text(params, body_query)
+        bindings = self._bindings(params)
+        try:
+            form = validate_query(text)
+        except QueryError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
+        kind = form if form in ("select", "ask") else "graph"
+        names = params.get("format", []) + params.get("output", [])
+        fmt = choose_format(kind, self.headers.get("Accept"), *names)
+        if fmt is None:
+            offered = ", ".join(m for f in formats_for(kind) for m in f.media_types)
+            raise HTTPError(HTTPStatus.NOT_ACCEPTABLE,
+                            f"none of the accepted types fits a {kind} result; "
+                            f"offered: {offered}")
+        terms = sorted((k, v.n3()) for k, v in bindings.items())
+        key = hashlib.sha256(repr((settings.build, text, terms, fmt.key, settings.max_rows))
+                             .encode("utf-8")).hexdigest()
+        etag = {"ETag": f'"{key[:32]}"'} if settings.build is not None else {}
+        if etag and etag["ETag"] in self.headers.get("If-None-Match", ""):
+            self._send(HTTPStatus.NOT_MODIFIED, b"", None, etag)
+            return
+        answer = settings.cached(key)
+        if answer is None:
+            answer = self._answer(text, bindings, fmt)
+            settings.keep(key, answer)
+        payload, content_type, headers = answer
+        self._send(HTTPStatus.OK, payload, content_type, {**headers, **etag})
+
+    def _query_text(self, params: dict[str, list[str]], body_query: str | None) -> str:
+        """The one query of the request, refused when it is an update or uses SERVICE."""
         if "update" in params:
             raise HTTPError(HTTPStatus.FORBIDDEN,
                             "SPARQL Update is refused: this endpoint is read-only")
@@ -384,18 +511,20 @@ class Handler(BaseHTTPRequestHandler):
         if is_update(text):
             raise HTTPError(HTTPStatus.FORBIDDEN,
                             "SPARQL Update is refused: this endpoint is read-only")
-        bindings = self._bindings(params)
+        try:
+            check_limits(text)
+        except QueryError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
+        refuse_service(text)
+        return text
+
+    def _answer(self, text: str, bindings: dict[str, Any], fmt: Any
+                ) -> tuple[bytes, str, dict[str, str]]:
+        """Run the query; the payload in ``fmt``, its content type and headers."""
         started = time.perf_counter()
         result = self._execute(text, bindings or None)
         elapsed = (time.perf_counter() - started) * 1000
-        names = params.get("format", []) + params.get("output", [])
-        fmt = choose_format(result.kind, self.headers.get("Accept"), *names)
-        if fmt is None:
-            offered = ", ".join(m for f in formats_for(result.kind) for m in f.media_types)
-            raise HTTPError(HTTPStatus.NOT_ACCEPTABLE,
-                            f"none of the accepted types fits a {result.kind} result; "
-                            f"offered: {offered}")
-        cap = settings.max_rows
+        cap = self.server.settings.max_rows
         headers = {"X-Cinecoop-Row-Cap": str(cap), "Server-Timing": f"query;dur={elapsed:.1f}",
                    "Vary": "Accept"}
         if result.kind == "graph":
@@ -409,7 +538,7 @@ class Handler(BaseHTTPRequestHandler):
                                       result.boolean)
         if total > cap:
             headers.update({"X-Cinecoop-Truncated": "true", "X-Cinecoop-Total-Rows": str(total)})
-        self._send(HTTPStatus.OK, payload.encode("utf-8"), fmt.content_type, headers)
+        return payload.encode("utf-8"), fmt.content_type, headers
 
     def _bindings(self, params: dict[str, list[str]]) -> dict[str, Any]:
 
@@ -450,6 +579,14 @@ class Handler(BaseHTTPRequestHandler):
         except HTTPError as exc:
             self._send(exc.status, (exc.message + "\n").encode("utf-8"),
                        "text/plain; charset=utf-8", exc.headers)
+        except (ConnectionError, TimeoutError):
+            raise                     # the client is gone: one log line (handle_error)
+        except Exception as exc:      # a bug: say so in one line, answer 500, keep serving
+            sys.stderr.write(f"{self.client_address[0]}: internal error on {self.command} "
+                             f"{self.path[:200]!r}: {type(exc).__name__}: {exc}\n")
+            self._send(HTTPStatus.INTERNAL_SERVER_ERROR,
+                       f"internal error: {type(exc).__name__}: {exc}\n".encode(),
+                       "text/plain; charset=utf-8")
 
     def _send(self, status: HTTPStatus, body: bytes, content_type: str | None,
               headers: dict[str, str] | None = None) -> None:

@@ -125,9 +125,10 @@ class OxigraphStore:
 class MemoryStore:
     """The built graph parsed into rdflib (the reference the other stores are checked against)."""
 
-    def __init__(self, ds: Dataset, name: str = "memory"):
+    def __init__(self, ds: Dataset, name: str = "memory", source: Path | None = None):
         self.ds = ds
         self.name = name
+        self.source = source    # the TriG it was read from (worker processes read it again)
 
     def query(self, sparql: str, bindings: dict[str, Node] | None = None,
               timeout: float | None = None) -> QueryResult:
@@ -176,7 +177,7 @@ def open_store(spec: str | None, out_dir: Path, data_dir: Path, *, user: str | N
         return OxigraphStore(out_dir / STORE_DIR)
     if kind == "memory" and not arg:
         _ensure_local(out_dir, data_dir)
-        return MemoryStore(load_dataset(out_dir))
+        return MemoryStore(load_dataset(out_dir), source=out_dir / "graph.trig")
     if kind == "sparql" and arg:
         return SparqlStore(arg, user=user, password=password)
     raise StoreError(f"unknown store {spec!r}: use 'oxigraph' (default, out/store), "
