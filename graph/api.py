@@ -29,51 +29,84 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 
-from graph.data.build import load_dataset
+from graph.data.outputs import STORE_DIR, is_current
 from graph.names import Match
-from graph.network.commands import Filters, load_view
 from graph.sparql.base import QueryResult, Store
 from graph.sparql.describe import Description, name_index, resolve
 from graph.sparql.describe import describe as describe_node
-from graph.sparql.named import Outcome, run
-from graph.sparql.stores import open_store
-from graph.sparql.tables import labels, show
-from graph.web.maps import write_html
-from graph.web.site import map_page
+from graph.sparql.quadgraph import open_graph as open_store_graph
 
 __all__ = ["OpenGraph", "Rows", "open_graph", "query", "describe", "find", "view", "write_map"]
 
 
 @dataclass
 class OpenGraph:
-    """A built graph: where it is, the store queries run on, the graph look-ups read."""
+    """A built graph: where it is, the store queries run on, the graph look-ups read.
+
+    Everything is opened on first use and kept: ``store`` (SPARQL), ``graph`` (the Oxigraph
+    store read by quad patterns, for look-ups), ``projection`` (the networkx projection,
+    cached beside the build) and ``dataset`` (the TriG parsed into rdflib: the slow reference
+    path, for comparisons only). A local graph is rebuilt first when ``data`` changed.
+    """
 
     out: Path
     data: Path
     store_spec: str | None = None
     user: str | None = None
     password: str | None = None
-    _store: Store | None = field(default=None, repr=False)
-    _dataset: Dataset | None = field(default=None, repr=False)
+    _opened: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def ensure_built(self) -> None:
+        """Rebuild when ``data/`` or the ontology changed (:class:`BuildError` for bad data)."""
+        if "built" not in self._opened:
+            if not (self.data.is_dir() and is_current(self.data, self.out)):
+                from graph.data.build import ensure_built  # lazy: validation code only to build
+
+                ensure_built(self.data, self.out)
+            self._opened["built"] = True
 
     @property
     def store(self) -> Store:
         """The store named by ``store_spec`` (default: the Oxigraph store of ``out``)."""
-        if self._store is None:
-            self._store = open_store(self.store_spec, self.out, self.data, user=self.user,
-                                     password=self.password)
-        return self._store
+        if "store" not in self._opened:
+            from graph.sparql.stores import open_store  # lazy: what a look-up does not need
+
+            self._opened["store"] = open_store(self.store_spec, self.out, self.data,
+                                               user=self.user, password=self.password)
+        store: Store = self._opened["store"]
+        return store
+
+    @property
+    def graph(self) -> Any:
+        """The built graph read from the Oxigraph store (nothing is parsed): a
+        :class:`~graph.sparql.quadgraph.StoreGraph`, read as an rdflib ``Graph`` is."""
+        if "graph" not in self._opened:
+            self.ensure_built()
+            self._opened["graph"] = open_store_graph(self.out / STORE_DIR)
+        return self._opened["graph"]
+
+    @property
+    def projection(self) -> Any:
+        """The one networkx projection of the build (``nx.MultiDiGraph``), cached beside it."""
+        if "projection" not in self._opened:
+            from graph.network.cache import cached_projection  # lazy: networkx for views only
+
+            self.ensure_built()
+            self._opened["projection"] = cached_projection(self.out, lambda: self.graph)
+        return self._opened["projection"]
 
     @property
     def dataset(self) -> Dataset:
-        """The built graph for look-ups and views (rebuilt first when ``data`` changed)."""
-        if self._dataset is None:
-            self.store  # noqa: B018 - opening a local store builds first when data/ changed
-            self._dataset = load_dataset(self.out)
-        return self._dataset
+        """The built TriG parsed into rdflib: the reference the tests compare against."""
+        if "dataset" not in self._opened:
+            from graph.data.build import load_dataset  # lazy: the slow reference path
+
+            self.ensure_built()
+            self._opened["dataset"] = load_dataset(self.out)
+        dataset: Dataset = self._opened["dataset"]
+        return dataset
 
 
 def open_graph(out: str | Path = "out", data: str | Path = "data", *, store: str | None = None,
@@ -109,6 +142,8 @@ class Rows:
 
     def labelled(self, lang: str = "en") -> list[dict[str, str]]:
         """One dict per row as ``cinecoop query`` shows it: labels for IRIs, dates as text."""
+        from graph.sparql.tables import labels, show  # lazy: only for labelled rows
+
         iris = {t for row in self.rows for t in row if isinstance(t, URIRef)}
         names = labels(self.store, iris, lang)
         return [{v: show(t, names) for v, t in zip(self.vars, row, strict=True)}
@@ -140,10 +175,12 @@ def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = No
     SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph. Parameters
     take any name of an entity, in any language, an id, ``<IRI>`` or ``"literal"``.
     """
+    from graph.sparql.named import run  # lazy: only for queries
+
     values = {**(params or {}), **named_params}
     text = sparql_or_name.strip()
     is_name = text.replace("-", "").isalnum() and text.lower() not in {"select", "ask"}
-    outcome: Outcome = run(kg.store, text=None if is_name else sparql_or_name,
+    outcome = run(kg.store, text=None if is_name else sparql_or_name,
                            name=text if is_name else None, params=values, timeout=timeout)
     result = outcome.result
     if result.kind == "ask":
@@ -155,22 +192,29 @@ def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = No
 
 def describe(kg: OpenGraph, name: str) -> Description:
     """Everything the graph knows about the entity called ``name`` (``cinecoop show``)."""
-    return describe_node(kg.dataset, resolve(kg.dataset, name))
+    return describe_node(kg.graph, resolve(kg.graph, name))
 
 
 def find(kg: OpenGraph, name: str, kind: str | None = None, limit: int = 10) -> list[Match]:
     """Ranked candidates for ``name`` with a score and the reason (``cinecoop find``)."""
-    return name_index(kg.dataset).find(name, kind=kind, limit=limit)
+    return name_index(kg.graph).find(name, kind=kind, limit=limit)
 
 
 def view(kg: OpenGraph, name: str = "org-org", *, since: str | None = None,
          until: str | None = None, include_undated: bool = False,
-         types: tuple[str, ...] = ()) -> nx.Graph:
+         types: tuple[str, ...] = ()) -> Any:
     """A named view as a networkx graph (``org-org``, ``country-country``, ``full``...)."""
-    return load_view(kg.dataset, name, Filters(since, until, include_undated, types))
+    from graph.network.commands import Filters, load_view  # lazy: networkx for views only
+
+    return load_view(kg.graph, name, Filters(since, until, include_undated, types),
+                     G=kg.projection)
 
 
 def write_map(kg: OpenGraph, view_name: str, path: str | Path, **options: Any) -> Path:
     """Write the interactive map of a view to ``path`` (``cinecoop html``); options as
     :func:`graph.web.site.map_page` takes them (since, until, types, focus, depth...)."""
-    return write_html(map_page(kg.dataset, view_name, **options), Path(path))
+    from graph.web.maps import write_html  # lazy: pyvis and jinja2 for maps only
+    from graph.web.site import map_page  # lazy: as above
+
+    page = map_page(kg.graph, view_name, projection=kg.projection, **options)
+    return write_html(page, Path(path))

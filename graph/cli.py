@@ -20,53 +20,44 @@ if TYPE_CHECKING:
 
 @dataclass
 class Config:
+    """The global options, and the graph they name, opened on first use through the Python
+    API (:class:`graph.api.OpenGraph`): the commands make the calls a notebook makes."""
+
     data: Path
     out: Path
     sources: Path | None
-    _dataset: Any = None
+    _kg: Any = None
 
-    _graph: Any = None
-    _projection: Any = None
+    def kg(self) -> Any:
+        if self._kg is None:
+            from graph.api import OpenGraph
+
+            self._kg = OpenGraph(self.out, self.data)
+        return self._kg
 
     def ensure_built(self) -> None:
         """Rebuild first when data/ or ontology/ changed (bad data: BuildError, which the
-        group turns into a one-line error)."""
-        from graph.data.build import ensure_built
-
-        ensure_built(self.data, self.out)
+        group turns into a one-line error). The check alone imports no validation code."""
+        self.kg().ensure_built()
 
     def graph(self) -> Any:
         """The built graph, read from the Oxigraph store (quad patterns; nothing is parsed)."""
-        if self._graph is None:
-            from graph.data.build import STORE_DIR
-            from graph.sparql.quadgraph import open_graph
-            from graph.sparql.stores import StoreError
+        from graph.sparql.quadgraph import GraphUnavailable
 
-            self.ensure_built()
-            try:
-                self._graph = open_graph(self.out / STORE_DIR)
-            except StoreError as exc:
-                raise click.ClickException(str(exc)) from None
-        return self._graph
+        try:
+            return self.kg().graph
+        except GraphUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
 
     def projection(self) -> Any:
         """The networkx projection, cached beside the build (projected once per build)."""
-        if self._projection is None:
-            from graph.network.cache import cached_projection
-
-            self.ensure_built()
-            self._projection = cached_projection(self.out, self.graph)
-        return self._projection
+        return self.kg().projection
 
     def dataset(self) -> Dataset:
         """The built graph parsed into rdflib (the slow reference path: commands use
         :meth:`graph` and :meth:`projection`)."""
-        if self._dataset is None:
-            from graph.data.build import load_dataset
-
-            self.ensure_built()
-            self._dataset = load_dataset(self.out)
-        return self._dataset
+        dataset: Dataset = self.kg().dataset
+        return dataset
 
 
 pass_config = click.make_pass_decorator(Config)
@@ -177,16 +168,15 @@ def stats(cfg: Config) -> None:
 @pass_config
 def show(cfg: Config, name: str) -> None:
     """Everything known about one entity, found by id or any label in any language."""
-    from graph.sparql.describe import LookupError_, describe, label, resolve
+    from graph.api import describe
+    from graph.sparql.describe import LookupError_, label
     from graph.text import printable
 
-    ds = cfg.graph()
     try:
-        node = resolve(ds, name)
+        d = describe(cfg.kg(), name)
     except LookupError_ as exc:
         raise click.ClickException(printable(str(exc))) from None
-    d = describe(ds, node)
-    lines = [f"{label(ds, node)}  [{d.kind}]  {node}"]
+    lines = [f"{label(cfg.graph(), d.node)}  [{d.kind}]  {d.node}"]
     lines += [f"  label {lang}: {' | '.join(names)}" for lang, names in sorted(d.labels.items())]
     section = None
     for sec, text, cite in d.facts:

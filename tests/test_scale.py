@@ -94,3 +94,22 @@ def test_progress_is_drawn_on_a_terminal_only(monkeypatch: object, capsys: objec
     mp.setenv("CINECOOP_PROGRESS", "1")
     assert list(progress(range(3), "export")) == [0, 1, 2]
     assert "export" in cap.readouterr().err
+
+
+def test_a_touched_file_is_current_an_edited_one_is_not(tmp_path: Path) -> None:
+    """Readers check the build by file stats first, then by bytes: a touch does not rebuild."""
+    import os
+    import shutil
+
+    from graph.data.build import build
+    from graph.data.outputs import is_current
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    build(data, tmp_path / "out")
+    assert is_current(data, tmp_path / "out")
+    person = data / "people" / "rashad-azizov.yaml"
+    os.utime(person, ns=(1, 1))
+    assert is_current(data, tmp_path / "out")          # stats differ, bytes are the same
+    person.write_text(person.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert not is_current(data, tmp_path / "out")

@@ -24,18 +24,22 @@ from rdflib.namespace import RDF
 
 from graph.data.load import PREFIXES, union_ntriples
 from graph.data.load import union_graph as union_graph  # re-exported: callers import it here
+from graph.data.outputs import (
+    MANIFEST,
+    OUTPUTS,
+    STORE_DIR,
+    fingerprint,
+    is_current,
+    stat_fingerprint,
+)
 from graph.data.publish import build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
 from graph.files import write_atomic
 from graph.progress import Steps
-from graph.terms import CC, ONTOLOGY_DIR, ONTOLOGY_GRAPH
+from graph.terms import CC, ONTOLOGY_GRAPH
 
-STORE_DIR = "store"
-OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
-MANIFEST = "manifest.json"
 ALL_OUTPUTS = (*OUTPUTS, STORE_DIR, MANIFEST)
-FORMAT_VERSION = 1
 
 
 class BuildError(Exception):
@@ -53,17 +57,6 @@ class BuildResult:
     counts: dict[str, int]
     triples: int
     rebuilt: bool = True
-
-
-def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
-    """A hash of every input file's path and bytes (data and ontology)."""
-    h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
-    for root in (data_dir, ontology_dir):
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(root.parent)).encode())
-            h.update(b"\0")
-            h.update(path.read_bytes())
-    return h.hexdigest()
 
 
 # ---------------------------------------------------------------- the build path (pyoxigraph)
@@ -149,6 +142,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     """
     with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
         steps.next("validate (records, integrity, SHACL)")
+        prints = (fingerprint(data_dir), stat_fingerprint(data_dir))   # before reading
         report = validate(data_dir, sources)
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
@@ -158,7 +152,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
 
         def write(folder: Path) -> None:
             steps.next("write TriG, Turtle, N-Triples and the store")
-            summary.update(write_outputs(folder, text, fingerprint(data_dir)))
+            summary.update(write_outputs(folder, text, prints[0], prints[1]))
             steps.next("read the outputs back")
             verify_outputs(folder)
             steps.next("publish")
@@ -168,7 +162,8 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
 
 
-def write_outputs(folder: Path, text: GraphText, fingerprint_: str) -> dict[str, Any]:
+def write_outputs(folder: Path, text: GraphText, fingerprint_: str,
+                  stat: str | None = None) -> dict[str, Any]:
     """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
     Returns the manifest (class counts, triples, ``content``: a hash of the quads that keys
@@ -179,7 +174,7 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str) -> dict[str,
     write_store(folder / STORE_DIR, text)
     counts = text_class_counts(text)
     triples = text.ntriples.count(b"\n")  # one distinct triple per line
-    manifest = {"fingerprint": fingerprint_, "counts": counts, "triples": triples,
+    manifest = {"fingerprint": fingerprint_, "stat": stat, "counts": counts, "triples": triples,
                 "outputs": list(OUTPUTS),
                 "content": hashlib.sha256(text.nquads).hexdigest()}
     write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
@@ -215,15 +210,6 @@ def verify_outputs(folder: Path) -> None:
     if in_store != counted["graph.trig"] + manifest["triples"]:
         raise OutputError(f"the store holds {in_store} quads, expected "
                           f"{counted['graph.trig'] + manifest['triples']}")
-
-
-def is_current(data_dir: Path, out_dir: Path) -> bool:
-    try:
-        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return manifest.get("fingerprint") == fingerprint(data_dir) and all(
-        (out_dir / name).is_file() for name in OUTPUTS)
 
 
 def ensure_built(data_dir: Path, out_dir: Path) -> bool:

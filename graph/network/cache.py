@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.data.build import MANIFEST
+from graph.data.outputs import MANIFEST
 from graph.files import write_atomic
 from graph.network.projection import project
 

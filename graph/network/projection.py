@@ -230,61 +230,59 @@ def _check_date(value: str | None, what: str) -> None:
 # ---------------------------------------------------------------------------- projection
 
 
-def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
-    """The RDF graph as a networkx ``MultiDiGraph`` of entities and facts (see module doc)."""
+class _Facts:
+    """What :func:`project` reads from the RDF graph, indexed once (one pattern per property)."""
 
-    G = nx.MultiDiGraph()
-    cc_prefix = str(CC._NS)
+    def __init__(self, ds: Any):
+        self.ds = ds
+        self.cc = str(CC._NS)
+        para_src = {p: node_key_source(s) for p, s in _pairs(ds, SCHEMA.isPartOf)}
+        para_pos = {p: int(o) for p, o in _pairs(ds, SCHEMA.position)}
+        self.cited: dict[Node, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for s, para in _pairs(ds, CC.citedParagraph):
+            src = para_src.get(para)
+            if src is not None:
+                self.cited[s][src].add(para_pos.get(para, 0))
+        for s, src_iri in _pairs(ds, CC.citedIn):
+            src = node_key_source(src_iri)
+            if src is not None:
+                self.cited[s][src]  # noqa: B018  (creates the entry: a source without paragraphs)
+        self.published = {s: _lit(o) for s, o in _pairs(ds, SCHEMA.datePublished)}
+        self.source_iris = {node_key_source(s): s for s in self.published}
+        self.supers = _index(ds, RDFS.subClassOf)   # from the ontology graph when present
+        self.types: dict[Node, set[Node]] = defaultdict(set)
+        for s, o in _pairs(ds, RDF.type):
+            if isinstance(s, URIRef) and str(o).startswith(self.cc) and node_key(s):
+                self.types[s].add(o)
+        self.pref = _index(ds, SKOS.prefLabel)
+        self.alt = _index(ds, SKOS.altLabel)
+        self.rdfs_label = _index(ds, RDFS.label)
+        self.starts = {s: o for s, o in _pairs(ds, SCHEMA.startDate)}
+        self.ends = {s: o for s, o in _pairs(ds, SCHEMA.endDate)}
+        self.reported = {s: _lit(o) for s, o in _pairs(ds, CC.reportedOn)}
 
-    # citations: paragraph -> (source, n), then per subject
-    para_src = {p: node_key_source(s) for p, s in _pairs(ds, SCHEMA.isPartOf)}
-    para_pos = {p: int(o) for p, o in _pairs(ds, SCHEMA.position)}
-    cited: dict[Node, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for s, para in _pairs(ds, CC.citedParagraph):
-        src = para_src.get(para)
-        if src is not None:
-            cited[s][src].add(para_pos.get(para, 0))
-    for s, src_iri in _pairs(ds, CC.citedIn):
-        src = node_key_source(src_iri)
-        if src is not None:
-            cited[s][src]  # noqa: B018  (creates the entry: a source without paragraphs)
-
-    def sources(*subjects: Node) -> list[str]:
+    def sources(self, *subjects: Node) -> list[str]:
+        """Citations of ``subjects`` as ``"<source> ¶<paragraphs>"``, merged per source."""
         merged: dict[str, set[int]] = defaultdict(set)
         for s in subjects:
-            for src, paras in cited.get(s, {}).items():
+            for src, paras in self.cited.get(s, {}).items():
                 merged[src] |= paras
         return [f"{src} ¶{','.join(map(str, sorted(p for p in paras if p)))}"
                 if any(paras) else src for src, paras in sorted(merged.items())]
 
-    published = {s: _lit(o) for s, o in _pairs(ds, SCHEMA.datePublished)}
-    source_iris = {node_key_source(s): s for s in published}
-
-    # classes and hierarchy (from the ontology graph when the dataset has it)
-    supers = _index(ds, RDFS.subClassOf)
-
-    def ancestors(cls: Node) -> set[Node]:
+    def ancestors(self, cls: Node) -> set[Node]:
         seen: set[Node] = set()
         todo = [cls]
         while todo:
-            for sup in supers.get(todo.pop(), []):
+            for sup in self.supers.get(todo.pop(), []):
                 if sup not in seen:
                     seen.add(sup)
                     todo.append(sup)
         return seen
 
-    types: dict[Node, set[Node]] = defaultdict(set)
-    for s, o in _pairs(ds, RDF.type):
-        if isinstance(s, URIRef) and str(o).startswith(cc_prefix) and node_key(s):
-            types[s].add(o)
-
-    pref = _index(ds, SKOS.prefLabel)
-    alt = _index(ds, SKOS.altLabel)
-    rdfs_label = _index(ds, RDFS.label)
-
-    def names(iri: Node) -> dict[str, list[str]]:
+    def names(self, iri: Node) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for prop in (pref, alt):
+        for prop in (self.pref, self.alt):
             for lit in prop.get(iri, []):
                 lang = getattr(lit, "language", None) or "und"
                 out.setdefault(lang, [])
@@ -292,73 +290,98 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
                     out[lang].append(str(lit))
         return dict(sorted(out.items()))
 
-    def best_label(iri: Node, labels: dict[str, list[str]]) -> str:
+    def best_label(self, iri: Node, labels: dict[str, list[str]]) -> str:
         for lang in ("en", *labels):
             if labels.get(lang):
                 return labels[lang][0]
-        other = sorted(str(x) for x in rdfs_label.get(iri, []))
+        other = sorted(str(x) for x in self.rdfs_label.get(iri, []))
         return other[0] if other else str(iri).rsplit("/", 1)[-1]
 
-    starts = {s: o for s, o in _pairs(ds, SCHEMA.startDate)}
-    ends = {s: o for s, o in _pairs(ds, SCHEMA.endDate)}
-    reported = {s: _lit(o) for s, o in _pairs(ds, CC.reportedOn)}
-
-    def event_date(iri: Node) -> tuple[str | None, str | None, str]:
-        start = starts.get(iri)
-        end = ends.get(iri)
+    def event_date(self, iri: Node) -> tuple[str | None, str | None, str]:
+        start = self.starts.get(iri)
+        end = self.ends.get(iri)
         given = f"{start}..{end}" if start is not None and end is not None else (
             str(start) if start is not None else "")
         if start is not None and year_of(str(start)) is not None:
             return str(start), "event", given
-        rep = reported.get(iri)
+        rep = self.reported.get(iri)
         if rep:
             when = f"{given}, reported {rep}" if given else f"date not given, reported {rep}"
             return rep, "reported", when
         return None, None, given or "undated"
 
-    # nodes
-    for iri in sorted(types):
+
+def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
+    """The RDF graph as a networkx ``MultiDiGraph`` of entities and facts (see module doc).
+
+    ``ds`` is anything with rdflib's ``triples`` (a Dataset, a Graph, or the Oxigraph store
+    read through :class:`graph.sparql.quadgraph.StoreGraph`). The steps run in this order.
+    """
+    G = nx.MultiDiGraph()
+    facts = _Facts(ds)
+    _add_nodes(G, facts)
+    _date_agreements(G, facts)
+    _add_simple_links(G, facts)
+    _add_countries(G, facts)
+    _add_posts(G, facts)
+    _add_participations(G, facts)
+    _word_edges(G)
+    # A person's country is only what a source states (cc:country, e.g. "from Belarus"); it
+    # is not inferred from the organisations they worked for.
+    G.graph["name"] = "cinecoop projection"
+    return G
+
+
+def _add_nodes(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """One node per typed entity: kind, classes, labels, date (events), citations."""
+    cc = f.cc
+    for iri in sorted(f.types):
         key = node_key(iri)
         assert key is not None
         kind = key.split("/", 1)[0]
-        asserted = types[iri]
-        inherited = set().union(*(ancestors(c) for c in asserted)) if supers else set()
+        asserted = f.types[iri]
+        inherited = set().union(*(f.ancestors(c) for c in asserted)) if f.supers else set()
         specific = sorted(c for c in asserted if c not in inherited) or sorted(asserted)
-        classes = sorted({str(c)[len(cc_prefix):] for c in asserted | inherited
-                          if str(c).startswith(cc_prefix)})
-        labels = names(iri)
+        classes = sorted({str(c)[len(cc):] for c in asserted | inherited
+                          if str(c).startswith(cc)})
+        labels = f.names(iri)
         date: str | None = None
         basis: str | None = None
         when = ""
         if kind == "event":
-            date, basis, when = event_date(iri)
-        G.add_node(key, kind=kind, cls=str(specific[0])[len(cc_prefix):], classes=classes,
-                   label=best_label(iri, labels), labels=labels, country=None,
+            date, basis, when = f.event_date(iri)
+        G.add_node(key, kind=kind, cls=str(specific[0])[len(cc):], classes=classes,
+                   label=f.best_label(iri, labels), labels=labels, country=None,
                    country_id=None, date=date, date_basis=basis, year=year_of(date),
-                   when=when, sources=sources(iri))
+                   when=when, sources=f.sources(iri))
 
-    def add(head: str, tail: str, relation: str, label: str, date: str | None,
-            basis: str | None, srcs: list[str], **extra: Any) -> None:
-        if head not in G or tail not in G or head == tail:
-            return
-        if G.has_edge(head, tail, key=relation):
-            data = G.edges[head, tail, relation]
-            data["sources"] = sorted(set(data["sources"]) | set(srcs))
-            for name, values in extra.items():
-                if isinstance(values, list):
-                    data[name] = sorted(set(data.get(name, [])) | set(values))
-            return
-        G.add_edge(head, tail, key=relation, relation=relation, label=label, head=head,
-                   date=date, date_basis=basis, year=year_of(date), sources=sorted(srcs),
-                   **extra)
 
-    def node_date(key: str) -> tuple[str | None, str | None]:
-        data = G.nodes[key] if key in G else {}
-        return data.get("date"), data.get("date_basis")
+def _add(G: nx.MultiDiGraph, head: str, tail: str, relation: str, label: str,
+         date: str | None, basis: str | None, srcs: list[str], **extra: Any) -> None:
+    """Add one fact edge, or merge its sources and list attributes into the existing one."""
+    if head not in G or tail not in G or head == tail:
+        return
+    if G.has_edge(head, tail, key=relation):
+        data = G.edges[head, tail, relation]
+        data["sources"] = sorted(set(data["sources"]) | set(srcs))
+        for name, values in extra.items():
+            if isinstance(values, list):
+                data[name] = sorted(set(data.get(name, [])) | set(values))
+        return
+    G.add_edge(head, tail, key=relation, relation=relation, label=label, head=head,
+               date=date, date_basis=basis, year=year_of(date), sources=sorted(srcs),
+               **extra)
 
-    # agreements: dated by the event they were announced at, else by their sources
-    announced = _index(ds, CC.announcedAt)
-    for iri in sorted(types):
+
+def _node_date(G: nx.MultiDiGraph, key: str) -> tuple[str | None, str | None]:
+    data = G.nodes[key] if key in G else {}
+    return data.get("date"), data.get("date_basis")
+
+
+def _date_agreements(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """Agreements: dated by the event they were announced at, else by their sources."""
+    announced = _index(f.ds, CC.announcedAt)
+    for iri in sorted(f.types):
         key = node_key(iri)
         if key and key.startswith("agreement/"):
             events = [k for e in announced.get(iri, []) if (k := node_key(e)) in G]
@@ -367,34 +390,38 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
                 date, basis = dated[0], G.nodes[events[0]]["date_basis"]
             else:
                 cited_in = {c.split(" ", 1)[0] for c in G.nodes[key]["sources"]}
-                pubs = sorted(published[source_iris[c]] for c in cited_in if c in source_iris)
+                pubs = sorted(f.published[f.source_iris[c]] for c in cited_in
+                              if c in f.source_iris)
                 date, basis = (pubs[0], "reported") if pubs else (None, None)
             when = (f"reported {date}" if basis == "reported" else date) if date else "undated"
             G.nodes[key].update(date=date, date_basis=basis, year=year_of(date), when=when)
-
-    kinds_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(ds, CC.agreementKind)}
-    status_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(ds, CC.status)}
+    kinds_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(f.ds, CC.agreementKind)}
+    status_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(f.ds, CC.status)}
     for s, kind in kinds_of.items():
         if (key := node_key(s)) in G:
             G.nodes[key].update(agreement_kind=kind, status=status_of.get(s))
 
-    # simple properties
+
+def _add_simple_links(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """The object properties of :data:`SIMPLE`; an agreement's links carry its date."""
     for pred, relation, words in SIMPLE:
-        for s, o in sorted(_pairs(ds, pred)):
+        for s, o in sorted(_pairs(f.ds, pred)):
             a, b = node_key(s), node_key(o)
             if a is None or b is None:
                 continue
             head, tail = (b, a) if pred in REVERSED else (a, b)
             agreement = next((k for k in (head, tail) if k.startswith("agreement/")), None)
-            date, basis = node_date(agreement) if agreement else (None, None)
-            add(head, tail, relation, words, date, basis, sources(s))
-    for s, o in sorted(_pairs(ds, SCHEMA.subEvent)):  # the inverse spelling of superEvent
+            date, basis = _node_date(G, agreement) if agreement else (None, None)
+            _add(G, head, tail, relation, words, date, basis, f.sources(s))
+    for s, o in sorted(_pairs(f.ds, SCHEMA.subEvent)):  # the inverse spelling of superEvent
         a, b = node_key(o), node_key(s)
         if a and b:
-            add(a, b, "part_of", "is part of", None, None, sources(o))
+            _add(G, a, b, "part_of", "is part of", None, None, f.sources(o))
 
-    # organisations' countries
-    for org, country in sorted(_pairs(ds, CC.country)):
+
+def _add_countries(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """Each node's country (label and key) as its sources state it; a country is its own."""
+    for org, country in sorted(_pairs(f.ds, CC.country)):
         a, b = node_key(org), node_key(country)
         if a in G and b in G:
             G.nodes[a].update(country=G.nodes[b]["label"], country_id=b)
@@ -402,26 +429,30 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
         if data["kind"] == "country":
             data.update(country=data["label"], country_id=key)
 
-    # posts held: person -> organisation
-    members = dict(_pairs(ds, ORG.member))
-    orgs = dict(_pairs(ds, ORG.organization))
-    titles = _index(ds, CC.postTitle)
-    attested = {s: _lit(o) for s, o in _pairs(ds, CC.attestedOn)}
+
+def _add_posts(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """Posts held: person -> organisation, with the titles the sources give."""
+    members = dict(_pairs(f.ds, ORG.member))
+    orgs = dict(_pairs(f.ds, ORG.organization))
+    titles = _index(f.ds, CC.postTitle)
+    attested = {s: _lit(o) for s, o in _pairs(f.ds, CC.attestedOn)}
     for post in sorted(members):
         person, unit = node_key(members[post]), node_key(orgs.get(post, ""))
         if person is None or unit is None:
             continue
         title = str(titles[post][0]) if titles.get(post) else "a post"
         date = attested.get(post)
-        add(person, unit, "held_post_at", "held a post at", date, "reported" if date else None,
-            sources(post), titles=[title])
+        _add(G, person, unit, "held_post_at", "held a post at", date,
+             "reported" if date else None, f.sources(post), titles=[title])
 
-    # participations: agent -> event, and the organisation or country spoken for -> event
-    part_event = dict(_pairs(ds, CC.event))
-    part_agent = dict(_pairs(ds, CC.participant))
-    behalf = dict(_pairs(ds, CC.onBehalfOf))
-    role_of = dict(_pairs(ds, CC.participationRole))
-    certainty = {s: str(o) for s, o in _pairs(ds, CC.certainty)}
+
+def _add_participations(G: nx.MultiDiGraph, f: _Facts) -> None:
+    """Participations: agent -> event, and the organisation or country spoken for -> event."""
+    part_event = dict(_pairs(f.ds, CC.event))
+    part_agent = dict(_pairs(f.ds, CC.participant))
+    behalf = dict(_pairs(f.ds, CC.onBehalfOf))
+    role_of = dict(_pairs(f.ds, CC.participationRole))
+    certainty = {s: str(o) for s, o in _pairs(f.ds, CC.certainty)}
     for part in sorted(part_event):
         event, agent = node_key(part_event[part]), node_key(part_agent.get(part, ""))
         if event not in G or agent not in G:
@@ -429,16 +460,19 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
         assert event is not None and agent is not None
         role = str(role_of.get(part, "")).rsplit("/", 1)[-1] or "participant"
         verb, for_it = role_words(role)[:2]
-        date, basis = node_date(event)
-        srcs = sources(part)
-        add(agent, event, "participated_in", verb, date, basis, srcs, roles=[role],
-            certainty=[certainty.get(part, "stated")])
+        date, basis = _node_date(G, event)
+        srcs = f.sources(part)
+        _add(G, agent, event, "participated_in", verb, date, basis, srcs, roles=[role],
+             certainty=[certainty.get(part, "stated")])
         who = node_key(behalf[part]) if part in behalf else None
         if who in G and who != agent:
             assert who is not None
-            add(who, event, "represented", "", date, basis, srcs, people=[agent],
-                roles=[role], acts=[f"{for_it}\t{agent}"])
-    # words for "represented" edges, now that every person is known
+            _add(G, who, event, "represented", "", date, basis, srcs, people=[agent],
+                 roles=[role], acts=[f"{for_it}\t{agent}"])
+
+
+def _word_edges(G: nx.MultiDiGraph) -> None:
+    """Words for several roles and for "represented" edges, now that every person is known."""
     for _, _, key, data in G.edges(keys=True, data=True):
         if key == "participated_in" and len(data.get("roles", [])) > 1:
             data["label"] = " and ".join(role_words(r).did for r in data["roles"])
@@ -449,10 +483,6 @@ def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
                 by_verb[verb].append(G.nodes[person]["label"])
             data["label"] = "; ".join(f"{', '.join(sorted(who))} {verb}"
                                       for verb, who in sorted(by_verb.items()))
-    # A person's country is only what a source states (cc:country, e.g. "from Belarus"); it
-    # is not inferred from the organisations they worked for.
-    G.graph["name"] = "cinecoop projection"
-    return G
 
 
 def merge_citations(citations: Iterable[str]) -> list[str]:
@@ -529,15 +559,23 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
     return S
 
 
+class _Kept(NamedTuple):
+    """What the filters keep of the projection, for one view."""
+
+    G: nx.MultiDiGraph
+    nodes: set[str]
+    edges: list[tuple[str, str, dict[str, Any]]]
+    windowed: bool
+
+
 def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
           include_undated: bool, types: Iterable[str] | None) -> nx.Graph:
-
+    """Filter the projection by date and type, then build the named view (:data:`BUILDERS`)."""
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
     _check_date(since, "--since")
     _check_date(until, "--until")
     accepted = type_filter(types)
-    windowed = since is not None or until is not None
 
     def keep_node(key: str) -> bool:
         data = G.nodes[key]
@@ -556,67 +594,78 @@ def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
              if u in kept and v in kept and keep_edge(d)]
     H = nx.Graph(view=name, weighted=name in WEIGHTED_VIEWS, since=since, until=until,
                  include_undated=include_undated, types=sorted(types or []))
-    kinds = G.nodes
+    BUILDERS[name](H, _Kept(G, kept, edges, since is not None or until is not None))
+    return H
 
-    if name == "full":
-        if not windowed:
-            for n in sorted(kept):
-                _copy_node(H, G, n)
-        merged: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-        for u, v, d in edges:
-            merged[(min(u, v), max(u, v))].append(d)
-        for (u, v), facts in sorted(merged.items()):
-            facts.sort(key=lambda d: (RELATION_ORDER.index(d["relation"])
-                                      if d["relation"] in RELATION_ORDER else 99, d["head"]))
-            _copy_node(H, G, u)
-            _copy_node(H, G, v)
-            main = facts[0]
-            H.add_edge(u, v, **{k: val for k, val in main.items()},
-                       facts=[dict(f) for f in facts] if len(facts) > 1 else [],
-                       relations=[f["relation"] for f in facts])
-        return H
 
-    if name == "person-event":
-        for u, v, d in sorted(edges, key=lambda e: (e[0], e[1])):
-            if d["relation"] == "participated_in" and kinds[u]["kind"] == "person" \
-                    and kinds[v]["kind"] == "event":
-                _copy_node(H, G, u)
-                _copy_node(H, G, v)
-                H.add_edge(u, v, **d)
-        return H
+def _full_view(H: nx.Graph, k: _Kept) -> None:
+    """Every entity; parallel facts between a pair merged into one edge listing each."""
+    if not k.windowed:
+        for n in sorted(k.nodes):
+            _copy_node(H, k.G, n)
+    merged: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for u, v, d in k.edges:
+        merged[(min(u, v), max(u, v))].append(d)
+    for (u, v), facts in sorted(merged.items()):
+        facts.sort(key=lambda d: (RELATION_ORDER.index(d["relation"])
+                                  if d["relation"] in RELATION_ORDER else 99, d["head"]))
+        _copy_node(H, k.G, u)
+        _copy_node(H, k.G, v)
+        main = facts[0]
+        H.add_edge(u, v, **{key: val for key, val in main.items()},
+                   facts=[dict(f) for f in facts] if len(facts) > 1 else [],
+                   relations=[f["relation"] for f in facts])
 
-    # organisation (or country) -> event links, direct or through a representative
+
+def _person_event_view(H: nx.Graph, k: _Kept) -> None:
+    kinds = k.G.nodes
+    for u, v, d in sorted(k.edges, key=lambda e: (e[0], e[1])):
+        if d["relation"] == "participated_in" and kinds[u]["kind"] == "person" \
+                and kinds[v]["kind"] == "event":
+            _copy_node(H, k.G, u)
+            _copy_node(H, k.G, v)
+            H.add_edge(u, v, **d)
+
+
+def _org_event_links(k: _Kept) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Organisation (or country) -> event links, direct or through a representative."""
+    kinds = k.G.nodes
     org_event: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for u, v, d in edges:
+    for u, v, d in k.edges:
         if d["relation"] in ("participated_in", "represented") and \
                 kinds[u]["kind"] in ("organisation", "country") and kinds[v]["kind"] == "event":
             org_event[(u, v)].append(d)
+    return org_event
 
-    if name == "org-event":
-        for (u, v), facts in sorted(org_event.items()):
-            if kinds[u]["kind"] != "organisation":
-                continue
-            facts.sort(key=lambda d: d["relation"])
-            _copy_node(H, G, u)
-            _copy_node(H, G, v)
-            people = sorted({p for d in facts for p in d.get("people", [])})
-            H.add_edge(u, v, relation="represented" if people else "participated_in",
-                       label="; ".join(d["label"] for d in facts), head=u,
-                       date=facts[0]["date"], date_basis=facts[0]["date_basis"],
-                       year=facts[0]["year"], people=people,
-                       roles=sorted({r for d in facts for r in d.get("roles", [])}),
-                       sources=sorted({s for d in facts for s in d["sources"]}))
-        return H
 
-    # aggregated views: who was at each event
+def _org_event_view(H: nx.Graph, k: _Kept) -> None:
+    kinds = k.G.nodes
+    for (u, v), facts in sorted(_org_event_links(k).items()):
+        if kinds[u]["kind"] != "organisation":
+            continue
+        facts.sort(key=lambda d: d["relation"])
+        _copy_node(H, k.G, u)
+        _copy_node(H, k.G, v)
+        people = sorted({p for d in facts for p in d.get("people", [])})
+        H.add_edge(u, v, relation="represented" if people else "participated_in",
+                   label="; ".join(d["label"] for d in facts), head=u,
+                   date=facts[0]["date"], date_basis=facts[0]["date_basis"],
+                   year=facts[0]["year"], people=people,
+                   roles=sorted({r for d in facts for r in d.get("roles", [])}),
+                   sources=sorted({s for d in facts for s in d["sources"]}))
+
+
+def _met_view(H: nx.Graph, k: _Kept, countries: bool) -> None:
+    """Aggregated views: organisations (or countries) linked when at the same event."""
+    kinds = k.G.nodes
     present: dict[str, set[str]] = defaultdict(set)
     cites: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for (u, v), facts in org_event.items():
-        if name == "org-org" and kinds[u]["kind"] == "organisation":
+    for (u, v), facts in _org_event_links(k).items():
+        if not countries and kinds[u]["kind"] == "organisation":
             who = u
-        elif name == "country-country":
+        elif countries:
             who = u if kinds[u]["kind"] == "country" else kinds[u]["country_id"]
-            if who is None or who not in kept:
+            if who is None or who not in k.nodes:
                 continue
         else:
             continue
@@ -627,7 +676,7 @@ def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
         for a, b in combinations(sorted(members), 2):
             pairs[(a, b)].append(event)
         for m in members:
-            _copy_node(H, G, m)
+            _copy_node(H, k.G, m)
     for (a, b), events in sorted(pairs.items()):
         events.sort(key=lambda e: (kinds[e]["date"] or "9999", e))
         dates = [kinds[e]["date"] for e in events if kinds[e]["date"]]
@@ -639,7 +688,16 @@ def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
                    date_basis=kinds[first]["date_basis"] if dates else None,
                    year=year_of(dates[0]) if dates else None,
                    sources=sorted({s for e in events for x in (a, b) for s in cites[(x, e)]}))
-    return H
+
+
+#: view name -> the function that builds it from what the filters kept
+BUILDERS: dict[str, Any] = {
+    "full": _full_view,
+    "person-event": _person_event_view,
+    "org-event": _org_event_view,
+    "org-org": lambda H, k: _met_view(H, k, countries=False),
+    "country-country": lambda H, k: _met_view(H, k, countries=True),
+}
 
 
 def build_view(ds: Dataset | Graph, name: str, **options: Any) -> nx.Graph:

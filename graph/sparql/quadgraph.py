@@ -16,10 +16,28 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from graph.sparql.base import StoreError
-from graph.sparql.stores import ox_converter
+__all__ = ["StoreGraph", "open_graph", "GraphUnavailable"]
 
-__all__ = ["StoreGraph", "open_graph"]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class GraphUnavailable(Exception):
+    """The store is missing or cannot be opened (the message says which and what to do)."""
+
+
+def from_oxigraph(term: Any) -> Any:
+    """A pyoxigraph term as an rdflib term (an ``xsd:string`` literal comes back plain)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        return Literal(term.value) if dt == XSD_STRING else Literal(term.value,
+                                                                     datatype=URIRef(dt))
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported term from Oxigraph: {term!r}")
 
 
 def to_oxigraph(node: Any) -> Any:
@@ -45,7 +63,7 @@ class StoreGraph:
     def __init__(self, store: ox.Store, name: str = "oxigraph"):
         self.store = store
         self.name = name
-        self._convert = ox_converter()
+        self._convert = from_oxigraph
         self._default = ox.DefaultGraph()
         self._len: int | None = None
 
@@ -55,7 +73,7 @@ class StoreGraph:
         try:
             found = list(self.store.quads_for_pattern(s, p, o, self._default))
         except (SyntaxError, ValueError) as exc:   # an ill-formed literal given as pattern
-            raise StoreError(str(exc)) from None
+            raise GraphUnavailable(str(exc)) from None
         for q in found:
             yield conv(q.subject), conv(q.predicate), conv(q.object)
 
@@ -117,8 +135,9 @@ class StoreGraph:
 def open_graph(store_dir: Path) -> StoreGraph:
     """The store ``cinecoop build`` wrote, opened read-only (several readers at once)."""
     if not (store_dir / "CURRENT").is_file():
-        raise StoreError(f"no Oxigraph store at {store_dir}: run 'cinecoop build'")
+        raise GraphUnavailable(f"no Oxigraph store at {store_dir}: run 'cinecoop build'")
     try:
         return StoreGraph(ox.Store.read_only(str(store_dir)), f"oxigraph:{store_dir}")
     except OSError as exc:
-        raise StoreError(f"cannot open the Oxigraph store at {store_dir}: {exc}") from None
+        raise GraphUnavailable(f"cannot open the Oxigraph store at {store_dir}: {exc}"
+                               ) from None

@@ -1,0 +1,66 @@
+"""What a build leaves in ``out/`` and whether it is current: light enough for every reader.
+
+Commands that only read the graph import this module, not :mod:`graph.data.build` (which
+pulls in validation and pyshacl), so they start fast; they build only when the inputs changed.
+
+``manifest.json`` holds two fingerprints of ``data/`` and ``ontology/``: ``stat`` (each file's
+path, size and modification time: cheap) and ``fingerprint`` (each file's path and bytes).
+When ``stat`` matches, the build is current without reading a file; otherwise the bytes
+decide (a ``touch`` does not cause a rebuild).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from graph.terms import ONTOLOGY_DIR
+
+__all__ = ["STORE_DIR", "OUTPUTS", "MANIFEST", "FORMAT_VERSION", "fingerprint",
+           "stat_fingerprint", "is_current"]
+
+STORE_DIR = "store"
+OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
+MANIFEST = "manifest.json"
+FORMAT_VERSION = 1
+
+
+def _files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
+    """A hash of every input file's path and bytes (data and ontology)."""
+    h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
+    for root in (data_dir, ontology_dir):
+        for path in _files(root):
+            h.update(str(path.relative_to(root.parent)).encode())
+            h.update(b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def stat_fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
+    """A hash of every input file's path, size and modification time (no file is read)."""
+    h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
+    for root in (data_dir, ontology_dir):
+        for path in _files(root):
+            st = os.stat(path)
+            h.update(f"{path.relative_to(root.parent)}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                     .encode())
+    return h.hexdigest()
+
+
+def is_current(data_dir: Path, out_dir: Path) -> bool:
+    """Whether ``out_dir`` holds the build of the current ``data_dir`` and ontology."""
+    try:
+        manifest = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not all((out_dir / name).is_file() for name in OUTPUTS):
+        return False
+    if manifest.get("stat") and manifest["stat"] == stat_fingerprint(data_dir):
+        return True
+    return bool(manifest.get("fingerprint") == fingerprint(data_dir))
