@@ -219,7 +219,7 @@ def group_iri(participation_id: str) -> URIRef:
 
 
 def signature_iri(agreement_id: str, person_id: str) -> URIRef:
-    return ID[f"agreement/{agreement_id}/signature/{person_id}"]
+    return ID[f"signature/{agreement_id}/{person_id}"]
 
 
 def source_iri(source_id: str) -> URIRef:

@@ -69,6 +69,8 @@ EVENTS = [
     ("Cinema Talks", S3, 1), ("Baku Cinema Breeze", S3, 12),
     ("Культурный фестиваль ОИС: Бакинская Творческая неделя – 2025", S4, 1),
     ("Baku Cinema Breeze", S4, 1),
+    # the series of which the festival's name ("– 2025") makes it an edition
+    ("Бакинская Творческая неделя", S4, 1),
     ("Перспективы государственно-уровневого сотрудничества в киноиндустрии", S4, 1),
 ]
 

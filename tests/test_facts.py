@@ -69,6 +69,8 @@ def test_panel_moderator_and_speakers_with_their_organisations(ds: Dataset) -> N
          "Directorate of Electronic Media and Publications of Pakistan"),
         ("Mamuka Bliadze", "speaker", "National Film Center of Georgia"),
         ("Saifullo Rajabov", "speaker", "Uzbekistan Cinematography Agency"),
+        # ¶2: "представители государственных киноинституций различных стран обсудили"
+        ("representatives of state film institutions of various countries", "speaker", None),
     }
     panel = resolve(ds, "Перспективы государственно-уровневого сотрудничества в киноиндустрии")
     got = set()

@@ -16,7 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph.names import Candidate, Match, NameIndex, describe_match
-from graph.terms import CC, ID, ORG, PROV, SCHEMA
+from graph.terms import CC, EVENT_TYPES, ID, ORG, PROV, SCHEMA
 
 ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
 LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
@@ -200,36 +200,85 @@ class Description:
 def describe(g: Graph, node: Any) -> Description:
     """Everything known about one entity, each line with its citation."""
     d = Description(node, entity_class(g, node))
+    _describe_labels(g, d)
+    cite = cite_text(g, node)
+    _describe_links(g, d, cite)
+    if (node, RDF.type, CC.Event) in g or any(
+            (node, RDF.type, cls) in g for cls in EVENT_TYPES.values()):
+        _describe_event(g, d, cite)
+    _describe_posts(g, d)
+    _describe_participations(g, d)
+    _describe_agreements(g, d)
+    if d.kind == "Agreement":
+        _describe_agreement(g, d, cite)
+    met = sorted({label(g, o) for o in g.objects(node, CC.metWith)})
+    if met:
+        d.facts.append(("about", "met (same event): " + ", ".join(met), ""))
+    d.facts.append(("sources", "cited by", cite))
+    return d
+
+
+def _describe_labels(g: Graph, d: Description) -> None:
     for prop, tag in ((SKOS.prefLabel, ""), (SKOS.altLabel, " (alt)")):
-        for lit in sorted(g.objects(node, prop), key=str):
+        for lit in sorted(g.objects(d.node, prop), key=str):
             lang = getattr(lit, "language", None) or "-"
             d.labels.setdefault(lang + tag, []).append(str(lit))
-    cite = cite_text(g, node)
-    add = d.facts.append
-    for prop, what in ((CC.country, "country"), (CC.basedIn, "based in"),
-                       (ORG.unitOf, "unit of"), (ORG.subOrganizationOf, "operates under"),
-                       (CC.namedAfter, "named after"), (CC.within, "within"),
-                       (CC.venue, "venue"), (CC.city, "city"), (SCHEMA.superEvent, "part of"),
-                       (CC.framework, "in the framework of"), (SCHEMA.about, "about")):
-        for obj in sorted(g.objects(node, prop), key=str):
-            add(("about", f"{what}: {label(g, obj)}", cite))
-    for prop, what in ((CC.occupation, "occupation"), (CC.labelNote, "label note"),
-                       (SKOS.note, "note")):
-        for obj in sorted(g.objects(node, prop), key=str):
-            add(("about", f"{what}: {obj}", cite))
-    if d.kind in ("Event", "Festival", "Programme", "Roundtable", "PanelDiscussion",
-                  "Presentation", "Interview"):
-        add(("about", f"when: {event_when(g, node)}", cite))
-        for sub in sorted(g.objects(node, SCHEMA.subEvent), key=str):
-            add(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
-        if g.value(node, CC.participantsIncomplete) == Literal(True):
-            add(("about", "participants: the source lists only some ('and others')", cite))
-    # posts held (persons) or posts in this organisation
+
+
+LINKS = ((CC.country, "country"), (CC.basedIn, "based in"), (ORG.unitOf, "unit of"),
+         (ORG.subOrganizationOf, "operates under"), (CC.namedAfter, "named after"),
+         (CC.within, "within"), (CC.venue, "venue"), (CC.city, "city"),
+         (CC.partOfSeries, "edition of"), (SCHEMA.superEvent, "part of"),
+         (CC.framework, "in the framework of"), (SCHEMA.about, "about"),
+         (CC.heldInParallelWith, "held in parallel with"),
+         (CC.convenedByDecisionOf, "convened by decision of"))
+TEXTS = ((CC.occupation, "occupation"), (CC.honoraryTitle, "honorary title"),
+         (CC.editionNumber, "edition number"), (CC.labelNote, "label note"),
+         (SKOS.note, "note"))
+
+
+def _describe_links(g: Graph, d: Description, cite: str) -> None:
+    """Links to other entities, free-text fields and the Wikidata item."""
+    seen: set[Any] = set()
+    for prop, what in LINKS:
+        for obj in sorted(g.objects(d.node, prop), key=str):
+            if prop == SCHEMA.superEvent and (d.node, CC.partOfSeries, obj) in g:
+                continue  # an edition's series is shown once, as "edition of"
+            seen.add(obj)
+            d.facts.append(("about", f"{what}: {label(g, obj)}", cite))
+    for prop, what in TEXTS:
+        for obj in sorted(g.objects(d.node, prop), key=str):
+            d.facts.append(("about", f"{what}: {obj}", cite))
+    for item in sorted(g.objects(d.node, SCHEMA.sameAs), key=str):
+        d.facts.append(("about", f"Wikidata: {str(item).rsplit('/', 1)[-1]}", ""))
+
+
+def _describe_event(g: Graph, d: Description, cite: str) -> None:
+    node = d.node
+    d.facts.append(("about", f"when: {event_when(g, node)}", cite))
+    editions = set(g.subjects(CC.partOfSeries, node))
+    for sub in sorted(set(g.objects(node, SCHEMA.subEvent)) - editions, key=str):
+        d.facts.append(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
+    for ed in sorted(editions, key=lambda e: (int(str(g.value(e, CC.editionNumber) or 0)),
+                                              event_when(g, e), str(e))):
+        number = g.value(ed, CC.editionNumber)
+        text = f"edition: {label(g, ed)} ({event_when(g, ed)})"
+        d.facts.append(("about", text + (f", no. {number}" if number else ""), cite_text(g, ed)))
+    if g.value(node, CC.participantsIncomplete) == Literal(True):
+        d.facts.append(("about", "participants: the source lists only some ('and others')",
+                        cite))
+
+
+def _describe_posts(g: Graph, d: Description) -> None:
+    """Posts held (a person) or posts in this organisation; acting posts say so."""
+    node = d.node
     posts = [(p, "person") for p in g.subjects(ORG.member, node)] + \
             [(p, "org") for p in g.subjects(ORG.organization, node)]
     rows = []
     for post, side in posts:
-        title = g.value(post, CC.postTitle)
+        title = str(g.value(post, CC.postTitle))
+        if g.value(post, CC.acting) == Literal(True):
+            title += " (acting)"
         when = _date(g, post, CC.attestedOn) or "undated source"
         source = g.value(post, PROV.wasDerivedFrom)
         if source is not None and str(g.value(source, CC.dateBasis)) == "page header":
@@ -239,8 +288,12 @@ def describe(g: Graph, node: Any) -> Description:
         rows.append((when, ("posts" if side == "person" else "people"),
                      f"{when}: {title}{who}", cite_text(g, post)))
     for _when, section, text, c in sorted(rows):
-        add((section, text, c))
-    # participations: as participant or on whose behalf
+        d.facts.append((section, text, c))
+
+
+def _describe_participations(g: Graph, d: Description) -> None:
+    """Participations: as participant, on whose behalf, or (an event) who took part."""
+    node = d.node
     for part in sorted(set(g.subjects(CC.participant, node)) |
                        set(g.subjects(CC.onBehalfOf, node)) |
                        set(g.subjects(CC.event, node)), key=str):
@@ -248,8 +301,6 @@ def describe(g: Graph, node: Any) -> Description:
         agent = g.value(part, CC.participant)
         role = label(g, g.value(part, CC.participationRole))
         behalf = g.value(part, CC.onBehalfOf)
-        topic = g.value(part, CC.topic)
-        certainty = g.value(part, CC.certainty)
         if event == node:
             text = f"{label(g, agent)}: {role}"
             if behalf is not None:
@@ -261,33 +312,52 @@ def describe(g: Graph, node: Any) -> Description:
             if behalf is not None and behalf != node:
                 text += f" for {label(g, behalf)}"
             section = "events"
+        topic = g.value(part, CC.topic)
         if topic is not None:
             text += f" — {topic}"
-        if str(certainty) == "implied":
+        if str(g.value(part, CC.certainty)) == "implied":
             text += " [implied]"
-        add((section, text, cite_text(g, part)))
-    for agreement in sorted(set(g.subjects(CC.party, node)) | set(g.subjects(CC.statedBy, node))
-                            | set(g.subjects(CC.concerns, node))
-                            | set(g.subjects(CC.announcedAt, node))
-                            | set(g.subjects(CC.scope, node)), key=str):
+        d.facts.append((section, text, cite_text(g, part)))
+
+
+AGREEMENT_LINKS = (CC.party, CC.statedBy, CC.concerns, CC.announcedAt, CC.scope, CC.signedBy,
+                   CC.signedDuring, CC.signedAt)
+
+
+def _describe_agreements(g: Graph, d: Description) -> None:
+    """Agreements this entity is a party to, signed, stated, hosted or is the subject of."""
+    found: set[Any] = set()
+    for prop in AGREEMENT_LINKS:
+        found |= set(g.subjects(prop, d.node))
+    for agreement in sorted(found, key=str):
         kind = label(g, g.value(agreement, CC.agreementKind))
         status = label(g, g.value(agreement, CC.status))
         parties = sorted(label(g, p) for p in g.objects(agreement, CC.party))
         parties = parties or ["parties not stated"]
-        add(("agreements", f"{label(g, agreement)} ({kind}, {status}; {', '.join(parties)})",
-             cite_text(g, agreement)))
-    if d.kind == "Agreement":
-        for prop, what in ((CC.agreementKind, "kind"), (CC.status, "status"),
-                           (CC.party, "party"), (CC.statedBy, "stated by"),
-                           (CC.announcedAt, "announced at"), (CC.concerns, "concerns"),
-                           (CC.scope, "scope")):
-            for obj in sorted(g.objects(node, prop), key=str):
-                add(("about", f"{what}: {label(g, obj)}", cite))
-    met = sorted({label(g, o) for o in g.objects(node, CC.metWith)})
-    if met:
-        add(("about", "met (same event): " + ", ".join(met), ""))
-    add(("sources", "cited by", cite))
-    return d
+        signed = _date(g, agreement, CC.signedOn)
+        text = f"{label(g, agreement)} ({kind}, {status}; {', '.join(parties)})"
+        d.facts.append(("agreements", text + (f", signed {signed}" if signed else ""),
+                        cite_text(g, agreement)))
+
+
+def _describe_agreement(g: Graph, d: Description, cite: str) -> None:
+    """An agreement's own fields, its signatories and the date, place and event of signing."""
+    node = d.node
+    for prop, what in ((CC.agreementKind, "kind"), (CC.status, "status"),
+                       (CC.party, "party"), (CC.statedBy, "stated by"),
+                       (CC.announcedAt, "announced at"), (CC.concerns, "concerns"),
+                       (CC.scope, "scope"), (CC.signedAt, "signed at"),
+                       (CC.signedDuring, "signed during"), (CC.providesFor, "provides for")):
+        for obj in sorted(g.objects(node, prop), key=str):
+            d.facts.append(("about", f"{what}: {label(g, obj)}", cite))
+    signed = _date(g, node, CC.signedOn)
+    if signed:
+        d.facts.append(("about", f"signed on: {signed}", cite))
+    for sig in sorted(g.subjects(CC.signatureOf, node), key=str):
+        text = f"signed by: {label(g, g.value(sig, CC.signatory))}"
+        party = g.value(sig, CC.signedFor)
+        d.facts.append(("about", text + (f" for {label(g, party)}" if party else ""),
+                        cite_text(g, sig)))
 
 
 def stats(g: Graph) -> dict[str, Counter[str]]:
