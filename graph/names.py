@@ -275,6 +275,7 @@ class NameIndex:
     _by_id: dict[str, int] = field(default_factory=dict)
     _postings: dict[str, set[int]] | None = None
     _vocab: list[str] = field(default_factory=list)
+    _skels: list[str] | None = None
 
     def __post_init__(self) -> None:
         by_fold, by_skel = defaultdict(list), defaultdict(list)
@@ -348,8 +349,9 @@ class NameIndex:
     def _near(self, qskel: str, qwords: list[str]) -> list[Match]:
         if not qskel:
             return []
-        choices = [s for _, _, _, s in self._labels]
-        found = process.extract(qskel, choices, scorer=fuzz.ratio, score_cutoff=70, limit=50)
+        if self._skels is None:   # built once: every look-up scans the same list
+            self._skels = [s for _, _, _, s in self._labels]
+        found = process.extract(qskel, self._skels, scorer=fuzz.ratio, score_cutoff=70, limit=50)
         out = []
         for _, ratio, li in found:
             lwords = self._labels[li][2].split()
