@@ -182,8 +182,9 @@ def test_search_finds_azizov_from_the_index(browser_page: BrowserPage, site: Pat
     page.screenshot(path=str(ARTIFACTS / "index.png"), full_page=True)
     print(f"screenshot: {ARTIFACTS / 'index.png'}")
     first.click()
-    page.wait_for_function("document.getElementById('name')")
-    assert page.url.endswith(AZIZOV)
+    page.wait_for_url(f"**/{AZIZOV}")
+    page.wait_for_load_state("load")
+    page.wait_for_function("window.cinecoopSearch !== undefined")  # the search is ready
     # and from an entity page, in another script and without diacritics
     page.fill("#site-search", "hocazfilm")
     page.wait_for_selector("#site-results a")

@@ -100,6 +100,7 @@ class MapPage:
     width_note: dict[str, Any] | None = None  # line width legend (weighted views)
     physics: bool = True
     focus: str | None = None  # node selected when the page opens
+    home: str | None = None  # link back to the site's index (maps of ``cinecoop site``)
 
 
 # ------------------------------------------------------------------------------- measures

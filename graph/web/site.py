@@ -226,6 +226,7 @@ def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: S
     out = []
     for name in views:
         page = map_page(ds, name, projection=G, pages=True, labels=labels)
+        page.home = "index.html"
         file = f"{name}.html"
         write_html(page, out_dir / file)
         out.append(SitePage(file, name, MAIN_VIEWS[name][0], MAIN_VIEWS[name][1],
