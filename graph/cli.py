@@ -214,8 +214,8 @@ def _store_options(func: Any) -> Any:
               help="Most rows (or triples) sent per query; a cut result says so in the "
                    "X-Cinecoop-Truncated header.")
 @click.option("--max-running", type=click.IntRange(min=1), default=4, show_default=True,
-              help="Most queries evaluated at once (timed-out ones finish in the background "
-                   "and count); more get 503.")
+              help="Worker processes evaluating queries (a worker past the timeout is "
+                   "killed and replaced); more queries wait in a queue, past it 503.")
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
 @pass_config
 def serve(cfg: Config, host: str, port: int, store_spec: str | None, user: str | None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from conftest import DATA, REPO, S1, S3, S4
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -20,6 +21,7 @@ from graph.data.integrity import check
 from graph.data.load import build_dataset, concept_ids, load_ontology
 from graph.data.records import Record, read_records
 from graph.data.validate import validate
+from graph.network.trends import per_year
 from graph.sparql.describe import describe, resolve
 from graph.sparql.named import run
 from graph.sparql.stores import Store, open_store
@@ -299,3 +301,20 @@ def test_source_completeness_and_access_date(fg: Graph) -> None:
     assert fg.value(src, CC.textComplete) == Literal(True)
     assert fg.value(src, CC.accessedOn) == Literal("2026-03-20", datatype=XSD.date)
     assert fg.value(src, SCHEMA.datePublished) == Literal("2026-03-14", datatype=XSD.date)
+
+
+def test_a_series_is_not_counted_as_one_event(G: nx.MultiDiGraph, built: Path) -> None:
+    """004 ¶1 names the series Baku Creative Week through its 2025 edition: the series is no
+    event of 2025 (timeline, per-year counts and the report's timeline leave it out)."""
+    series = "event/baku-creative-week"
+    assert G.nodes[series]["cls"] == "EventSeries"
+    rows = ask(open_store(None, built, DATA), "timeline")
+    assert entity_iri("event", "baku-creative-week") not in {r["event"] for r in rows}
+    assert entity_iri("event", "oic-cultural-festival-baku-creative-week-2025") in {
+        r["event"] for r in rows}
+    def year(row: dict[str, object]) -> str:  # the event's own year, else the reporting one
+        start = str(row.get("start") or "")
+        return start[:4] if start[:1].isdigit() else str(row.get("reported") or "")[:4]
+
+    assert [y.events for y in per_year(G) if y.year == "2025"] == [
+        sum(1 for r in rows if year(r) == "2025")]

@@ -26,7 +26,7 @@ from graph.files import write_atomic
 from graph.network.analytics import MEASURES, centrality, communities, cutpoints, split_by
 from graph.network.charts import CHART_CSS, bar_chart
 from graph.network.projection import VIEWS, view
-from graph.network.trends import SERIES_WORDS, Trends, trends
+from graph.network.trends import SERIES_CLASS, SERIES_WORDS, Trends, trends
 from graph.network.wording import (
     LIMIT_WEAK,
     MEASURE_WORDS,
@@ -315,7 +315,8 @@ def _change(t: Trends, G: nx.MultiDiGraph, ctx: Context) -> list[Block]:
 def _timeline(G: nx.MultiDiGraph, views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
     oe, pe = views["org-event"], views["person-event"]
     events = sorted(((d["date"] or "9999", n) for n, d in G.nodes(data=True)
-                     if d["kind"] == "event" and (n in oe or n in pe or n in views["full"])))
+                     if d["kind"] == "event" and d.get("cls") != SERIES_CLASS
+                     and (n in oe or n in pe or n in views["full"])))
     rows: list[list[Rich]] = []
     for _, n in events:
         d = G.nodes[n]

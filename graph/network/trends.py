@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
 UNDATED = "undated"
+SERIES_CLASS = "EventSeries"
 SERIES = ("events", "participations", "agreements", "organisations", "new_ties",
           "country_ties", "new_country_ties")
 SERIES_WORDS = {
@@ -94,7 +95,7 @@ def per_year(G: nx.MultiDiGraph) -> list[Year]:
         return rows.setdefault(key, Year(key))
 
     for _, d in G.nodes(data=True):
-        if d["kind"] == "event":
+        if d["kind"] == "event" and d.get("cls") != SERIES_CLASS:  # a series is no one event
             row(d["year"]).events += 1
         elif d["kind"] == "agreement":
             row(d["year"]).agreements += 1

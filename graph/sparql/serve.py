@@ -463,31 +463,30 @@ class Handler(BaseHTTPRequestHandler):
         settings = self.server.settings
         text = self._query_text(params, body_query)
         bindings = self._bindings(params)
-        try:
-            form = validate_query(text)
-        except QueryError as exc:
-            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
-        kind = form if form in ("select", "ask") else "graph"
         names = params.get("format", []) + params.get("output", [])
-        fmt = choose_format(kind, self.headers.get("Accept"), *names)
-        if fmt is None:
-            offered = ", ".join(m for f in formats_for(kind) for m in f.media_types)
-            raise HTTPError(HTTPStatus.NOT_ACCEPTABLE,
-                            f"none of the accepted types fits a {kind} result; "
-                            f"offered: {offered}")
         terms = sorted((k, v.n3()) for k, v in bindings.items())
-        key = hashlib.sha256(repr((settings.build, text, terms, fmt.key, settings.max_rows))
-                             .encode("utf-8")).hexdigest()
+        # the same request on the same build gets the same bytes: look it up before any work
+        key = hashlib.sha256(repr((settings.build, text, terms, self.headers.get("Accept"),
+                                   names, settings.max_rows)).encode("utf-8")).hexdigest()
         etag = {"ETag": f'"{key[:32]}"'} if settings.build is not None else {}
         if etag and etag["ETag"] in self.headers.get("If-None-Match", ""):
             self._send(HTTPStatus.NOT_MODIFIED, b"", None, etag)
             return
         answer = settings.cached(key)
         if answer is None:
-            answer = self._answer(text, bindings, fmt)
+            answer = self._answer(self._checked(text), bindings, names)
             settings.keep(key, answer)
         payload, content_type, headers = answer
         self._send(HTTPStatus.OK, payload, content_type, {**headers, **etag})
+
+    def _checked(self, text: str) -> str:
+        """``text`` once it is within the limits, has no SERVICE, and parses."""
+        try:
+            check_limits(text)
+        except QueryError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
+        refuse_service(text)
+        return text
 
     def _query_text(self, params: dict[str, list[str]], body_query: str | None) -> str:
         """The one query of the request, refused when it is an update or uses SERVICE."""
@@ -511,16 +510,22 @@ class Handler(BaseHTTPRequestHandler):
         if is_update(text):
             raise HTTPError(HTTPStatus.FORBIDDEN,
                             "SPARQL Update is refused: this endpoint is read-only")
-        try:
-            check_limits(text)
-        except QueryError as exc:
-            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
-        refuse_service(text)
         return text
 
-    def _answer(self, text: str, bindings: dict[str, Any], fmt: Any
+    def _answer(self, text: str, bindings: dict[str, Any], names: list[str]
                 ) -> tuple[bytes, str, dict[str, str]]:
-        """Run the query; the payload in ``fmt``, its content type and headers."""
+        """Run the query; the payload in the negotiated format, its content type, headers."""
+        try:
+            form = validate_query(text)
+        except QueryError as exc:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, query_error_message(exc)) from None
+        kind = form if form in ("select", "ask") else "graph"
+        fmt = choose_format(kind, self.headers.get("Accept"), *names)
+        if fmt is None:
+            offered = ", ".join(m for f in formats_for(kind) for m in f.media_types)
+            raise HTTPError(HTTPStatus.NOT_ACCEPTABLE,
+                            f"none of the accepted types fits a {kind} result; "
+                            f"offered: {offered}")
         started = time.perf_counter()
         result = self._execute(text, bindings or None)
         elapsed = (time.perf_counter() - started) * 1000
