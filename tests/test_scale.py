@@ -113,3 +113,14 @@ def test_a_touched_file_is_current_an_edited_one_is_not(tmp_path: Path) -> None:
     assert is_current(data, tmp_path / "out")          # stats differ, bytes are the same
     person.write_text(person.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert not is_current(data, tmp_path / "out")
+
+
+def test_the_name_index_is_kept_beside_the_build(built: Path) -> None:
+    """Resolving a name on the store builds the name index once per build, then reuses it."""
+    from graph.sparql.describe import resolve
+
+    first = resolve(open_graph(built / "store"), "Рашад Азизов")
+    folder = (built / "manifest.json").resolve().parent
+    assert list(folder.glob("names-*.pickle"))
+    again = resolve(open_graph(built / "store"), "azizov")
+    assert first == again == AZIZOV

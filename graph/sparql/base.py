@@ -65,14 +65,20 @@ def plain(term: Any) -> Any:
     return term
 
 
-def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T:
+def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str,
+                     done: Callable[[], None] | None = None) -> T:
     """Run ``fn`` in a worker thread and give up after ``timeout`` seconds.
 
     pyoxigraph releases the GIL while it evaluates, and rdflib yields it regularly, so the
     caller gets control back on time; the abandoned evaluation finishes in the background.
+    ``done`` is called when ``fn`` has ended, on time or not (``serve`` frees a slot with it).
     """
     if timeout is None:
-        return fn()
+        try:
+            return fn()
+        finally:
+            if done is not None:
+                done()
     box: dict[str, Any] = {}
 
     def work() -> None:
@@ -80,6 +86,9 @@ def run_with_timeout(fn: Callable[[], T], timeout: float | None, what: str) -> T
             box["value"] = fn()
         except BaseException as exc:  # handed to the caller below
             box["error"] = exc
+        finally:
+            if done is not None:
+                done()
 
     worker = threading.Thread(target=work, name="cinecoop-query", daemon=True)
     worker.start()

@@ -115,7 +115,12 @@ _INDEXES: dict[int, tuple[Graph, int, NameIndex]] = {}
 
 
 def name_index(g: Graph) -> NameIndex:
-    """The name index of a graph, built once per graph (and again if it grew)."""
+    """The name index of a graph, built once per graph (and again if it grew); for the built
+    store, once per build (kept beside it)."""
+    keep = getattr(g, "cached", None)
+    if keep is not None:
+        index: NameIndex = keep("names", lambda: NameIndex(candidates(g)))
+        return index
     cached = _INDEXES.get(id(g))
     if cached is None or cached[0] is not g or cached[1] != len(g):
         if len(_INDEXES) > 8:

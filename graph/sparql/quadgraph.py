@@ -9,12 +9,19 @@ plain, as rdflib has it). ``graph_names`` and ``graph_triples`` read one named g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+import pickle
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
+
+from graph.data.outputs import MANIFEST
+from graph.files import write_atomic
+
+T = TypeVar("T")
 
 __all__ = ["StoreGraph", "open_graph", "GraphUnavailable"]
 
@@ -60,9 +67,11 @@ def to_oxigraph(node: Any) -> Any:
 class StoreGraph:
     """A read-only, rdflib-like view of an Oxigraph store's default graph."""
 
-    def __init__(self, store: ox.Store, name: str = "oxigraph"):
+    def __init__(self, store: ox.Store, name: str = "oxigraph", folder: Path | None = None):
         self.store = store
         self.name = name
+        self.folder = folder      # the build folder (manifest.json), for :meth:`cached`
+        self._memo: dict[str, Any] = {}
         self._convert = from_oxigraph
         self._default = ox.DefaultGraph()
         self._len: int | None = None
@@ -120,6 +129,39 @@ class StoreGraph:
             return next(self.objects(subject, predicate), None)
         return next(self.subjects(predicate, obj), None)
 
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        """A value derived from this read-only graph, made once per build: kept as
+        ``<name>-<hash>.pickle`` beside the build, keyed by the hash of its quads."""
+        if name in self._memo:
+            return self._memo[name]
+        key = None
+        if self.folder is not None:
+            try:
+                key = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))[
+                    "content"]
+            except (OSError, ValueError, KeyError, TypeError):
+                key = None
+        path = self.folder / f"{name}-{key[:16]}.pickle" \
+            if self.folder is not None and isinstance(key, str) and key.isalnum() else None
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    stored, value = pickle.load(fh)
+                if stored == key:
+                    self._memo[name] = value
+                    return value
+            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
+                    AttributeError):
+                pass
+        value = make()
+        if path is not None:
+            try:
+                write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass      # a read-only build folder: made again next time
+        self._memo[name] = value
+        return value
+
     def graph_names(self) -> list[str]:
         """The named graphs, in IRI order."""
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -137,7 +179,8 @@ def open_graph(store_dir: Path) -> StoreGraph:
     if not (store_dir / "CURRENT").is_file():
         raise GraphUnavailable(f"no Oxigraph store at {store_dir}: run 'cinecoop build'")
     try:
-        return StoreGraph(ox.Store.read_only(str(store_dir)), f"oxigraph:{store_dir}")
+        return StoreGraph(ox.Store.read_only(str(store_dir)), f"oxigraph:{store_dir}",
+                          (store_dir / ".." / MANIFEST).resolve().parent)
     except OSError as exc:
         raise GraphUnavailable(f"cannot open the Oxigraph store at {store_dir}: {exc}"
                                ) from None

@@ -52,6 +52,7 @@ from urllib.parse import parse_qs, urlsplit
 import rdflib.plugins.sparql
 from rdflib import Graph
 
+from graph.sparql.base import run_with_timeout
 from graph.sparql.formats import (
     choose_format,
     formats_for,
@@ -235,26 +236,9 @@ class Settings:
                             "timeout finish in the background); try again shortly",
                             {"Retry-After": "5"})
         local = isinstance(self.store, MemoryStore | OxigraphStore)
-        box: dict[str, Any] = {}
-
-        def work() -> None:
-            try:
-                box["value"] = self.store.query(text, bindings,
-                                                timeout=None if local else self.timeout)
-            except BaseException as exc:  # handed to the caller below
-                box["error"] = exc
-            finally:
-                slots.release()
-
-        worker = threading.Thread(target=work, name="cinecoop-serve-query", daemon=True)
-        worker.start()
-        worker.join(self.timeout)
-        if worker.is_alive():
-            raise QueryTimeout(f"the query ran longer than the {self.timeout:g} s timeout and "
-                               "was abandoned")
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
+        return run_with_timeout(
+            lambda: self.store.query(text, bindings, timeout=None if local else self.timeout),
+            self.timeout, self.store.name, done=slots.release)
 
     def bindings(self, raw: dict[str, str], named: str | None) -> dict[str, Any]:
         """Parameter values resolved to RDF terms as ``cinecoop query --param`` resolves them
