@@ -42,7 +42,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from unidecode import unidecode
+from anyascii import anyascii
 
 __all__ = ["Candidate", "Match", "NameIndex", "fold", "skeleton", "words", "mixed_script",
            "name_in_text", "mention", "EXACT", "CONFIDENT", "PARTIAL"]
@@ -109,7 +109,7 @@ def mixed_script(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=65536)
 def _skel_word(word: str) -> str:
-    out = unidecode(word.replace("ə", "@").replace("ә", "@")).lower()
+    out = anyascii(word.replace("ə", "@").replace("ә", "@")).lower()
     for a, b in _ROMAN:
         out = out.replace(a, b)
     out = _IA_RE.sub("a", out)  # я after a consonant: Kyamran, Kiamran, Kamran
