@@ -40,9 +40,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from anyascii import anyascii
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
-from anyascii import anyascii
 
 __all__ = ["Candidate", "Match", "NameIndex", "fold", "skeleton", "words", "mixed_script",
            "name_in_text", "mention", "EXACT", "CONFIDENT", "PARTIAL"]
