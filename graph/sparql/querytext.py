@@ -228,6 +228,13 @@ def term_text(term: Node) -> str:
     raise ValueError(f"cannot bind {term!r}: not an RDF term")
 
 
+def _check_bindable(text: str, bindings: dict[str, Node]) -> None:
+    """Only variables that occur in the query may be bound (else :class:`QueryError`)."""
+    missing = sorted(set(bindings) - variables(text))
+    if missing:
+        raise QueryError(f"the query has no variable ?{missing[0]} to bind", query=text)
+
+
 def inject_values(text: str, bindings: dict[str, Node] | None) -> str:
     """The query with ``VALUES`` for ``bindings`` at the head of its WHERE group.
 
@@ -236,10 +243,7 @@ def inject_values(text: str, bindings: dict[str, Node] | None) -> str:
     """
     if not bindings:
         return text
-    present = variables(text)
-    missing = sorted(set(bindings) - present)
-    if missing:
-        raise QueryError(f"the query has no variable ?{missing[0]} to bind", query=text)
+    _check_bindable(text, bindings)
     at = where_brace(text)
     names = sorted(bindings)
     if len(names) == 1:
@@ -267,10 +271,7 @@ def bind_terms(text: str, bindings: dict[str, Node] | None) -> str:
     """
     if not bindings:
         return text
-    present = variables(text)
-    missing = sorted(set(bindings) - present)
-    if missing:
-        raise QueryError(f"the query has no variable ?{missing[0]} to bind", query=text)
+    _check_bindable(text, bindings)
     substituted = _substitute(text, {n: term_text(t) for n, t in bindings.items()})
     if substituted is not None:
         try:

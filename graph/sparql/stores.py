@@ -24,11 +24,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from graph.data.build import STORE_DIR, ensure_built, load_dataset, write_local_store
 from graph.sparql.base import (
-    XSD_STRING,
     QueryError,
     QueryResult,
     QueryTimeout,
@@ -38,6 +37,7 @@ from graph.sparql.base import (
     prepare,
     run_with_timeout,
 )
+from graph.sparql.quadgraph import from_oxigraph
 from graph.sparql.querytext import oxigraph_error, query_form
 from graph.sparql.remote import SparqlStore
 
@@ -53,22 +53,16 @@ __all__ = ["QueryResult", "Store", "QueryError", "StoreError", "QueryTimeout", "
 
 
 def ox_converter() -> Callable[[Any], Node | None]:
-    """A function turning pyoxigraph terms into rdflib terms (imports done once)."""
+    """A function turning pyoxigraph terms into rdflib terms (``None`` stays ``None``)."""
 
     def convert(term: Any) -> Node | None:
         if term is None:
             return None
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if isinstance(term, ox.Literal):
-            if term.language:
-                return Literal(term.value, lang=term.language)
-            dt = term.datatype.value
-            return Literal(term.value) if dt == XSD_STRING else Literal(term.value,
-                                                                         datatype=URIRef(dt))
-        raise StoreError(f"unsupported term from Oxigraph: {term!r}")
+        try:
+            node: Node = from_oxigraph(term)
+        except TypeError as exc:
+            raise StoreError(str(exc)) from None
+        return node
 
     return convert
 
