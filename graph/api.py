@@ -175,13 +175,13 @@ def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = No
     SELECT gives :class:`Rows`, ASK a bool, CONSTRUCT/DESCRIBE an rdflib Graph. Parameters
     take any name of an entity, in any language, an id, ``<IRI>`` or ``"literal"``.
     """
-    from graph.sparql.named import run  # lazy: only for queries
+    from graph.sparql.named import is_query_name, run  # lazy: only for queries
 
     values = {**(params or {}), **named_params}
-    text = sparql_or_name.strip()
-    is_name = text.replace("-", "").isalnum() and text.lower() not in {"select", "ask"}
+    is_name = is_query_name(sparql_or_name)
     outcome = run(kg.store, text=None if is_name else sparql_or_name,
-                           name=text if is_name else None, params=values, timeout=timeout)
+                  name=sparql_or_name.strip() if is_name else None, params=values,
+                  timeout=timeout)
     result = outcome.result
     if result.kind == "ask":
         return bool(result.boolean)

@@ -559,9 +559,8 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
 
     Exit status: 0 done (ASK: true), 1 ASK false, 2 error.
     """
-    import re
 
-    from graph.sparql.named import ParamError, parse_param_items, run
+    from graph.sparql.named import ParamError, is_query_name, parse_param_items, run
     from graph.sparql.stores import QueryError, StoreError
     from graph.sparql.tables import FormatError, render
 
@@ -572,8 +571,7 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
     text = None
     if query_file is not None:
         text = query_file.read()
-    elif query is not None and re.fullmatch(r"[\w-]+", query.strip()) and not re.fullmatch(
-            r"(?i)select|ask|construct|describe", query.strip()):
+    elif query is not None and is_query_name(query):
         name = query.strip()
     elif query is not None:
         text = query

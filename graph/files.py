@@ -14,7 +14,7 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-__all__ = ["write_atomic", "make_temp_dir", "slug", "fingerprint"]
+__all__ = ["write_atomic", "slug", "fingerprint"]
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -32,13 +32,6 @@ def write_atomic(path: Path, data: bytes | str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-
-def make_temp_dir(prefix: str, parent: Path) -> Path:
-    """A new empty folder in ``parent`` with the usual folder mode (``mkdtemp`` makes 0700)."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
-    os.chmod(path, 0o777 & ~_umask())
-    return path
 
 
 def _umask() -> int:

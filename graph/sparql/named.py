@@ -124,6 +124,17 @@ def named_queries(directory: Path = QUERIES_DIR) -> list[NamedQuery]:
             for p in sorted(directory.glob("*.rq"))]
 
 
+def is_query_name(text: str) -> bool:
+    """True when ``text`` names a query (one word such as ``posts-of``) rather than SPARQL.
+
+    >>> is_query_name(" posts-of "), is_query_name("ASK"), is_query_name("ASK {}")
+    (True, False, False)
+    """
+    word = text.strip()
+    return bool(re.fullmatch(r"[\w-]+", word)) and not re.fullmatch(
+        r"(?i)select|ask|construct|describe", word)
+
+
 def named_query(name: str, directory: Path = QUERIES_DIR) -> NamedQuery:
     path = directory / f"{name}.rq"
     if not re.fullmatch(r"[\w-]+", name) or not path.is_file():
