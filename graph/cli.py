@@ -84,7 +84,7 @@ class Cinecoop(click.Group):
         try:
             return super().invoke(ctx)
         except BrokenPipeError:   # `cinecoop ... | head`: the reader has gone; stop quietly
-            sys.stdout = None     # type: ignore[assignment]  # nothing more to flush at exit
+            sys.stdout = None     # nothing more to flush at exit
             sys.exit(0)
         except OSError as exc:  # an unwritable --out, a missing folder
             where = f" {exc.filename}" if exc.filename else ""
@@ -92,6 +92,9 @@ class Cinecoop(click.Group):
                 f"cannot use{where}: {exc.strerror or exc}; check the path and its permissions"
             ) from None
         except Exception as exc:
+            reader = sys.modules.get("graph.sparql.reader")   # a store that will not open
+            if reader is not None and isinstance(exc, reader.GraphUnavailable):
+                raise click.ClickException(str(exc)) from None
             build = sys.modules.get("graph.data.build")   # only a (re)build raises BuildError
             if build is None or not isinstance(exc, build.BuildError):
                 raise

@@ -381,8 +381,13 @@ def _describe_agreement(g: R, d: Description, cite: str) -> None:
 
 
 def stats(g: Graph) -> dict[str, Counter[str]]:
-    """Counts per class, per source (records citing it) and per country (entities in it)."""
-    g = as_reader(g)
+    """Counts per class, per source (records citing it) and per country (entities in it);
+    for the built store, counted once per build (kept beside it)."""
+    r = as_reader(g)
+    return r.cached("stats", lambda: _stats(r))
+
+
+def _stats(g: R) -> dict[str, Counter[str]]:
     per_class: Counter[str] = Counter()
     per_source: Counter[str] = Counter()
     per_country: Counter[str] = Counter()

@@ -106,12 +106,24 @@ class Patterns:
 class Reader(Patterns):
     """A read-only view of an Oxigraph store's default graph, with plain-string terms."""
 
-    def __init__(self, store: ox.Store, folder: Path | None = None, name: str = "oxigraph"):
-        self.store = store
+    def __init__(self, store: ox.Store | Path, folder: Path | None = None,
+                 name: str = "oxigraph"):
+        self._store = store     # or the store's folder, opened on first use
         self.folder = folder    # the build folder (manifest.json), for :meth:`cached`
         self.name = name
         self._default = ox.DefaultGraph()
         self._memo: dict[str, Any] = {}
+
+    @property
+    def store(self) -> ox.Store:
+        """The store, opened read-only on first use (a cached answer needs no store)."""
+        if isinstance(self._store, Path):
+            try:
+                self._store = ox.Store.read_only(str(self._store))
+            except OSError as exc:
+                raise GraphUnavailable(f"cannot open the Oxigraph store at {self._store}: "
+                                       f"{exc}") from None
+        return self._store
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
         try:
@@ -199,12 +211,7 @@ def open_reader(out_dir: Path) -> Reader:
     store_dir = out_dir / STORE_DIR
     if not (store_dir / "CURRENT").is_file():
         raise GraphUnavailable(f"no Oxigraph store at {store_dir}: run 'cinecoop build'")
-    try:
-        store = ox.Store.read_only(str(store_dir))
-    except OSError as exc:
-        raise GraphUnavailable(f"cannot open the Oxigraph store at {store_dir}: {exc}"
-                               ) from None
-    return Reader(store, (out_dir / MANIFEST).resolve().parent, f"oxigraph:{store_dir}")
+    return Reader(store_dir, (out_dir / MANIFEST).resolve().parent, f"oxigraph:{store_dir}")
 
 
 def _cache_key(folder: Path) -> str | None:
