@@ -28,7 +28,7 @@ __all__ = ["kept", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
 
 T = TypeVar("T")
 PROJECTION_VERSION = 1
-KEPT_VERSION = 1      # the plain forms of views and the centrality tables
+KEPT_VERSION = 2      # the plain forms of views and the centrality tables
 
 
 def _content(out_dir: Path) -> tuple[Path, str] | None:
