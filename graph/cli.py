@@ -369,7 +369,7 @@ def _resolve(cfg: Config, name: str) -> str:
     up)."""
     from graph.network.reads import resolve_name
 
-    return resolve_name(cfg.graph(), name)
+    return resolve_name(cfg.reader(), name)
 
 
 @cli.command()

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from graph.terms import ID
+from graph.ns import ID
 
 __all__ = ["KINDS", "TIMELESS", "RELATION_ORDER", "RoleWords", "ROLE_WORDS", "role_words",
            "merge_citations", "node_key"]

@@ -22,7 +22,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape, quoteattr
 
 from graph.sparql.plain import datatype, kind, language
 
@@ -30,6 +29,22 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (``xml.sax.saxutils.escape``, whose module
+    imports ``urllib.request``: a tenth of a second at start-up)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes (as ``xml.sax.saxutils.quoteattr`` writes it)."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
 Row = Sequence[Any]     # rdflib terms or plain ones (graph.sparql.plain), None when unbound
 
 

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.names import NameIndex, fold
-from graph.sparql.describe import did_you_mean, name_index
+from graph.data.outputs import MANIFEST
+from graph.ns import BASE
 from graph.sparql.plain import Lit, language
-from graph.sparql.quadgraph import open_graph
 from graph.sparql.querytext import term_text
-from graph.terms import BASE
+from graph.sparql.reader import Reader
 
 if TYPE_CHECKING:
+    from graph.names import NameIndex
     from graph.sparql.base import QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
@@ -187,10 +187,13 @@ def _name_index(store: Store) -> NameIndex:
     """The name index a parameter's name is looked up in: for the built Oxigraph store, the
     build's own (made once per build and kept beside it, as ``show`` uses it); for another
     store, the index of its names, read with one CONSTRUCT."""
+    from graph.names import NameIndex  # lazy: the name matcher only for a name (rapidfuzz)
+    from graph.sparql.describe import name_index  # lazy: as above
+
     path = getattr(store, "path", None)
     if getattr(store, "name", "").startswith("oxigraph:") and isinstance(path, Path):
-        graph: Any = open_graph(path)     # read like an rdflib Graph (quad patterns)
-        return name_index(graph)
+        folder = (path / ".." / MANIFEST).resolve().parent      # the build (the index's key)
+        return name_index(Reader(path, folder, store.name))
     result = store.query(CATALOGUE)
     return name_index(result.graph) if result.graph is not None else NameIndex()
 
@@ -254,6 +257,14 @@ class Catalogue:
         return found
 
 
+def fold(text: str) -> str:
+    """:func:`graph.names.fold`, imported when a value is a name (not for a query that has
+    no parameter, nor for an IRI or a literal)."""
+    from graph.names import fold as fold_name  # lazy: the name matcher only for a name
+
+    return fold_name(text)
+
+
 def _fold_id(text: str) -> str:
 
     return fold(text.replace("-", " ").replace("_", " "))
@@ -284,8 +295,9 @@ def parse_literal(value: str) -> Lit | None:
     """``"text"``, ``'text'``, ``"text"@lang`` or ``"v"^^<datatype>`` as a literal; None when
     ``value`` is not one whole literal.
 
-    >>> parse_literal('"say \\\\"hi\\\\""@en'), parse_literal('"x" .')
-    (Lit('say "hi"', language='en'), None)
+    >>> lit = parse_literal('"say \\\\"hi\\\\""@en')
+    >>> str(lit), lit.language, parse_literal('"x" .')
+    ('say "hi"', 'en', None)
     """
     m = _LITERAL.fullmatch(value)       # the whole value, nothing after the literal
     if not m:
@@ -388,6 +400,8 @@ def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> s
     if len(found) == 1:
         return found[0]
     if not found:
+        from graph.sparql.describe import did_you_mean  # lazy: for a name only
+
         near = cat.names().resolve(value)[1]
         if near:
             raise ParamError(f"{label}: nothing in the graph is called {value!r}"

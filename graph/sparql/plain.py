@@ -20,29 +20,12 @@ from typing import Any
 
 import pyoxigraph as ox
 
-__all__ = ["Lit", "Blank", "kind", "language", "datatype", "from_ox", "to_ox", "XSD_STRING"]
+from graph.ns import XSD
+from graph.sparql.reader import Lit
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+__all__ = ["Lit", "Blank", "kind", "language", "datatype", "from_ox", "XSD_STRING"]
 
-
-class Lit(str):
-    """A literal: its lexical form, with ``language`` or ``datatype`` (None for a plain
-    string: ``xsd:string`` is the plain literal in RDF 1.1)."""
-
-    language: str | None
-    datatype: str | None
-
-    def __new__(cls, value: str, language: str | None = None,
-                datatype: str | None = None) -> Lit:
-        lit = super().__new__(cls, value)
-        lit.language = language or None
-        lit.datatype = None if language or datatype in (None, XSD_STRING) else datatype
-        return lit
-
-    def __repr__(self) -> str:
-        extra = f", language={self.language!r}" if self.language else (
-            f", datatype={self.datatype!r}" if self.datatype else "")
-        return f"Lit({str(self)!r}{extra})"
+XSD_STRING = XSD.string
 
 
 class Blank(str):
@@ -94,16 +77,3 @@ def from_ox(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return Blank(term.value)
     raise TypeError(f"unsupported term from Oxigraph: {term!r}")
-
-
-def to_ox(term: Any) -> Any:
-    """A plain (or rdflib) term as a pyoxigraph term."""
-    what = kind(term)
-    if what == "literal":
-        if language(term):
-            return ox.Literal(str(term), language=language(term))
-        dt = datatype(term)
-        return ox.Literal(str(term), datatype=ox.NamedNode(dt)) if dt else ox.Literal(str(term))
-    if what == "bnode":
-        return ox.BlankNode(str(term))
-    return ox.NamedNode(str(term))

@@ -21,9 +21,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from graph.ns import BASE, ID, PREFIXES
 from graph.sparql import formats as rf
 from graph.sparql.plain import datatype, kind, language
-from graph.terms import BASE, ID, PREFIXES
 
 if TYPE_CHECKING:
     from graph.sparql.stores import QueryResult, Store
