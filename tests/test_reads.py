@@ -132,14 +132,18 @@ def _modules_after(*args: str) -> set[str]:
     return set(done.stderr.rsplit("MODULES", 1)[1].split())
 
 
-def test_warm_path_and_centrality_import_no_networkx(built: Path) -> None:
-    """Once a build has its view and scores kept, a fresh process prints them without
-    networkx or igraph (the first run after a build makes them)."""
+def test_cold_reads_import_no_rdflib_and_no_networkx(built: Path) -> None:
+    """A fresh ``query NAME`` imports neither rdflib nor networkx; once a build has its view
+    and scores kept (the first run after a build makes them), a fresh ``path`` or
+    ``centrality`` imports neither, nor igraph."""
     common = ("--data", str(DATA), "--out", str(built))
+    heavy = {"rdflib", "networkx", "igraph", "pyshacl"}
     for args in (("path", "Gurban Pirimov", "Netflix"), ("centrality", "--view", "org-org")):
         _modules_after(*common, *args)                      # keeps what the next one reads
-        assert not _modules_after(*common, *args) & {"networkx", "igraph", "pyshacl"}, args
-    assert not _modules_after(*common, "query", "timeline") & {"networkx", "pyshacl"}
+        assert not _modules_after(*common, *args) & heavy, args
+    for args in (("query", "timeline"), ("query", "posts-of", "-p", "person=Рашадом Азизовым"),
+                 ("query", "agreements", "-p", "kind=mou", "-o", "json")):
+        assert not _modules_after(*common, *args) & heavy, args
 
 
 # ---------------------------------------------------------------------------- parameters
