@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 from graph.data.outputs import MANIFEST
 from graph.files import write_atomic
 
-__all__ = ["kept", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
+__all__ = ["kept", "build_folder", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
 
 T = TypeVar("T")
 PROJECTION_VERSION = 1
@@ -41,6 +41,12 @@ def _content(out_dir: Path) -> tuple[Path, str] | None:
     if not isinstance(content, str) or not content.isalnum():
         return None
     return path.resolve().parent, content
+
+
+def build_folder(out_dir: Path) -> Path | None:
+    """The build's own folder (where its caches are kept), or None for an older build."""
+    found = _content(out_dir)
+    return found[0] if found else None
 
 
 def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable[[], T],
