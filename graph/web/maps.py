@@ -1,12 +1,14 @@
 """Interactive HTML maps of the networkx views: one self-contained file per map.
 
 :func:`build_page` is pure: it turns a view (``graph.network.projection.view``) into a
-:class:`MapPage`
-holding a ``pyvis.network.Network`` (nodes, edges and vis-network options) and what the page
-says around it (title, caption, legend, notes). :func:`render_html` turns that into one HTML
-document and :func:`write_html` writes it. The document inlines vis-network from pyvis's own
-copy plus ``graph/static/map.js`` and ``map.css``: it loads nothing from the network, works from
-``file://`` and carries no timestamp, so the same view gives the same bytes.
+:class:`MapPage` holding a :class:`VisNetwork` (nodes, edges and vis-network options, under the
+names ``pyvis.network.Network`` gives them) and what the page says around it (title, caption,
+legend, notes). pyvis itself is not imported (it pulls in IPython: about 0.4 s of every
+``cinecoop html``); only the copy of vis-network it ships is read. :func:`render_html` turns
+that into one HTML document and :func:`write_html` writes it. The document inlines
+vis-network from pyvis's own copy plus ``graph/static/map.js`` and ``map.css``: it loads
+nothing from the network, works from ``file://`` and carries no timestamp, so the same view
+gives the same bytes.
 
 Safety: every string from the data reaches the page either through jinja2's autoescaping or
 inside a JSON ``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and
@@ -30,15 +32,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import resources, util
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import pyvis
-from pyvis.network import Network
 
-from graph.data.build import write_atomic
+from graph.files import write_atomic
 from graph.network.analytics import centrality as scores
 from graph.network.layout import layout
 
@@ -90,10 +90,21 @@ VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
 
 @dataclass
+class VisNetwork:
+    """The vis-network data of a page, with the attribute names of ``pyvis.network.Network``."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    node_ids: list[str] = field(default_factory=list)
+    node_map: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class MapPage:
     """Everything one map page shows; ``network`` holds the vis-network nodes and edges."""
 
-    network: Any  # pyvis.network.Network
+    network: VisNetwork
     title: str
     caption: str
     size_note: str
@@ -164,9 +175,10 @@ def _subgraph(G: Any, keep: Sequence[Any]) -> Any:
     H.graph.update(G.graph)
     nodes = G.nodes
     H.add_nodes_from((v, nodes[v]) for v in keep)
-    kept = set(keep)
+    rank = {v: i for i, v in enumerate(keep)}
     adj = G.adj
-    H.add_edges_from((u, v, d) for u in keep for v, d in adj[u].items() if v in kept)
+    H.add_edges_from((u, v, d) for u in keep for v, d in adj[u].items()
+                     if rank.get(v, -1) >= rank[u])  # each link once (a self-link too)
     return H
 
 
@@ -376,7 +388,7 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                         order=order)
     nodes = sorted(G.nodes, key=str)
     large = len(nodes) > layout_threshold
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
+    net = VisNetwork()
     seen = _add_nodes(net, G, nodes, values, source_notes, pages or {},
                       pos=positions(G, seed=seed) if large else {},
                       labelled=_labelled(nodes, values, label_limit, size_by, page_notes))
@@ -444,7 +456,7 @@ def left_out_index(whole: Any, H: Any, order: Sequence[Any], known: Set[Any] = f
     return {"names": names, "via": via}
 
 
-def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
+def _add_nodes(net: VisNetwork, G: Any, nodes: list[Any], values: Mapping[Any, float],
                source_notes: Mapping[str, str] | None, pages: Mapping[str, str],
                pos: Mapping[Any, Any], labelled: set[Any]) -> _Nodes:
     """Append the nodes: only what map.js needs (it derives fonts and organisation colours)."""
@@ -481,7 +493,7 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
     return seen
 
 
-def _add_edges(net: Any, G: Any, source_notes: Mapping[str, str] | None,
+def _add_edges(net: VisNetwork, G: Any, source_notes: Mapping[str, str] | None,
                years: set[int]) -> tuple[Counter[str], list[int]]:
     """Append the edges (pyvis's add_edge scans every node and edge per call: too slow); map.js
     numbers them in this order and styles them by family."""
@@ -602,7 +614,11 @@ def _asset(*parts: str) -> str:
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the copy pyvis ships."""
 
-    base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
+    spec = util.find_spec("pyvis")  # pyvis's files, without importing it (IPython)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("pyvis is not installed: its copy of vis-network draws the maps "
+                           "(pip install pyvis)")
+    base = Path(spec.origin).parent.joinpath(*VIS_DIR)
     js = (base / "vis-network.min.js").read_text("utf-8")
     css = (base / "vis-network.css").read_text("utf-8")
     return js, css
