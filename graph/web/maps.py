@@ -82,6 +82,7 @@ LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and 
 # the node budget: a larger view is cut to its MAX_NODES highest-scoring nodes, with a note
 # (vis-network starts 2,000 nodes in about 0.3 s, 20,000 in about 3 s: scripts/bench_html.py)
 MAX_NODES = 2000
+MAX_LINKS = 6000  # and the links among them: vis-network spends more per link than per node
 LABEL_NODES = 500  # names drawn when the page opens (measuring label text is slow in vis);
 # map.js draws more names as the reader zooms in, in the part of the map in view
 LABEL_LIMIT = 64  # characters of a label drawn on the map (the tooltip has it all)
@@ -138,28 +139,61 @@ def centrality(G: Any, measure: str = "degree", seed: int = 7) -> dict[Any, floa
     return dict(scores(G, [measure], seed=seed, backend=backend).scores[measure])
 
 
+def check_budget(max_nodes: int | None, max_links: int | None) -> None:
+    """Refuse a budget below 1 (ValueError, one line)."""
+    for flag, value, what in (("--max-nodes", max_nodes, "node"), ("--max-links", max_links,
+                                                                    "link")):
+        if value is not None and value < 1:
+            raise ValueError(f"{flag} must be 1 or more, not {value}: it is the {what} "
+                             f"budget of the map (a larger view keeps its most central nodes)")
+
+
 def prune(G: Any, max_nodes: int, values: Mapping[Any, float], keep: Sequence[Any] = (),
-          measure: str = "score", order: Sequence[Any] | None = None) -> tuple[Any, str | None]:
-    """The subgraph of the ``max_nodes`` highest-valued nodes (``keep`` first: the focus), and a
-    note on what was left out (None when nothing was); ``order``: ``ranked(G, values)``."""
-    if max_nodes < 1:
-        raise ValueError(f"--max-nodes must be 1 or more, not {max_nodes}: it is the node "
-                         f"budget of the map (a larger view keeps its most central nodes)")
-    n = G.number_of_nodes()
-    if n <= max_nodes:
+          measure: str = "score", order: Sequence[Any] | None = None,
+          max_links: int | None = None) -> tuple[Any, str | None]:
+    """The subgraph of the highest-valued nodes (``keep`` first: the focus), and a note on
+    what was left out (None when nothing was); ``order``: ``ranked(G, values)``.
+
+    Nodes are taken best first while there are at most ``max_nodes`` of them and at most
+    ``max_links`` links among them (every link between two kept nodes is kept).
+    """
+    check_budget(max_nodes, max_links)
+    n, links = G.number_of_nodes(), G.number_of_edges()
+    if n <= max_nodes and (max_links is None or links <= max_links):
         return G, None
     first = [v for v in dict.fromkeys(keep) if v in G]
-    rest = [v for v in (ranked(G, values) if order is None else order) if v not in set(first)]
-    H = _subgraph(G, [*first, *rest][:max_nodes])
+    chosen = set(first)
+    ranking = [*first, *(v for v in (ranked(G, values) if order is None else order)
+                         if v not in chosen)]
+    H = _subgraph(G, _take(G, ranking, max_nodes, max_links))
+    k, m = H.number_of_nodes(), H.number_of_edges()
     gone = Counter(G.nodes[v].get("kind", "other") for v in G if v not in H)
-    kinds = ", ".join(f"{c:,} {k}" for k, c in sorted(gone.items()))
-    links = G.number_of_edges()
-    note = (f"Showing {max_nodes:,} of {n:,} nodes and {H.number_of_edges():,} of {links:,} "
-            f"links: those with the highest {measure} (the node budget, --max-nodes "
-            f"{max_nodes:,}). Left out: {n - max_nodes:,} nodes ({kinds}) and "
-            f"{links - H.number_of_edges():,} links. To see the rest: cinecoop html --focus "
-            f"NAME (a neighbourhood), --since/--until/--type, or a higher --max-nodes.")
+    kinds = ", ".join(f"{c:,} {kind}" for kind, c in sorted(gone.items()))
+    budget = f"--max-nodes {max_nodes:,}" + (f", --max-links {max_links:,}" if max_links
+                                             else "")
+    note = (f"Showing {k:,} of {n:,} nodes and {m:,} of {links:,} links: those with the "
+            f"highest {measure} (the map's budget: {budget}). Left out: {n - k:,} nodes "
+            f"({kinds}) and {links - m:,} links. To see the rest: cinecoop html --focus NAME "
+            f"(a neighbourhood), --since/--until/--type, or a higher --max-nodes/--max-links.")
     return H, note
+
+
+def _take(G: Any, ranking: Sequence[Any], max_nodes: int, max_links: int | None) -> list[Any]:
+    """The first nodes of ``ranking`` that fit both budgets (the first always does)."""
+    taken: list[Any] = []
+    index: set[Any] = set()
+    links = 0
+    adj = G.adj
+    for v in ranking:
+        if len(taken) == max_nodes:
+            break
+        new = sum(1 for u in adj[v] if u in index or u == v)
+        if max_links is not None and taken and links + new > max_links:
+            break
+        taken.append(v)
+        index.add(v)
+        links += new
+    return taken
 
 
 def ranked(G: Any, values: Mapping[Any, float]) -> list[Any]:
@@ -360,7 +394,8 @@ class _Nodes:
 def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
-               max_nodes: int | None = MAX_NODES, label_limit: int = LABEL_NODES,
+               max_nodes: int | None = MAX_NODES, max_links: int | None = MAX_LINKS,
+               label_limit: int = LABEL_NODES,
                focus: str | None = None, seed: int = 7,
                pages: Mapping[str, str] | None = None,
                class_labels: Mapping[str, str] | None = None,
@@ -371,10 +406,11 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     ``context``: the full projection, used to make people findable on maps that do
     not draw them. ``source_notes``: source id -> short description for citations. Above
     ``layout_threshold`` nodes the layout is computed here by ``positions(G, seed=...)``
-    (seeded) and physics starts off; above ``max_nodes`` (the node budget; None: no budget)
-    only the highest-scoring nodes are kept (``focus`` always), with a note saying so and the
-    names of the others kept for the search; only the ``label_limit`` highest-scoring nodes
-    have their name drawn when the page opens (the page draws more as the reader zooms in).
+    (seeded) and physics starts off; above ``max_nodes`` nodes or ``max_links`` links (the
+    budget; None: none) only the highest-scoring nodes are kept (``focus`` always), with a
+    note saying so and the names of the others kept for the search; only the
+    ``label_limit`` highest-scoring nodes have their name drawn when the page opens (the page
+    draws more as the reader zooms in).
     ``pages``: node -> link to its entity page (the details panel offers it);
     ``class_labels``: class name -> label for the legend (the ontology's labels).
     """
@@ -383,9 +419,11 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     whole = G
     note = None
     order = ranked(G, values)
-    if max_nodes is not None:
-        G, note = prune(G, max_nodes, values, keep=[focus] if focus else [], measure=size_by,
-                        order=order)
+    check_budget(max_nodes, max_links)
+    if max_nodes is not None or max_links is not None:
+        G, note = prune(G, max_nodes or G.number_of_nodes(), values,
+                        keep=[focus] if focus else [], measure=size_by, order=order,
+                        max_links=max_links)
     nodes = sorted(G.nodes, key=str)
     large = len(nodes) > layout_threshold
     net = VisNetwork()
