@@ -205,3 +205,35 @@ def test_an_iri_parameter_cannot_leave_its_brackets(built: Path) -> None:
         done = cinecoop("--data", DATA, "--out", built, "query", "SELECT ?v WHERE { }",
                         "-p", f"v={value}")
         assert done.returncode == 2 and "not an absolute IRI" in done.stderr, value
+
+
+# ---------------------------------------------------------------------------- is the build current
+
+
+def test_the_stat_check_walks_files_as_rglob_does(tmp_path: Path) -> None:
+    """The check every read makes (one ``stat`` per input file) hashes what the plain
+    ``rglob`` definition hashes: the same files, in the same order, symlinks alike."""
+    import hashlib
+    import os
+
+    from graph.data.outputs import FORMAT_VERSION, stat_fingerprint
+    from graph.ns import ONTOLOGY_DIR
+
+    data = tmp_path / "data"
+    for rel in ("a/b.yaml", "a-c.yaml", "a/z/.hidden", "b.yaml", "Ä/ü.yaml"):
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        (data / rel).write_text(rel, encoding="utf-8")
+    (data / "link.yaml").symlink_to(data / "b.yaml")
+    (data / "linked-folder").symlink_to(data / "a", target_is_directory=True)
+
+    def by_rglob(root_dir: Path) -> str:
+        h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
+        for root in (root_dir, ONTOLOGY_DIR):
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                st = os.stat(path)
+                h.update(f"{path.relative_to(root.parent)}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                         .encode())
+        return h.hexdigest()
+
+    assert stat_fingerprint(data) == by_rglob(data)
+    assert stat_fingerprint(DATA) == by_rglob(DATA)
