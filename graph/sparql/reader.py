@@ -187,7 +187,7 @@ class RdflibReader(Patterns):
         return kept
 
 
-_WRAPPED: dict[int, tuple[Any, int, RdflibReader]] = {}
+_WRAPPED: dict[int, tuple[Any, int, Patterns]] = {}
 
 
 def as_reader(g: Any) -> Patterns:
@@ -195,6 +195,12 @@ def as_reader(g: Any) -> Patterns:
     (one wrapper per graph, made again when the graph grew)."""
     if isinstance(g, Patterns):
         return g
+    store = getattr(g, "store", None)
+    if isinstance(store, ox.Store):   # the rdflib view of the store: read the store itself
+        kept_store = _WRAPPED.get(id(g))
+        if kept_store is None or kept_store[0] is not g:
+            _WRAPPED[id(g)] = kept_store = (g, -1, Reader(store, getattr(g, "folder", None)))
+        return kept_store[2]
     size = len(g)
     kept = _WRAPPED.get(id(g))
     if kept is None or kept[0] is not g or kept[1] != size:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph.files import write_atomic
+from graph.files import AtomicBatch, write_atomic
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
@@ -256,11 +256,10 @@ def _write_static(out_dir: Path, pages: Sequence[EntityPage]) -> None:
 
 def _write_entity_pages(out_dir: Path, pages: Sequence[EntityPage]) -> None:
     template = template_env().get_template("entity.html")
-    for page in pages:
-        target = out_dir / page.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, template.render(page=page, root="../../",
-                                             jsonld=script_json(page.jsonld)))
+    with AtomicBatch() as batch:        # one flush to disk for all the pages
+        for page in pages:
+            batch.write(out_dir / page.file, template.render(
+                page=page, root="../../", jsonld=script_json(page.jsonld)))
 
 
 def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
