@@ -107,10 +107,11 @@ class Reader(Patterns):
     """A read-only view of an Oxigraph store's default graph, with plain-string terms."""
 
     def __init__(self, store: ox.Store | Path, folder: Path | None = None,
-                 name: str = "oxigraph"):
+                 name: str = "oxigraph", node: Callable[[str], Any] | None = None):
         self._store = store     # or the store's folder, opened on first use
         self.folder = folder    # the build folder (manifest.json), for :meth:`cached`
         self.name = name
+        self._node = node       # the caller's own IRI term (default: the plain string)
         self._default = ox.DefaultGraph()
         self._memo: dict[str, Any] = {}
 
@@ -124,6 +125,9 @@ class Reader(Patterns):
                 raise GraphUnavailable(f"cannot open the Oxigraph store at {self._store}: "
                                        f"{exc}") from None
         return self._store
+
+    def node(self, iri: str) -> Any:
+        return iri if self._node is None else self._node(iri)
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
         try:
@@ -195,12 +199,10 @@ def as_reader(g: Any) -> Patterns:
     (one wrapper per graph, made again when the graph grew)."""
     if isinstance(g, Patterns):
         return g
-    store = getattr(g, "store", None)
-    if isinstance(store, ox.Store):   # the rdflib view of the store: read the store itself
-        kept_store = _WRAPPED.get(id(g))
-        if kept_store is None or kept_store[0] is not g:
-            _WRAPPED[id(g)] = kept_store = (g, -1, Reader(store, getattr(g, "folder", None)))
-        return kept_store[2]
+    plain = getattr(g, "plain_reader", None)
+    if plain is not None:    # the rdflib view of the store: read the store itself
+        reader: Patterns = plain()
+        return reader
     size = len(g)
     kept = _WRAPPED.get(id(g))
     if kept is None or kept[0] is not g or kept[1] != size:
