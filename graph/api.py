@@ -27,16 +27,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from rdflib import Dataset, Literal, URIRef
+from typing import TYPE_CHECKING, Any
 
 from graph.data.outputs import STORE_DIR, is_current
 from graph.names import Match
-from graph.sparql.base import QueryResult, Store
 from graph.sparql.describe import Description, name_index, resolve
 from graph.sparql.describe import describe as describe_node
-from graph.sparql.quadgraph import open_graph as open_store_graph
+from graph.sparql.reader import Reader, open_reader
+
+if TYPE_CHECKING:   # the look-ups (describe, find) import no rdflib
+    from rdflib import Dataset
+
+    from graph.sparql.base import QueryResult, Store
 
 __all__ = ["OpenGraph", "Rows", "open_graph", "query", "describe", "find", "view", "write_map"]
 
@@ -45,8 +47,9 @@ __all__ = ["OpenGraph", "Rows", "open_graph", "query", "describe", "find", "view
 class OpenGraph:
     """A built graph: where it is, the store queries run on, the graph look-ups read.
 
-    Everything is opened on first use and kept: ``store`` (SPARQL), ``graph`` (the Oxigraph
-    store read by quad patterns, for look-ups), ``projection`` (the networkx projection,
+    Everything is opened on first use and kept: ``store`` (SPARQL), ``reader`` (the Oxigraph
+    store read by quad patterns with plain-string terms, for look-ups: no rdflib), ``graph``
+    (the same store read as an rdflib ``Graph`` is), ``projection`` (the networkx projection,
     cached beside the build) and ``dataset`` (the TriG parsed into rdflib: the slow reference
     path, for comparisons only). A local graph is rebuilt first when ``data`` changed.
     """
@@ -79,12 +82,24 @@ class OpenGraph:
         return store
 
     @property
+    def reader(self) -> Reader:
+        """The built graph read from the Oxigraph store with plain-string terms (nothing is
+        parsed, rdflib is not imported): what ``show``, ``find`` and ``stats`` read."""
+        if "reader" not in self._opened:
+            self.ensure_built()
+            self._opened["reader"] = open_reader(self.out)
+        reader: Reader = self._opened["reader"]
+        return reader
+
+    @property
     def graph(self) -> Any:
         """The built graph read from the Oxigraph store (nothing is parsed): a
         :class:`~graph.sparql.quadgraph.StoreGraph`, read as an rdflib ``Graph`` is."""
         if "graph" not in self._opened:
+            from graph.sparql.quadgraph import open_graph  # lazy: rdflib terms only here
+
             self.ensure_built()
-            self._opened["graph"] = open_store_graph(self.out / STORE_DIR)
+            self._opened["graph"] = open_graph(self.out / STORE_DIR)
         return self._opened["graph"]
 
     @property
@@ -142,6 +157,8 @@ class Rows:
 
     def labelled(self, lang: str = "en") -> list[dict[str, str]]:
         """One dict per row as ``cinecoop query`` shows it: labels for IRIs, dates as text."""
+        from rdflib import URIRef  # lazy: rows of rdflib terms come from rdflib anyway
+
         from graph.sparql.tables import labels, show  # lazy: only for labelled rows
 
         iris = {t for row in self.rows for t in row if isinstance(t, URIRef)}
@@ -160,6 +177,8 @@ class Rows:
 
 
 def _python(term: Any) -> Any:
+    from rdflib import Literal  # lazy: rows of rdflib terms come from rdflib anyway
+
     if term is None:
         return None
     if isinstance(term, Literal):
@@ -192,12 +211,12 @@ def query(kg: OpenGraph, sparql_or_name: str, params: dict[str, str] | None = No
 
 def describe(kg: OpenGraph, name: str) -> Description:
     """Everything the graph knows about the entity called ``name`` (``cinecoop show``)."""
-    return describe_node(kg.graph, resolve(kg.graph, name))
+    return describe_node(kg.reader, resolve(kg.reader, name))
 
 
 def find(kg: OpenGraph, name: str, kind: str | None = None, limit: int = 10) -> list[Match]:
     """Ranked candidates for ``name`` with a score and the reason (``cinecoop find``)."""
-    return name_index(kg.graph).find(name, kind=kind, limit=limit)
+    return name_index(kg.reader).find(name, kind=kind, limit=limit)
 
 
 def view(kg: OpenGraph, name: str = "org-org", *, since: str | None = None,

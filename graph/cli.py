@@ -42,10 +42,19 @@ class Config:
 
     def graph(self) -> Any:
         """The built graph, read from the Oxigraph store (quad patterns; nothing is parsed)."""
-        from graph.sparql.quadgraph import GraphUnavailable
+        from graph.sparql.reader import GraphUnavailable
 
         try:
             return self.kg().graph
+        except GraphUnavailable as exc:
+            raise click.ClickException(str(exc)) from None
+
+    def reader(self) -> Any:
+        """The built graph with plain-string terms, for look-ups (imports no rdflib)."""
+        from graph.sparql.reader import GraphUnavailable
+
+        try:
+            return self.kg().reader
         except GraphUnavailable as exc:
             raise click.ClickException(str(exc)) from None
 
@@ -74,15 +83,20 @@ class Cinecoop(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:   # `cinecoop ... | head`: the reader has gone; stop quietly
+            sys.stdout = None     # nothing more to flush at exit
+            sys.exit(0)
         except OSError as exc:  # an unwritable --out, a missing folder
             where = f" {exc.filename}" if exc.filename else ""
             raise click.ClickException(
                 f"cannot use{where}: {exc.strerror or exc}; check the path and its permissions"
             ) from None
         except Exception as exc:
-            from graph.data.build import BuildError
-
-            if not isinstance(exc, BuildError):
+            reader = sys.modules.get("graph.sparql.reader")   # a store that will not open
+            if reader is not None and isinstance(exc, reader.GraphUnavailable):
+                raise click.ClickException(str(exc)) from None
+            build = sys.modules.get("graph.data.build")   # only a (re)build raises BuildError
+            if build is None or not isinstance(exc, build.BuildError):
                 raise
             _print_problems(exc.problems)  # a command that reads the graph found bad data
             error = QueryFailed if ctx.invoked_subcommand == "query" else click.ClickException
@@ -158,7 +172,7 @@ def stats(cfg: Config) -> None:
     """Counts per class, per source and per country."""
     from graph.sparql.describe import stats as run
 
-    counts = run(cfg.graph())
+    counts = run(cfg.reader())
     for title, key in (("per class", "class"), ("per source (records citing it)", "source"),
                        ("per country (entities in it)", "country")):
         click.echo(title)
@@ -183,7 +197,7 @@ def show(cfg: Config, name: str) -> None:
         # line by line: the candidates of "did you mean" stay one a line
         raise click.ClickException("\n".join(printable(line)
                                              for line in str(exc).split("\n"))) from None
-    lines = [f"{label(cfg.graph(), d.node)}  [{d.kind}]  {d.node}"]
+    lines = [f"{label(cfg.reader(), d.node)}  [{d.kind}]  {d.node}"]
     lines += [f"  label {lang}: {' | '.join(names)}" for lang, names in sorted(d.labels.items())]
     section = None
     for sec, text, cite in d.facts:
@@ -191,8 +205,8 @@ def show(cfg: Config, name: str) -> None:
             lines.append(f"{sec}:")
             section = sec
         lines.append(f"  {text}" + (f"   [{cite}]" if cite else ""))
-    for line in lines:       # data never reaches the terminal raw (no escape sequences)
-        click.echo(printable(line))
+    # data never reaches the terminal raw (no escape sequences); one write, not one a line
+    click.echo("\n".join(printable(line) for line in lines))
 
 
 def _store_options(func: Any) -> Any:

@@ -6,30 +6,27 @@ import (``_fail = True``); ``tests/test_terms.py`` keeps this list and the Turtl
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-REPO = Path(__file__).resolve().parent.parent
-# graph/ontology is a link to the repository's ontology/ folder, so that an installed wheel
-# carries the ontology and the shapes as package data.
-ONTOLOGY_DIR = Path(__file__).resolve().parent / "ontology"
-ONTOLOGY_FILE = ONTOLOGY_DIR / "cinema.ttl"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+from graph import ns
+from graph.ns import BASE as BASE
+from graph.ns import ONTOLOGY_DIR as ONTOLOGY_DIR
+from graph.ns import ONTOLOGY_FILE as ONTOLOGY_FILE
+from graph.ns import REPO as REPO
+from graph.ns import SHAPES_FILE as SHAPES_FILE
 
-BASE = "https://w3id.org/cinecoop/"
-ID = Namespace(BASE + "id/")
-GRAPH = Namespace(BASE + "graph/")
+ID = Namespace(ns.ID.base)
+GRAPH = Namespace(ns.GRAPH.base)
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 ROLE = Namespace(BASE + "vocab/participation-role/")
 POST = Namespace(BASE + "vocab/post-role/")
 AKIND = Namespace(BASE + "vocab/agreement-kind/")
 ASTATUS = Namespace(BASE + "vocab/agreement-status/")
 
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace(ns.SCHEMA.base)
+ORG = Namespace(ns.ORG.base)
+PROV = Namespace(ns.PROV.base)
 
 #: The one prefix table: Turtle/TriG output, query results, the endpoint's query page. The
 #: ontology's own ``@prefix`` lines use the same prefixes (``tests/test_terms.py`` checks).
@@ -47,7 +44,7 @@ PREFIXES: dict[str, str] = {
 class CC(DefinedNamespace):
     """The cinecoop ontology (``ontology/cinema.ttl``)."""
 
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(ns.CC.base)
     _fail = True
 
     # classes

@@ -7,9 +7,10 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import FOAF, OWL, RDF, RDFS
 
+from graph import ns
 from graph.data.load import union_graph
 from graph.sparql.describe import resolve
-from graph.terms import CC, ONTOLOGY_FILE, ORG, PROV, SCHEMA
+from graph.terms import CC, EVENT_TYPES, ONTOLOGY_FILE, ORG, PROV, SCHEMA
 
 ONTOLOGY = Graph().parse(ONTOLOGY_FILE, format="turtle")
 NS = str(CC._NS)
@@ -27,6 +28,17 @@ def test_constants_and_turtle_agree() -> None:
 def test_misspelt_term_fails_at_use() -> None:
     with pytest.raises(AttributeError):
         CC.Persn  # noqa: B018
+    with pytest.raises(AttributeError):
+        ns.CC.Persn  # noqa: B018
+
+
+def test_plain_string_terms_are_the_ontology_terms() -> None:
+    """graph.ns (the fast read path, no rdflib) names exactly the terms the Turtle declares,
+    in the same namespaces as graph.terms."""
+    assert {ns.CC[name] for name in ns.CC_TERMS} == {str(t) for t in DECLARED}
+    assert (ns.CC.base, ns.SCHEMA.base, ns.ORG.base, ns.PROV.base) == (
+        NS, str(SCHEMA), str(ORG), str(PROV))
+    assert set(ns.EVENT_CLASSES) == {str(c)[len(NS):] for c in EVENT_TYPES.values()}
 
 
 @pytest.mark.parametrize("term", sorted(DECLARED), ids=lambda t: t[len(NS):])

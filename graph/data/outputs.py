@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from graph.terms import ONTOLOGY_DIR
+from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["STORE_DIR", "OUTPUTS", "MANIFEST", "FORMAT_VERSION", "fingerprint",
            "stat_fingerprint", "is_current"]

@@ -12,20 +12,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
 from graph.names import Candidate, Match, NameIndex, describe_match
-from graph.terms import CC, EVENT_TYPES, ID, ORG, PROV, SCHEMA
+from graph.ns import CC, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
+from graph.sparql.reader import Lit, Patterns, as_reader, is_true
+
+#: A graph as the look-ups read it: a :class:`~graph.sparql.reader.Reader` (the store, no
+#: rdflib), or any rdflib graph (wrapped by :func:`~graph.sparql.reader.as_reader`).
+Graph = Any
+R = Patterns
 
 ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
 LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
+EVENT_CLASS_IRIS = tuple(CC[name] for name in EVENT_CLASSES)
 
 
 class LookupError_(LookupError):
     """No entity, or several, match a name; ``candidates`` lists (iri, label)."""
 
-    def __init__(self, name: str, candidates: list[tuple[URIRef, str]],
+    def __init__(self, name: str, candidates: list[tuple[Any, str]],
                  near: list[Match] | None = None):
         self.name = name
         self.candidates = candidates
@@ -52,6 +56,12 @@ def short_id(iri: Any) -> str:
 
 def label(g: Graph, node: Any, lang: str = "en") -> str:
     """The best label: prefLabel in ``lang``, else in any language, else the id."""
+    return _label(as_reader(g), node, lang)
+
+
+def _label(g: R, node: Any, lang: str = "en") -> str:
+    if node is None:
+        return "not stated"
     labels = sorted(g.objects(node, SKOS.prefLabel), key=lambda lit: (
         getattr(lit, "language", None) != lang, str(getattr(lit, "language", "")), str(lit)))
     if labels:
@@ -62,20 +72,30 @@ def label(g: Graph, node: Any, lang: str = "en") -> str:
 
 def entity_class(g: Graph, node: Any) -> str:
     """The most specific cinecoop class name of a node (e.g. 'FilmAgency')."""
-    prefix = str(CC._NS)
+    return _entity_class(as_reader(g), node)
+
+
+def _entity_class(g: R, node: Any) -> str:
+    prefix = CC.base
     names = sorted(str(t)[len(prefix):] for t in g.objects(node, RDF.type)
                    if str(t).startswith(prefix))
     return names[0] if names else "Thing"
 
 
-def entities(g: Graph) -> list[URIRef]:
-    found: set[URIRef] = set()
+def entities(g: Graph) -> list[Any]:
+    """Every person, organisation, country, place, event and agreement, in IRI order."""
+    r = as_reader(g)
+    return [r.node(iri) for iri in _entities(r)]
+
+
+def _entities(g: R) -> list[str]:
+    found: set[str] = set()
     for s in g.subjects(RDF.type, None):
-        if isinstance(s, URIRef) and str(s).startswith(str(ID)) and (
+        if not isinstance(s, Lit) and str(s).startswith(ID.base) and (
             "/source/" not in str(s)
         ) and any(k in str(s) for k in ("/person/", "/organisation/", "/country/", "/place/",
                                          "/event/", "/agreement/")):
-            found.add(s)
+            found.add(str(s))
     return sorted(found)
 
 
@@ -85,7 +105,8 @@ def candidates(g: Graph) -> list[Candidate]:
     Read with one pattern per property (not several look-ups per entity), so it stays fast on
     the Oxigraph store of a large graph.
     """
-    nodes = entities(g)
+    g = as_reader(g)
+    nodes = _entities(g)
     by_prop: dict[Any, dict[Any, list[Any]]] = {}
     for prop in (*LABEL_PROPS, CC.citedIn, CC.citedParagraph, SCHEMA.isPartOf):
         index: dict[Any, list[Any]] = defaultdict(list)
@@ -111,42 +132,29 @@ def candidates(g: Graph) -> list[Candidate]:
     return out
 
 
-_INDEXES: dict[int, tuple[Graph, int, NameIndex]] = {}
-
-
 def name_index(g: Graph) -> NameIndex:
     """The name index of a graph, built once per graph (and again if it grew); for the built
     store, once per build (kept beside it)."""
-    keep = getattr(g, "cached", None)
-    if keep is not None:
-        index: NameIndex = keep("names", lambda: NameIndex(candidates(g)))
-        return index
-    cached = _INDEXES.get(id(g))
-    if cached is None or cached[0] is not g or cached[1] != len(g):
-        if len(_INDEXES) > 8:
-            _INDEXES.clear()
-        cached = (g, len(g), NameIndex(candidates(g)))
-        _INDEXES[id(g)] = cached
-    return cached[2]
+    r = as_reader(g)
+    return r.cached("names", lambda: NameIndex(candidates(r)))
 
 
-def _node(match: Match) -> URIRef:
-    return URIRef(str(ID) + match.id)
-
-
-def find(g: Graph, name: str) -> list[URIRef]:
+def find(g: Graph, name: str) -> list[Any]:
     """Entities ``name`` surely means (see :mod:`graph.names`): one, several, or none."""
-    sure, _ = name_index(g).resolve(name)
-    return sorted(_node(m) for m in sure)
+    r = as_reader(g)
+    sure, _ = name_index(r).resolve(name)
+    return sorted(r.node(ID[m.id]) for m in sure)
 
 
-def resolve(g: Graph, name: str) -> URIRef:
-    """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates."""
-    sure, near = name_index(g).resolve(name)
+def resolve(g: Graph, name: str) -> Any:
+    """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates (the
+    IRI as the graph's own term: a ``str`` from a reader, a ``URIRef`` from rdflib)."""
+    r = as_reader(g)
+    sure, near = name_index(r).resolve(name)
     if len(sure) == 1:
-        return _node(sure[0])
+        return r.node(ID[sure[0].id])
     if sure:
-        raise LookupError_(name, [(_node(m), m.label) for m in sure])
+        raise LookupError_(name, [(r.node(ID[m.id]), m.label) for m in sure])
     raise LookupError_(name, [], near)
 
 
@@ -162,6 +170,8 @@ class Citation:
 
 
 def citations(g: Graph, node: Any) -> list[Citation]:
+    """Where a node is cited: per source, the paragraph numbers (none for a whole source)."""
+    g = as_reader(g)
     by_source: dict[str, list[int]] = defaultdict(list)
     for para in g.objects(node, CC.citedParagraph):
         src = g.value(para, SCHEMA.isPartOf)
@@ -174,10 +184,11 @@ def citations(g: Graph, node: Any) -> list[Citation]:
 
 
 def cite_text(g: Graph, node: Any) -> str:
+    """The citations of a node as text: ``001 ¶2,3; 004 ¶1``."""
     return "; ".join(map(str, citations(g, node)))
 
 
-def _date(g: Graph, node: Any, *props: URIRef) -> str:
+def _date(g: R, node: Any, *props: str) -> str:
     for prop in props:
         value = g.value(node, prop)
         if value is not None:
@@ -187,6 +198,7 @@ def _date(g: Graph, node: Any, *props: URIRef) -> str:
 
 def event_when(g: Graph, event: Any) -> str:
     """An event's date as the sources give it, or 'reported <date>', or 'undated'."""
+    g = as_reader(g)
     start, end = _date(g, event, SCHEMA.startDate), _date(g, event, SCHEMA.endDate)
     if start:
         return f"{start}..{end}" if end else start
@@ -204,26 +216,29 @@ class Description:
 
 def describe(g: Graph, node: Any) -> Description:
     """Everything known about one entity, each line with its citation."""
-    d = Description(node, entity_class(g, node))
+    given, node = node, str(node)   # compared with the plain-string terms the reader gives
+    g = as_reader(g)
+    d = Description(node, _entity_class(g, node))
     _describe_labels(g, d)
     cite = cite_text(g, node)
     _describe_links(g, d, cite)
     if (node, RDF.type, CC.Event) in g or any(
-            (node, RDF.type, cls) in g for cls in EVENT_TYPES.values()):
+            (node, RDF.type, cls) in g for cls in EVENT_CLASS_IRIS):
         _describe_event(g, d, cite)
     _describe_posts(g, d)
     _describe_participations(g, d)
     _describe_agreements(g, d)
     if d.kind == "Agreement":
         _describe_agreement(g, d, cite)
-    met = sorted({label(g, o) for o in g.objects(node, CC.metWith)})
+    met = sorted({_label(g, o) for o in g.objects(node, CC.metWith)})
     if met:
         d.facts.append(("about", "met (same event): " + ", ".join(met), ""))
     d.facts.append(("sources", "cited by", cite))
+    d.node = given
     return d
 
 
-def _describe_labels(g: Graph, d: Description) -> None:
+def _describe_labels(g: R, d: Description) -> None:
     for prop, tag in ((SKOS.prefLabel, ""), (SKOS.altLabel, " (alt)")):
         for lit in sorted(g.objects(d.node, prop), key=str):
             lang = getattr(lit, "language", None) or "-"
@@ -242,7 +257,7 @@ TEXTS = ((CC.occupation, "occupation"), (CC.honoraryTitle, "honorary title"),
          (SKOS.note, "note"))
 
 
-def _describe_links(g: Graph, d: Description, cite: str) -> None:
+def _describe_links(g: R, d: Description, cite: str) -> None:
     """Links to other entities, free-text fields and the Wikidata item."""
     seen: set[Any] = set()
     for prop, what in LINKS:
@@ -250,7 +265,7 @@ def _describe_links(g: Graph, d: Description, cite: str) -> None:
             if prop == SCHEMA.superEvent and (d.node, CC.partOfSeries, obj) in g:
                 continue  # an edition's series is shown once, as "edition of"
             seen.add(obj)
-            d.facts.append(("about", f"{what}: {label(g, obj)}", cite))
+            d.facts.append(("about", f"{what}: {_label(g, obj)}", cite))
     for prop, what in TEXTS:
         for obj in sorted(g.objects(d.node, prop), key=str):
             d.facts.append(("about", f"{what}: {obj}", cite))
@@ -258,23 +273,23 @@ def _describe_links(g: Graph, d: Description, cite: str) -> None:
         d.facts.append(("about", f"Wikidata: {str(item).rsplit('/', 1)[-1]}", ""))
 
 
-def _describe_event(g: Graph, d: Description, cite: str) -> None:
+def _describe_event(g: R, d: Description, cite: str) -> None:
     node = d.node
     d.facts.append(("about", f"when: {event_when(g, node)}", cite))
     editions = set(g.subjects(CC.partOfSeries, node))
     for sub in sorted(set(g.objects(node, SCHEMA.subEvent)) - editions, key=str):
-        d.facts.append(("about", f"includes: {label(g, sub)}", cite_text(g, sub)))
+        d.facts.append(("about", f"includes: {_label(g, sub)}", cite_text(g, sub)))
     for ed in sorted(editions, key=lambda e: (int(str(g.value(e, CC.editionNumber) or 0)),
                                               event_when(g, e), str(e))):
         number = g.value(ed, CC.editionNumber)
-        text = f"edition: {label(g, ed)} ({event_when(g, ed)})"
+        text = f"edition: {_label(g, ed)} ({event_when(g, ed)})"
         d.facts.append(("about", text + (f", no. {number}" if number else ""), cite_text(g, ed)))
-    if g.value(node, CC.participantsIncomplete) == Literal(True):
+    if is_true(g.value(node, CC.participantsIncomplete)):
         d.facts.append(("about", "participants: the source lists only some ('and others')",
                         cite))
 
 
-def _describe_posts(g: Graph, d: Description) -> None:
+def _describe_posts(g: R, d: Description) -> None:
     """Posts held (a person) or posts in this organisation; acting posts say so."""
     node = d.node
     posts = [(p, "person") for p in g.subjects(ORG.member, node)] + \
@@ -282,21 +297,21 @@ def _describe_posts(g: Graph, d: Description) -> None:
     rows = []
     for post, side in posts:
         title = str(g.value(post, CC.postTitle))
-        if g.value(post, CC.acting) == Literal(True):
+        if is_true(g.value(post, CC.acting)):
             title += " (acting)"
         when = _date(g, post, CC.attestedOn) or "undated source"
         source = g.value(post, PROV.wasDerivedFrom)
         if source is not None and str(g.value(source, CC.dateBasis)) == "page header":
             when += " (page date)"  # the date the page shows; the article gives none
         other = g.value(post, ORG.organization if side == "person" else ORG.member)
-        who = f" — {label(g, other)}" if other is not None else ""
+        who = f" — {_label(g, other)}" if other is not None else ""
         rows.append((when, ("posts" if side == "person" else "people"),
                      f"{when}: {title}{who}", cite_text(g, post)))
     for _when, section, text, c in sorted(rows):
         d.facts.append((section, text, c))
 
 
-def _describe_participations(g: Graph, d: Description) -> None:
+def _describe_participations(g: R, d: Description) -> None:
     """Participations: as participant, on whose behalf, or (an event) who took part."""
     node = d.node
     for part in sorted(set(g.subjects(CC.participant, node)) |
@@ -304,18 +319,18 @@ def _describe_participations(g: Graph, d: Description) -> None:
                        set(g.subjects(CC.event, node)), key=str):
         event = g.value(part, CC.event)
         agent = g.value(part, CC.participant)
-        role = label(g, g.value(part, CC.participationRole))
+        role = _label(g, g.value(part, CC.participationRole))
         behalf = g.value(part, CC.onBehalfOf)
         if event == node:
-            text = f"{label(g, agent)}: {role}"
+            text = f"{_label(g, agent)}: {role}"
             if behalf is not None:
-                text += f" for {label(g, behalf)}"
+                text += f" for {_label(g, behalf)}"
             section = "participants"
         else:
-            text = f"{label(g, event)} ({event_when(g, event)}): "
-            text += role if agent == node else f"{label(g, agent)} as {role}"
+            text = f"{_label(g, event)} ({event_when(g, event)}): "
+            text += role if agent == node else f"{_label(g, agent)} as {role}"
             if behalf is not None and behalf != node:
-                text += f" for {label(g, behalf)}"
+                text += f" for {_label(g, behalf)}"
             section = "events"
         topic = g.value(part, CC.topic)
         if topic is not None:
@@ -329,23 +344,23 @@ AGREEMENT_LINKS = (CC.party, CC.statedBy, CC.concerns, CC.announcedAt, CC.scope,
                    CC.signedDuring, CC.signedAt)
 
 
-def _describe_agreements(g: Graph, d: Description) -> None:
+def _describe_agreements(g: R, d: Description) -> None:
     """Agreements this entity is a party to, signed, stated, hosted or is the subject of."""
     found: set[Any] = set()
     for prop in AGREEMENT_LINKS:
         found |= set(g.subjects(prop, d.node))
     for agreement in sorted(found, key=str):
-        kind = label(g, g.value(agreement, CC.agreementKind))
-        status = label(g, g.value(agreement, CC.status))
-        parties = sorted(label(g, p) for p in g.objects(agreement, CC.party))
+        kind = _label(g, g.value(agreement, CC.agreementKind))
+        status = _label(g, g.value(agreement, CC.status))
+        parties = sorted(_label(g, p) for p in g.objects(agreement, CC.party))
         parties = parties or ["parties not stated"]
         signed = _date(g, agreement, CC.signedOn)
-        text = f"{label(g, agreement)} ({kind}, {status}; {', '.join(parties)})"
+        text = f"{_label(g, agreement)} ({kind}, {status}; {', '.join(parties)})"
         d.facts.append(("agreements", text + (f", signed {signed}" if signed else ""),
                         cite_text(g, agreement)))
 
 
-def _describe_agreement(g: Graph, d: Description, cite: str) -> None:
+def _describe_agreement(g: R, d: Description, cite: str) -> None:
     """An agreement's own fields, its signatories and the date, place and event of signing."""
     node = d.node
     for prop, what in ((CC.agreementKind, "kind"), (CC.status, "status"),
@@ -354,28 +369,34 @@ def _describe_agreement(g: Graph, d: Description, cite: str) -> None:
                        (CC.scope, "scope"), (CC.signedAt, "signed at"),
                        (CC.signedDuring, "signed during"), (CC.providesFor, "provides for")):
         for obj in sorted(g.objects(node, prop), key=str):
-            d.facts.append(("about", f"{what}: {label(g, obj)}", cite))
+            d.facts.append(("about", f"{what}: {_label(g, obj)}", cite))
     signed = _date(g, node, CC.signedOn)
     if signed:
         d.facts.append(("about", f"signed on: {signed}", cite))
     for sig in sorted(g.subjects(CC.signatureOf, node), key=str):
-        text = f"signed by: {label(g, g.value(sig, CC.signatory))}"
+        text = f"signed by: {_label(g, g.value(sig, CC.signatory))}"
         party = g.value(sig, CC.signedFor)
-        d.facts.append(("about", text + (f" for {label(g, party)}" if party else ""),
+        d.facts.append(("about", text + (f" for {_label(g, party)}" if party else ""),
                         cite_text(g, sig)))
 
 
 def stats(g: Graph) -> dict[str, Counter[str]]:
-    """Counts per class, per source (records citing it) and per country (entities in it)."""
+    """Counts per class, per source (records citing it) and per country (entities in it);
+    for the built store, counted once per build (kept beside it)."""
+    r = as_reader(g)
+    return r.cached("stats", lambda: _stats(r))
+
+
+def _stats(g: R) -> dict[str, Counter[str]]:
     per_class: Counter[str] = Counter()
     per_source: Counter[str] = Counter()
     per_country: Counter[str] = Counter()
-    for node in entities(g):
-        per_class[entity_class(g, node)] += 1
+    for node in _entities(g):
+        per_class[_entity_class(g, node)] += 1
         for c in citations(g, node):
             per_source[c.source] += 1
         for country in g.objects(node, CC.country):
-            per_country[label(g, country)] += 1
+            per_country[_label(g, country)] += 1
     for cls in (CC.PostHeld, CC.Participation):
         for fact in set(g.subjects(RDF.type, cls)):
             per_class[str(cls).rsplit("#", 1)[-1]] += 1

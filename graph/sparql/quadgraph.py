@@ -9,8 +9,6 @@ plain, as rdflib has it). ``graph_names`` and ``graph_triples`` read one named g
 
 from __future__ import annotations
 
-import json
-import pickle
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -19,17 +17,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from graph.data.outputs import MANIFEST
-from graph.files import write_atomic
+from graph.sparql.reader import GraphUnavailable, build_cache
 
 T = TypeVar("T")
 
 __all__ = ["StoreGraph", "open_graph", "GraphUnavailable"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-class GraphUnavailable(Exception):
-    """The store is missing or cannot be opened (the message says which and what to do)."""
 
 
 def from_oxigraph(term: Any) -> Any:
@@ -130,36 +124,11 @@ class StoreGraph:
         return next(self.subjects(predicate, obj), None)
 
     def cached(self, name: str, make: Callable[[], T]) -> T:
-        """A value derived from this read-only graph, made once per build: kept as
-        ``<name>-<hash>.pickle`` beside the build, keyed by the hash of its quads."""
-        if name in self._memo:
-            return self._memo[name]
-        key = None
-        if self.folder is not None:
-            try:
-                key = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))[
-                    "content"]
-            except (OSError, ValueError, KeyError, TypeError):
-                key = None
-        path = self.folder / f"{name}-{key[:16]}.pickle" \
-            if self.folder is not None and isinstance(key, str) and key.isalnum() else None
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as fh:
-                    stored, value = pickle.load(fh)
-                if stored == key:
-                    self._memo[name] = value
-                    return value
-            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
-                    AttributeError):
-                pass
-        value = make()
-        if path is not None:
-            try:
-                write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-            except OSError:
-                pass      # a read-only build folder: made again next time
-        self._memo[name] = value
+        """A value derived from this read-only graph, made once per build (kept beside it:
+        :func:`graph.sparql.reader.build_cache`)."""
+        if name not in self._memo:
+            self._memo[name] = build_cache(self.folder, name, make)
+        value: T = self._memo[name]
         return value
 
     def graph_names(self) -> list[str]:

@@ -1,0 +1,246 @@
+"""The built graph read without rdflib: plain-string terms straight from the Oxigraph store.
+
+A :class:`Reader` answers the few calls the look-ups make (``objects``, ``subjects``,
+``value``, ``triples``, ``in``) from the store's default graph with quad patterns. Terms are
+plain Python: an IRI is a ``str``, a literal a :class:`Lit` (a ``str`` with ``language`` and
+``datatype``). ``show``, ``find`` and ``stats`` use it, so a cold ``cinecoop show`` imports
+neither rdflib nor networkx. :func:`as_reader` wraps any rdflib graph in the same interface
+(the reference path the tests compare against).
+
+:func:`build_cache` keeps a value derived from a build (the name index) beside it, keyed by
+the hash of its quads, so it is made once per build.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pyoxigraph as ox
+
+from graph.data.outputs import MANIFEST, STORE_DIR
+from graph.files import write_atomic
+from graph.ns import XSD
+
+__all__ = ["GraphUnavailable", "Lit", "Patterns", "Reader", "RdflibReader", "open_reader",
+           "as_reader", "build_cache", "is_true"]
+
+T = TypeVar("T")
+CACHE_VERSION = 2
+
+
+class GraphUnavailable(Exception):
+    """The store is missing or cannot be opened (the message says which and what to do)."""
+
+
+class Lit(str):
+    """A literal: its lexical form, with ``language`` or ``datatype`` (None for a plain
+    string)."""
+
+    language: str | None
+    datatype: str | None
+
+    def __new__(cls, value: str, language: str | None = None,
+                datatype: str | None = None) -> Lit:
+        lit = super().__new__(cls, value)
+        lit.language = language or None
+        lit.datatype = None if language or datatype in (None, XSD.string) else datatype
+        return lit
+
+
+def is_true(value: Any) -> bool:
+    """Whether a literal is the boolean true (``"true"`` or ``"1"``)."""
+    return value is not None and str(value) in ("true", "1")
+
+
+def _to_ox(term: Any) -> Any:
+    if term is None:
+        return None
+    if isinstance(term, Lit):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(term.datatype))
+        return ox.Literal(str(term))
+    return ox.NamedNode(str(term))
+
+
+def _from_ox(term: Any) -> Any:
+    if isinstance(term, ox.Literal):
+        return Lit(term.value, term.language, term.datatype.value)
+    return term.value     # a NamedNode (the build writes no blank nodes)
+
+
+class Patterns:
+    """The calls the look-ups make, over :meth:`triples` (which a reader defines)."""
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        raise NotImplementedError
+
+    def objects(self, subject: Any = None, predicate: Any = None) -> Iterator[Any]:
+        return (o for _, _, o in self.triples((subject, predicate, None)))
+
+    def subjects(self, predicate: Any = None, obj: Any = None) -> Iterator[Any]:
+        return (s for s, _, _ in self.triples((None, predicate, obj)))
+
+    def value(self, subject: Any = None, predicate: Any = None, obj: Any = None) -> Any:
+        """The object for (subject, predicate), or the subject for (predicate, object)."""
+        if obj is None:
+            return next(self.objects(subject, predicate), None)
+        return next(self.subjects(predicate, obj), None)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        return next(self.triples(triple), None) is not None
+
+    def node(self, iri: str) -> Any:
+        """The term this reader uses for an IRI (a ``str``)."""
+        return iri
+
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        raise NotImplementedError
+
+
+class Reader(Patterns):
+    """A read-only view of an Oxigraph store's default graph, with plain-string terms."""
+
+    def __init__(self, store: ox.Store | Path, folder: Path | None = None,
+                 name: str = "oxigraph"):
+        self._store = store     # or the store's folder, opened on first use
+        self.folder = folder    # the build folder (manifest.json), for :meth:`cached`
+        self.name = name
+        self._default = ox.DefaultGraph()
+        self._memo: dict[str, Any] = {}
+
+    @property
+    def store(self) -> ox.Store:
+        """The store, opened read-only on first use (a cached answer needs no store)."""
+        if isinstance(self._store, Path):
+            try:
+                self._store = ox.Store.read_only(str(self._store))
+            except OSError as exc:
+                raise GraphUnavailable(f"cannot open the Oxigraph store at {self._store}: "
+                                       f"{exc}") from None
+        return self._store
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        try:
+            s, p, o = (_to_ox(t) for t in pattern)
+            found = list(self.store.quads_for_pattern(s, p, o, self._default))
+        except (SyntaxError, ValueError):   # not an IRI: nothing has it
+            return
+        for q in found:
+            yield _from_ox(q.subject), q.predicate.value, _from_ox(q.object)
+
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        """A value derived from this build, made once (see :func:`build_cache`)."""
+        if name not in self._memo:
+            self._memo[name] = build_cache(self.folder, name, make)
+        value: T = self._memo[name]
+        return value
+
+
+class RdflibReader(Patterns):
+    """Any rdflib graph (or the rdflib view of the store) behind the :class:`Reader` calls:
+    terms go in as plain strings or rdflib terms and come out plain."""
+
+    def __init__(self, graph: Any):
+        from rdflib import Literal, URIRef  # lazy: only the rdflib reference path needs it
+
+        self.graph = graph
+        self._uri, self._lit = URIRef, Literal
+        self._memo: dict[str, Any] = {}
+
+    def _in(self, term: Any) -> Any:
+        if term is None or isinstance(term, (self._uri, self._lit)):
+            return term
+        if isinstance(term, Lit):
+            return self._lit(str(term), lang=term.language,
+                             datatype=self._uri(term.datatype) if term.datatype else None)
+        return self._uri(str(term))
+
+    def _out(self, term: Any) -> Any:
+        if isinstance(term, self._lit):
+            dt = str(term.datatype) if term.datatype is not None else None
+            return Lit(str(term), term.language, dt)
+        return str(term)
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        s, p, o = (self._in(t) for t in pattern)
+        for ts, tp, to in self.graph.triples((s, p, o)):
+            yield self._out(ts), str(tp), self._out(to)
+
+    def node(self, iri: str) -> Any:
+        """The graph's own term for an IRI (an rdflib ``URIRef``)."""
+        return self._uri(iri)
+
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        keep = getattr(self.graph, "cached", None)
+        if keep is not None:      # the store's rdflib view keeps it beside the build
+            value: T = keep(name, make)
+            return value
+        if name not in self._memo:
+            self._memo[name] = make()
+        kept: T = self._memo[name]
+        return kept
+
+
+_WRAPPED: dict[int, tuple[Any, int, RdflibReader]] = {}
+
+
+def as_reader(g: Any) -> Patterns:
+    """``g`` itself when it is a reader, else the rdflib graph ``g`` behind the same calls
+    (one wrapper per graph, made again when the graph grew)."""
+    if isinstance(g, Patterns):
+        return g
+    size = len(g)
+    kept = _WRAPPED.get(id(g))
+    if kept is None or kept[0] is not g or kept[1] != size:
+        if len(_WRAPPED) > 8:
+            _WRAPPED.clear()
+        kept = (g, size, RdflibReader(g))
+        _WRAPPED[id(g)] = kept
+    return kept[2]
+
+
+def open_reader(out_dir: Path) -> Reader:
+    """The store ``cinecoop build`` wrote into ``out_dir``, opened read-only (several readers
+    at once); :class:`GraphUnavailable` says what to do when it cannot be opened."""
+    store_dir = out_dir / STORE_DIR
+    if not (store_dir / "CURRENT").is_file():
+        raise GraphUnavailable(f"no Oxigraph store at {store_dir}: run 'cinecoop build'")
+    return Reader(store_dir, (out_dir / MANIFEST).resolve().parent, f"oxigraph:{store_dir}")
+
+
+def _cache_key(folder: Path) -> str | None:
+    try:
+        key = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["content"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return f"{key}-v{CACHE_VERSION}" if isinstance(key, str) and key.isalnum() else None
+
+
+def build_cache(folder: Path | None, name: str, make: Callable[[], T]) -> T:
+    """``make()``, kept as ``<name>-<hash>.pickle`` in the build folder and keyed by the hash
+    of the build's quads, so it is made once per build; made again (and not kept) when the
+    folder has no manifest or is read-only."""
+    key = _cache_key(folder) if folder is not None else None
+    if folder is None or key is None:
+        return make()
+    path = folder / f"{name}-{key[:16]}.pickle"
+    try:
+        with path.open("rb") as fh:
+            stored, value = pickle.load(fh)
+        if stored == key:
+            kept: T = value
+            return kept
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+        pass
+    value = make()
+    try:
+        write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass      # a read-only build folder: made again next time
+    return value
