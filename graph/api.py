@@ -112,6 +112,13 @@ class OpenGraph:
             self._opened["projection"] = cached_projection(self.out, lambda: self.graph)
         return self._opened["projection"]
 
+    def cache_dir(self) -> Path | None:
+        """The build's own folder, where computed map layouts are kept (None: not kept)."""
+        from graph.network.cache import build_folder  # lazy: as for the projection
+
+        self.ensure_built()
+        return build_folder(self.out)
+
     @property
     def dataset(self) -> Dataset:
         """The built TriG parsed into rdflib: the reference the tests compare against."""
@@ -231,9 +238,11 @@ def view(kg: OpenGraph, name: str = "org-org", *, since: str | None = None,
 
 def write_map(kg: OpenGraph, view_name: str, path: str | Path, **options: Any) -> Path:
     """Write the interactive map of a view to ``path`` (``cinecoop html``); options as
-    :func:`graph.web.site.map_page` takes them (since, until, types, focus, depth...)."""
+    :func:`graph.web.site.map_page` takes them (since, until, types, focus, depth, max_nodes:
+    the node budget, 2,000 by default; a larger view keeps its most central nodes and says so)."""
     from graph.web.maps import write_html  # lazy: pyvis and jinja2 for maps only
     from graph.web.site import map_page  # lazy: as above
 
+    options.setdefault("cache_dir", kg.cache_dir())
     page = map_page(kg.graph, view_name, projection=kg.projection, **options)
     return write_html(page, Path(path))

@@ -62,6 +62,11 @@ class Config:
         """The networkx projection, cached beside the build (projected once per build)."""
         return self.kg().projection
 
+    def layout_cache(self) -> Path | None:
+        """Where map layouts are kept: the build's own folder."""
+        folder: Path | None = self.kg().cache_dir()
+        return folder
+
     def dataset(self) -> Dataset:
         """The built graph parsed into rdflib (the slow reference path: commands use
         :meth:`graph` and :meth:`projection`)."""
@@ -474,14 +479,15 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
               help="Draw only the neighbourhood of this entity (any label, any language).")
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True,
               help="With --focus: how many links away from it.")
-@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
-              help="Keep only the N most central nodes (the page says what was left out).")
+@click.option("--max-nodes", type=int, default=2000, show_default=True,
+              help="Node budget: a larger view keeps its N most central nodes (the page says "
+                   "what was left out; search still finds the others).")
 @click.option("--size-by", type=click.Choice(MEASURE_NAMES), default="degree",
               show_default=True, help="Centrality measure that sets node size.")
 @_filter_options
 @pass_config
 def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, depth: int,
-         max_nodes: int | None, size_by: str, since: str | None, until: str | None,
+         max_nodes: int, size_by: str, since: str | None, until: str | None,
          include_undated: bool, types: tuple[str, ...]) -> None:
     """An interactive map of a view: one self-contained HTML file that works offline."""
     from graph.sparql.describe import LookupError_
@@ -493,13 +499,17 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
         page = map_page(ds, view_name, since=since, until=until,
                         include_undated=include_undated, types=types, focus=focus,
                         depth=depth, max_nodes=max_nodes, size_by=size_by,
-                        projection=cfg.projection())
+                        projection=cfg.projection(), cache_dir=cfg.layout_cache())
     except (ValueError, LookupError_) as exc:
         raise click.ClickException(str(exc)) from None
     target = out_file or cfg.out / focus_file(ds, view_name, focus)
     write_html(page, target)
     click.echo(f"wrote {target} ({len(page.network.nodes)} nodes, "
                f"{len(page.network.edges)} links)")
+    if page.whole:
+        click.echo(f"the view has {page.whole[0]:,} nodes and {page.whole[1]:,} links: the map "
+                   f"keeps the {max_nodes:,} with the highest {size_by} (--max-nodes); its "
+                   f"note says what was left out")
 
 
 @cli.command()
@@ -511,7 +521,8 @@ def site(cfg: Config, out_dir: Path | None) -> None:
     from graph.web.site import write_site
 
     target = out_dir or cfg.out
-    site = write_site(cfg.graph(), target, projection=cfg.projection())
+    site = write_site(cfg.graph(), target, projection=cfg.projection(),
+                      cache_dir=cfg.layout_cache())
     for page in site.maps:
         click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
                    f"{page.edges} links")

@@ -134,6 +134,53 @@ def browser_rows(files: list[Path], search: str) -> list[dict[str, Any]]:
     return rows
 
 
+def _write_once(G: Any, file: Path, **options: Any) -> tuple[float, float]:
+    """Wall and CPU seconds of one map written from the view in memory to the file."""
+    from graph.web.maps import build_page, write_html
+
+    c0, t0 = time.process_time(), time.perf_counter()
+    write_html(build_page(G, title=f"synthetic {G.number_of_nodes()}", caption="benchmark",
+                          **options), file)
+    return time.perf_counter() - t0, time.process_time() - c0
+
+
+def large_map_rows(n: int = 20000, repeat: int = 3) -> list[dict[str, Any]]:
+    """The issue-11 target: an ``n``-node view written, then opened in Chromium, with the
+    node budget (the default) and without it (every node drawn: the baseline), same run."""
+    import os
+    import statistics
+    from functools import partial
+
+    from graph.network.layout import cached_layout
+    from graph.web.maps import MAX_NODES
+
+    G = synthetic_view(n)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        cases = [(f"budget {MAX_NODES:,} (default)", {}, repeat),
+                 (f"budget {MAX_NODES:,}, layout kept from an earlier map",
+                  {"positions": partial(cached_layout, folder=tmp)}, repeat),
+                 (f"baseline: all {n:,} nodes (--max-nodes {n})", {"max_nodes": n}, 1)]
+        for what, options, times in cases:
+            file = tmp / f"map-{len(rows)}.html"
+            if "positions" in options:
+                _write_once(G, file, **options)  # computes and keeps the layout
+            runs = [_write_once(G, file, **options) for _ in range(times)]
+            browser = [browser_rows([file], "Узел 7")[0] for _ in range(times)]
+            ready = [b.get("ready s (page clock)", float("nan")) for b in browser]
+            rows.append({"map": what, "nodes drawn": browser[0].get("nodes", ""),
+                         "written s": statistics.median(r[0] for r in runs),
+                         "written cpu s": statistics.median(r[1] for r in runs),
+                         "ready in Chromium s": statistics.median(ready),
+                         "goto+ready wall s": statistics.median(
+                             b.get("goto+ready s (wall)", float("nan")) for b in browser),
+                         "file MB": file.stat().st_size / 1e6,
+                         "errors": sum(b.get("errors", 0) for b in browser),
+                         "load average": round(os.getloadavg()[0], 1)})
+    return rows
+
+
 def run(emit: Emit, sizes: list[int] | None = None) -> None:
     from graph.data.build import build, load_dataset
     from graph.web.site import write_site

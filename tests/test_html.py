@@ -84,7 +84,7 @@ def test_every_map_says_what_it_leaves_out(site: Path) -> None:
 
 def test_organisations_are_coloured_by_kind(site: Path) -> None:
     data = page_data((site / "org-org.html").read_text())
-    colour = {n["id"]: n["color"]["background"] for n in data["nodes"]}
+    colour = {n["id"]: data["orgColours"][n["cls"]] for n in data["nodes"] if "cls" in n}
     # 004 ¶5: a film agency; the ministry of culture: a ministry; two kinds, two colours
     assert colour[FILM_AGENCY] != colour["organisation/ministry-of-culture-azerbaijan"]
     html = (site / "org-org.html").read_text()
@@ -197,7 +197,9 @@ def test_pruning_says_what_was_left_out() -> None:
     page = build_page(H, title="t", caption="c", max_nodes=10)
     assert len(page.network.nodes) == 10
     assert "organisation/o00" in page.network.node_ids  # the hub stays
-    assert any("left out: 21 nodes (21 organisation) and 21 links" in n for n in page.notes)
+    note = page.budget_note or ""
+    assert "Showing 10 of 31 nodes and 9 of 30 links" in note
+    assert "Left out: 21 nodes (21 organisation) and 21 links" in note
 
 
 @pytest.mark.parametrize("engine", ["python", "igraph"])

@@ -22,7 +22,7 @@ from graph.data.outputs import MANIFEST
 from graph.files import write_atomic
 from graph.network.projection import project
 
-__all__ = ["cached_projection", "PROJECTION_VERSION"]
+__all__ = ["build_folder", "cached_projection", "PROJECTION_VERSION"]
 
 PROJECTION_VERSION = 1
 
@@ -37,6 +37,12 @@ def _content(out_dir: Path) -> tuple[Path, str] | None:
     if not isinstance(content, str) or not content.isalnum():
         return None
     return path.resolve().parent, f"{content}-v{PROJECTION_VERSION}"
+
+
+def build_folder(out_dir: Path) -> Path | None:
+    """The build's own folder (where its caches are kept), or None for an older build."""
+    found = _content(out_dir)
+    return found[0] if found else None
 
 
 def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> nx.MultiDiGraph:

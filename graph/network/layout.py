@@ -7,6 +7,10 @@ C (20k nodes in about a second); without it a small pure-Python version of the s
 runs (fine for a few thousand nodes, slower above). Both are seeded: same graph, same seed,
 same coordinates, rounded so the page bytes are stable.
 
+:func:`cached_layout` keeps a layout in a folder (the build's, beside the cached projection),
+keyed by the hash of what it depends on: the sorted nodes and links, the seed, the engine and
+this module's ``LAYOUT_VERSION``; a second map of the same view reads the coordinates back.
+
 >>> import networkx as nx
 >>> pos = layout(nx.path_graph(["a", "b", "c"]), seed=1)
 >>> sorted(pos) == ["a", "b", "c"] and pos == layout(nx.path_graph(["a", "b", "c"]), seed=1)
@@ -15,17 +19,23 @@ True
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import random
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
+from pathlib import Path
 from typing import Any
 
 import igraph
 
+from graph.files import write_atomic
 from graph.network.backends import igraph_available
 
 Position = tuple[float, float]
+LAYOUT_VERSION = 1
+GRID_ABOVE = 500  # igraph's grid (repulsion from nearby cells only) above this many nodes
 
 
 def layout(G: Any, seed: int = 7, spacing: float = 90.0,
@@ -39,8 +49,7 @@ def layout(G: Any, seed: int = 7, spacing: float = 90.0,
     index = {n: i for i, n in enumerate(nodes)}
     edges = sorted({(min(index[u], index[v]), max(index[u], index[v]))
                     for u, v in G.edges() if u != v})
-    if engine == "auto":
-        engine = "igraph" if igraph_available() else "python"
+    engine = _engine(engine)
     if not nodes:
         return {}
     if engine == "igraph":
@@ -52,13 +61,51 @@ def layout(G: Any, seed: int = 7, spacing: float = 90.0,
     return dict(zip(nodes, _scale(coords, spacing), strict=True))
 
 
+def _engine(engine: str) -> str:
+    if engine == "auto":
+        return "igraph" if igraph_available() else "python"
+    return engine
+
+
+def cached_layout(G: Any, seed: int = 7, spacing: float = 90.0, engine: str = "auto",
+                  folder: Path | None = None) -> dict[Hashable, Position]:
+    """:func:`layout`, kept as ``layout-<hash>.json`` in ``folder`` (None: not kept).
+
+    A file that cannot be read or does not match is ignored and rewritten; a folder that
+    cannot be written to only means the layout is not kept.
+    """
+    if folder is None or not G.number_of_nodes():
+        return layout(G, seed, spacing, engine)
+    nodes = sorted(G.nodes, key=str)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in G.edges()})
+    key = hashlib.sha256(json.dumps(
+        [LAYOUT_VERSION, _engine(engine), seed, spacing, [str(n) for n in nodes], edges],
+        separators=(",", ":")).encode()).hexdigest()
+    path = Path(folder) / f"layout-{key[:20]}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        if stored.get("key") == key and len(stored["xy"]) == len(nodes):
+            return {n: (float(x), float(y)) for n, (x, y) in zip(nodes, stored["xy"], strict=True)}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    pos = layout(G, seed, spacing, engine)
+    try:
+        write_atomic(path, json.dumps({"key": key, "xy": [pos[n] for n in nodes]},
+                                      separators=(",", ":")))
+    except OSError:
+        pass  # a read-only build folder: the layout is simply not kept
+    return pos
+
+
 
 def _igraph_fr(n: int, edges: list[tuple[int, int]], seed: int) -> list[Position]:
 
     g = igraph.Graph(n=n, edges=edges)
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        coords = g.layout_fruchterman_reingold(niter=500, grid="auto" if n > 1000 else "nogrid")
+        coords = g.layout_fruchterman_reingold(niter=500,
+                                               grid="grid" if n > GRID_ABOVE else "nogrid")
     finally:
         igraph.set_random_number_generator(random)
     return [(float(x), float(y)) for x, y in coords.coords]

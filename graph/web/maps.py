@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -79,8 +79,13 @@ SIZE_MEASURES = {  # graph.network.analytics measure -> what the legend says nod
 }
 WEIGHTED_NOTE = ", counting shared events (weight)"
 LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and physics is off
-LABEL_NODES = 2000  # nodes whose name is drawn on the map (text measuring is slow in vis)
+# the node budget: a larger view is cut to its MAX_NODES highest-scoring nodes, with a note
+# (vis-network starts 2,000 nodes in about 0.3 s, 20,000 in about 3 s: scripts/bench_html.py)
+MAX_NODES = 2000
+LABEL_NODES = 500  # names drawn when the page opens (measuring label text is slow in vis);
+# map.js draws more names as the reader zooms in, in the part of the map in view
 LABEL_LIMIT = 64  # characters of a label drawn on the map (the tooltip has it all)
+LEFT_OUT_INDEX = 50_000  # names of left-out nodes the page's search still finds
 VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
 
@@ -101,6 +106,11 @@ class MapPage:
     physics: bool = True
     focus: str | None = None  # node selected when the page opens
     home: str | None = None  # link back to the site's index (maps of ``cinecoop site``)
+    left_out: dict[str, Any] = field(default_factory=dict)  # search index of pruned nodes
+    org_colours: dict[str, str] = field(default_factory=dict)  # organisation class -> colour
+    font_boost: int = 12  # the name of the largest node is drawn 12 + font_boost px
+    budget_note: str | None = None  # what the node budget left out (shown first)
+    whole: tuple[int, int] | None = None  # nodes and links of the view before the budget
 
 
 # ------------------------------------------------------------------------------- measures
@@ -112,22 +122,52 @@ def centrality(G: Any, measure: str = "degree", seed: int = 7) -> dict[Any, floa
     if measure not in SIZE_MEASURES:
         raise ValueError(f"unknown size measure {measure!r}; use one of: "
                          f"{', '.join(SIZE_MEASURES)}")
-    return dict(scores(G, [measure], seed=seed).scores[measure])
+    # degree needs no conversion to igraph (the same numbers: the views have no self-links)
+    backend = "networkx" if measure == "degree" else "auto"
+    return dict(scores(G, [measure], seed=seed, backend=backend).scores[measure])
 
 
-def prune(G: Any, max_nodes: int, values: Mapping[Any, float]) -> tuple[Any, str | None]:
-    """The subgraph of the ``max_nodes`` highest-valued nodes, and a note on what was left out."""
+def prune(G: Any, max_nodes: int, values: Mapping[Any, float], keep: Sequence[Any] = (),
+          measure: str = "score", order: Sequence[Any] | None = None) -> tuple[Any, str | None]:
+    """The subgraph of the ``max_nodes`` highest-valued nodes (``keep`` first: the focus), and a
+    note on what was left out (None when nothing was); ``order``: ``ranked(G, values)``."""
+    if max_nodes < 1:
+        raise ValueError(f"--max-nodes must be 1 or more, not {max_nodes}: it is the node "
+                         f"budget of the map (a larger view keeps its most central nodes)")
     n = G.number_of_nodes()
     if n <= max_nodes:
         return G, None
-    keep = sorted(G, key=lambda v: (-values.get(v, 0.0), str(v)))[:max_nodes]
-    H = G.subgraph(keep).copy()
+    first = [v for v in dict.fromkeys(keep) if v in G]
+    rest = [v for v in (ranked(G, values) if order is None else order) if v not in set(first)]
+    H = _subgraph(G, [*first, *rest][:max_nodes])
     gone = Counter(G.nodes[v].get("kind", "other") for v in G if v not in H)
-    kinds = ", ".join(f"{c} {k}" for k, c in sorted(gone.items()))
-    note = (f"Showing the {max_nodes:,} nodes with the highest score of {n:,}; left out: "
-            f"{n - max_nodes:,} nodes ({kinds}) and "
-            f"{G.number_of_edges() - H.number_of_edges():,} links.")
+    kinds = ", ".join(f"{c:,} {k}" for k, c in sorted(gone.items()))
+    links = G.number_of_edges()
+    note = (f"Showing {max_nodes:,} of {n:,} nodes and {H.number_of_edges():,} of {links:,} "
+            f"links: those with the highest {measure} (the node budget, --max-nodes "
+            f"{max_nodes:,}). Left out: {n - max_nodes:,} nodes ({kinds}) and "
+            f"{links - H.number_of_edges():,} links. To see the rest: --focus NAME (a "
+            f"neighbourhood), --since/--until/--type, or a higher --max-nodes.")
     return H, note
+
+
+def ranked(G: Any, values: Mapping[Any, float]) -> list[Any]:
+    """The nodes of ``G``, highest value first (ties by name)."""
+    return sorted(G, key=lambda v: (-values.get(v, 0.0), str(v)))
+
+
+def _subgraph(G: Any, keep: Sequence[Any]) -> Any:
+    """``G.subgraph(keep).copy()`` for a simple graph, without the view's per-item checks."""
+    if G.is_multigraph() or G.is_directed():
+        return G.subgraph(keep).copy()
+    H = G.__class__()
+    H.graph.update(G.graph)
+    nodes = G.nodes
+    H.add_nodes_from((v, nodes[v]) for v in keep)
+    kept = set(keep)
+    adj = G.adj
+    H.add_edges_from((u, v, d) for u in keep for v, d in adj[u].items() if v in kept)
+    return H
 
 
 # ------------------------------------------------------------------------------- text
@@ -308,32 +348,37 @@ class _Nodes:
 def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
-               max_nodes: int | None = None, label_limit: int = LABEL_NODES,
+               max_nodes: int | None = MAX_NODES, label_limit: int = LABEL_NODES,
                focus: str | None = None, seed: int = 7,
                pages: Mapping[str, str] | None = None,
-               class_labels: Mapping[str, str] | None = None) -> MapPage:
-    """The map of view ``G`` (pure: nothing is read or written).
+               class_labels: Mapping[str, str] | None = None,
+               positions: Callable[..., Mapping[Any, Any]] = layout) -> MapPage:
+    """The map of view ``G`` (pure: nothing is read or written, unless ``positions`` does).
 
     ``size_by``: a measure of ``SIZE_MEASURES`` (weighted by shared events in weighted views).
     ``context``: the full projection, used to make people findable on maps that do
     not draw them. ``source_notes``: source id -> short description for citations. Above
-    ``layout_threshold`` nodes the layout is computed here (seeded) and physics starts off;
-    above ``max_nodes`` only the highest-scoring nodes are kept, with a note saying so; only
-    the ``label_limit`` highest-scoring nodes have their name drawn (all keep their tooltip).
+    ``layout_threshold`` nodes the layout is computed here by ``positions(G, seed=...)``
+    (seeded) and physics starts off; above ``max_nodes`` (the node budget; None: no budget)
+    only the highest-scoring nodes are kept (``focus`` always), with a note saying so and the
+    names of the others kept for the search; only the ``label_limit`` highest-scoring nodes
+    have their name drawn when the page opens (the page draws more as the reader zooms in).
     ``pages``: node -> link to its entity page (the details panel offers it);
     ``class_labels``: class name -> label for the legend (the ontology's labels).
     """
     values = centrality(G, size_by, seed)
     page_notes = list(notes)
+    whole = G
+    note = None
+    order = ranked(G, values)
     if max_nodes is not None:
-        G, note = prune(G, max_nodes, values)
-        if note:
-            page_notes.append(note.replace("highest score", f"highest {size_by}"))
+        G, note = prune(G, max_nodes, values, keep=[focus] if focus else [], measure=size_by,
+                        order=order)
     nodes = sorted(G.nodes, key=str)
     large = len(nodes) > layout_threshold
     net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
     seen = _add_nodes(net, G, nodes, values, source_notes, pages or {},
-                      pos=layout(G, seed=seed) if large else {},
+                      pos=positions(G, seed=seed) if large else {},
                       labelled=_labelled(nodes, values, label_limit, size_by, page_notes))
     families, widths = _add_edges(net, G, source_notes, seen.years)
     net.options = vis_options(physics=not large, large=large, seed=seed)
@@ -341,56 +386,93 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
         page_notes.append(f"{len(nodes):,} nodes: the layout was computed in advance (seeded "
                           f"force-directed) and physics is off; zoom in to read labels.")
     size_note = SIZE_MEASURES[size_by] + (WEIGHTED_NOTE if G.graph.get("weighted") else "")
+    people, known = _people(context, G)
     return MapPage(network=net, title=title, caption=caption, size_note=size_note,
                    legend=_legend(seen, class_labels or {}),
                    edge_legend=_edge_legend(families, str(G.graph.get("view", ""))),
                    width_note=_width_note(widths), notes=page_notes,
-                   people=_people(context, G), years=sorted(seen.years), physics=not large,
-                   focus=focus if focus in G else None)
+                   people=people, years=sorted(seen.years), physics=not large,
+                   focus=focus if focus in G else None,
+                   left_out=left_out_index(whole, G, order, known),
+                   org_colours={c: org_colour(c) for c in sorted(seen.org_kinds)},
+                   font_boost=_boost(len(nodes)), budget_note=note,
+                   whole=(whole.number_of_nodes(), whole.size()) if note else None)
+
+
+def _boost(n: int) -> int:
+    """How much larger a hub's name is drawn: a crowded map is zoomed out more."""
+    return 12 if n <= 40 else 22
 
 
 def _labelled(nodes: list[Any], values: Mapping[Any, float], limit: int, size_by: str,
               notes: list[str]) -> set[Any]:
     """The nodes whose name is drawn (measuring label text is most of vis-network's start)."""
-    labelled = set(sorted(nodes, key=lambda v: (-values.get(v, 0.0), str(v)))[:limit])
+    labelled = set(ranked(nodes, values)[:limit])
     if len(labelled) < len(nodes):
-        notes.append(f"Names are drawn for the {limit:,} highest-{size_by} nodes; "
-                     f"hover, click or search to see the others.")
+        notes.append(f"Names are drawn for the {limit:,} highest-{size_by} nodes, and for the "
+                     f"others as you zoom in; hover, click or search to see any of them.")
     return labelled
+
+
+def left_out_index(whole: Any, H: Any, order: Sequence[Any], known: Set[Any] = frozenset(),
+                   limit: int = LEFT_OUT_INDEX) -> dict[str, Any]:
+    """The search index of the nodes of ``whole`` that the budget left out of ``H``.
+
+    ``order``: the nodes of ``whole``, highest score first (:func:`ranked`). ``names[i]``: the
+    label first, then the other names; ``via[i]``: up to 3 neighbours drawn on the map
+    (indices into the page's sorted nodes), highest score first. Nodes in ``known`` (people
+    the people index already covers) are skipped; at most ``limit`` entries, in ``order``.
+    """
+    if whole is H:
+        return {"names": [], "via": []}
+    index = {n: i for i, n in enumerate(sorted(H.nodes, key=str))}
+    position = {v: i for i, v in enumerate(order)}
+    names: list[list[str]] = []
+    via: list[list[int]] = []
+    attrs, adj = whole.nodes, whole.adj
+    for v in order:
+        if v in index or v in known:
+            continue
+        if len(names) == limit:
+            break
+        data = attrs[v]
+        label = str(data.get("label") or v)
+        others = [str(x) for xs in (data.get("labels") or {}).values() for x in xs]
+        names.append(list(dict.fromkeys(x for x in [label, *others] if x)))
+        near = sorted((u for u in adj[v] if u in index), key=position.__getitem__)[:3]
+        via.append([index[u] for u in near])
+    return {"names": names, "via": via}
 
 
 def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
                source_notes: Mapping[str, str] | None, pages: Mapping[str, str],
                pos: Mapping[Any, Any], labelled: set[Any]) -> _Nodes:
+    """Append the nodes: only what map.js needs (it derives fonts and organisation colours)."""
     seen = _Nodes()
     top = max((values.get(n, 0.0) for n in nodes), default=0.0) or 1.0
-    boost = 12 if len(nodes) <= 40 else 22  # a crowded map is zoomed out more: larger hubs
     for n in nodes:
         data = G.nodes[n]
         kind = data.get("kind") if data.get("kind") in KIND_STYLES else "other"
         seen.kinds[kind] += 1
-        if data.get("year") is not None:
-            seen.years.add(int(data["year"]))
-        share = math.sqrt(max(values.get(n, 0.0), 0.0) / top)
+        name = str(data.get("label") or n)
         node: dict[str, Any] = {
-            "id": str(n), "name": str(data.get("label") or n), "group": kind,
-            "size": round(8 + 30 * share, 1),
-            # hubs get larger names: zoomed out, only theirs stay above the drawing threshold
-            "font": {"size": round(12 + boost * share)},
-            "widthConstraint": {"maximum": round(13 * (12 + boost * share))},
+            "id": str(n), "name": name, "group": kind,
+            "size": round(8 + 30 * math.sqrt(max(values.get(n, 0.0), 0.0) / top), 1),
             "title": node_tooltip(str(n), data, G.degree(n), source_notes),
-            "names": _names(data), "year": data.get("year"),
         }
+        names = _names(data)
+        if names != [name]:
+            node["names"] = names
+        if data.get("year") is not None:
+            node["year"] = int(data["year"])
+            seen.years.add(node["year"])
         if kind == "organisation":
-            cls = str(data.get("cls") or "Organisation")
-            seen.org_kinds[cls] += 1
-            colour = org_colour(cls)
-            node["color"] = {"background": colour, "border": "#333333",
-                             "highlight": {"background": colour, "border": "#000000"}}
+            node["cls"] = str(data.get("cls") or "Organisation")
+            seen.org_kinds[node["cls"]] += 1
         if str(n) in pages:
             node["page"] = pages[str(n)]
         if n in labelled:
-            node["label"] = short_label(node["name"])
+            node["label"] = short_label(name)
         if n in pos:
             node["x"], node["y"] = pos[n]
         net.nodes.append(node)
@@ -401,19 +483,20 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
 
 def _add_edges(net: Any, G: Any, source_notes: Mapping[str, str] | None,
                years: set[int]) -> tuple[Counter[str], list[int]]:
-    """Append the edges (pyvis's add_edge scans every node and edge per call: too slow)."""
+    """Append the edges (pyvis's add_edge scans every node and edge per call: too slow); map.js
+    numbers them in this order and styles them by family."""
     families: Counter[str] = Counter()
     widths: list[int] = []
     rows = sorted(((min(str(u), str(v)), max(str(u), str(v)), d) for u, v, d in G.edges(data=True)),
                   key=lambda e: (e[0], e[1], str(e[2].get("relation"))))
-    for i, (u, v, data) in enumerate(rows):
+    for u, v, data in rows:
         family = RELATION_FAMILY.get(str(data.get("relation")), "structure")
         families[family] += 1
+        edge: dict[str, Any] = {"from": u, "to": v, "family": family,
+                                "title": edge_tooltip(G, u, v, data, source_notes)}
         if data.get("year") is not None:
-            years.add(int(data["year"]))
-        edge: dict[str, Any] = {"id": i, "from": u, "to": v, "family": family,
-                                "title": edge_tooltip(G, u, v, data, source_notes),
-                                "year": data.get("year")}
+            edge["year"] = int(data["year"])
+            years.add(edge["year"])
         if data.get("weight") is not None:
             edge["width"] = edge_width(data["weight"])
             widths.append(int(data["weight"]))
@@ -464,12 +547,14 @@ def _width_note(widths: list[int]) -> dict[str, Any] | None:
             "high_width": edge_width(high)}
 
 
-def _people(context: Any, G: Any) -> list[dict[str, Any]]:
+def _people(context: Any, G: Any) -> tuple[list[dict[str, Any]], set[Any]]:
+    """The people index (people not drawn, with what ties them to the map), and their keys."""
     if context is None:
-        return []
+        return [], set()
+    ties = related_people(context, G)
     return [{"label": str(context.nodes[p].get("label") or p),
              "names": _names(context.nodes[p]), "via": targets}
-            for p, targets in related_people(context, G).items()]
+            for p, targets in ties.items()], set(ties)
 
 
 def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
@@ -482,7 +567,8 @@ def vis_options(physics: bool, large: bool, seed: int) -> dict[str, Any]:
         "nodes": {"borderWidth": 1, "font": {"size": 14, "face": "system-ui, sans-serif",
                                              "strokeWidth": 3, "strokeColor": "#ffffff"},
                   "scaling": {"label": {"drawThreshold": 7, "maxVisible": 30}},
-                  "widthConstraint": {"maximum": 180}},
+                  # large maps: map.js limits only the long names (word wrapping is slow)
+                  "widthConstraint": False if large else {"maximum": 180}},
         "edges": {"smooth": False if large else {"type": "continuous"},
                   "color": {"inherit": False}, "width": 1.2,
                   "selectionWidth": 2, "hoverWidth": 1.5},
@@ -540,7 +626,9 @@ def map_data(page: MapPage) -> dict[str, Any]:
     net = page.network
     return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "people": page.people, "years": page.years, "physics": page.physics,
-            "focus": page.focus,
+            "focus": page.focus, "leftOut": page.left_out or {"names": [], "via": []},
+            "orgColours": page.org_colours, "fontBoost": page.font_boost,
+            "labelLimit": LABEL_LIMIT,
             "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}
 
 

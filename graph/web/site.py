@@ -13,18 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.files import write_atomic
+from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
 from graph.web.entities import EntityPage, entity_pages
-from graph.web.maps import _asset, build_page, script_json, template_env, vis_assets, write_html
+from graph.web.maps import (
+    MAX_NODES,
+    _asset,
+    build_page,
+    script_json,
+    template_env,
+    vis_assets,
+    write_html,
+)
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -94,11 +104,17 @@ def _filters_text(since: str | None, until: str | None, include_undated: bool,
 def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
              until: str | None = None, include_undated: bool = False,
              types: Sequence[str] = (), focus: str | None = None, depth: int = 1,
-             max_nodes: int | None = None, size_by: str = "degree",
+             max_nodes: int | None = MAX_NODES, size_by: str = "degree",
              projection: Any = None, pages: bool = False,
-             labels: dict[str, str] | None = None) -> MapPage:
-    """The map of one view of the built graph; raises ValueError/LookupError_ on bad input."""
+             labels: dict[str, str] | None = None, cache_dir: Path | None = None) -> MapPage:
+    """The map of one view of the built graph; raises ValueError/LookupError_ on bad input.
 
+    ``max_nodes``: the node budget (None: draw every node); ``cache_dir``: where computed
+    layouts are kept (the build's folder), keyed by what they depend on.
+    """
+    if max_nodes is not None and max_nodes < 1:
+        raise ValueError(f"--max-nodes must be 1 or more, not {max_nodes}: it is the node "
+                         f"budget of the map (a larger view keeps its most central nodes)")
 
     if view_name not in VIEWS:
         raise ValueError(f"unknown view {view_name!r}; choose one of: {', '.join(VIEWS)}")
@@ -135,7 +151,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
                       source_notes={s.stem: s.describe() for s in srcs}, notes=notes,
                       max_nodes=max_nodes, size_by=size_by, focus=focus_key,
                       pages={n: entity_href(n) for n in H} if pages else None,
-                      class_labels=labels)
+                      class_labels=labels, positions=partial(cached_layout, folder=cache_dir))
 
 
 def focus_file(ds: Dataset | Graph, view_name: str, focus: str | None) -> str:
@@ -200,14 +216,16 @@ class Site:
 
 def write_site(ds: Dataset | Graph, out_dir: Path,
                views: Sequence[str] = tuple(MAIN_VIEWS),
-               projection: nx.MultiDiGraph | None = None) -> Site:
+               projection: nx.MultiDiGraph | None = None,
+               cache_dir: Path | None = None) -> Site:
     """The whole site in ``out_dir``: maps, static files, entity pages, report, index
-    (``projection``: the projection of ``ds`` when the caller has it)."""
+    (``projection``: the projection of ``ds`` when the caller has it; ``cache_dir``: where
+    the maps' layouts are kept)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
     labels = ontology_labels(ds)
     srcs = source_list(ds)
-    maps = _write_maps(ds, G, out_dir, views, labels)
+    maps = _write_maps(ds, G, out_dir, views, labels, cache_dir)
     pages = entity_pages(ds, G, {s.stem: s for s in srcs}, labels)
     _write_static(out_dir, pages)
     _write_entity_pages(out_dir, pages)
@@ -222,10 +240,10 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
 
 
 def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: Sequence[str],
-                labels: dict[str, str]) -> list[SitePage]:
+                labels: dict[str, str], cache_dir: Path | None) -> list[SitePage]:
     out = []
     for name in views:
-        page = map_page(ds, name, projection=G, pages=True, labels=labels)
+        page = map_page(ds, name, projection=G, pages=True, labels=labels, cache_dir=cache_dir)
         page.home = "index.html"
         file = f"{name}.html"
         write_html(page, out_dir / file)

@@ -7,8 +7,26 @@
   var data = JSON.parse(document.getElementById("map-data").textContent);
   timings.parsed = performance.now();
   var byId = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; });
-  data.edges.forEach(function (e) {
+  // the page data carries only what differs per node: fonts, organisation colours and link
+  // styles are derived here (a label's font only where a label is drawn: measuring is slow;
+  // a width limit, which makes vis-network measure word by word, only where a name can wrap)
+  function setFont(n) {
+    var size = Math.round(12 + (data.fontBoost || 12) * Math.max(n.size - 8, 0) / 30);
+    n.font = { size: size };
+    if (n.label.length > 14) n.widthConstraint = { maximum: 13 * size };
+  }
+  data.nodes.forEach(function (n) {
+    byId[n.id] = n;
+    if (!n.names) n.names = [n.name];
+    var colour = n.cls && data.orgColours && data.orgColours[n.cls];
+    if (colour) {
+      n.color = { background: colour, border: "#333333",
+                  highlight: { background: colour, border: "#000000" } };
+    }
+    if (n.label) setFont(n);
+  });
+  data.edges.forEach(function (e, i) {
+    e.id = i;
     var style = data.edgeStyles[e.family];
     if (style) {
       e.color = { color: style.color, highlight: "#111111", hover: "#111111", opacity: 0.75 };
@@ -46,14 +64,65 @@
   network.on("afterDrawing", markReady);
   if (data.nodes.length === 0) { settled = true; setTimeout(markReady, 0); }
 
+  // ---------------------------------------------------------------- names on zoom
+  // a large map opens with the names of its main nodes drawn; zoomed in, the names of the
+  // nodes in view are added (a few hundred at a time)
+  var unlabelled = data.nodes.filter(function (n) { return !n.label; });
+  function shortLabel(text) {
+    var limit = data.labelLimit || 64;
+    if (text.length <= limit) return text;
+    var cut = text.slice(0, limit);
+    var space = cut.lastIndexOf(" ");
+    if (space > 0) cut = cut.slice(0, space);
+    return cut.replace(/[,;:]+$/, "") + "\u2026";
+  }
+  function labelInView() {
+    if (!unlabelled.length || network.getScale() < 0.55) return;
+    var box = document.getElementById("map").getBoundingClientRect();
+    var a = network.DOMtoCanvas({ x: 0, y: 0 });
+    var b = network.DOMtoCanvas({ x: box.width, y: box.height });
+    var where = network.getPositions(unlabelled.map(function (n) { return n.id; }));
+    var batch = [];
+    unlabelled.forEach(function (n) {
+      var p = where[n.id];
+      if (batch.length < 400 && p && p.x >= a.x && p.x <= b.x && p.y >= a.y && p.y <= b.y) {
+        n.label = shortLabel(n.name);
+        setFont(n);
+        batch.push({ id: n.id, label: n.label, font: n.font,
+                     widthConstraint: n.widthConstraint || false });
+      }
+    });
+    if (!batch.length) return;
+    unlabelled = unlabelled.filter(function (n) { return !n.label; });
+    nodes.update(batch);
+  }
+  var labelTimer = null;
+  function labelSoon() {
+    clearTimeout(labelTimer);
+    labelTimer = setTimeout(labelInView, 150);
+  }
+  state.labelInView = labelInView;
+  ["zoom", "dragEnd", "animationFinished"].forEach(function (ev) { network.on(ev, labelSoon); });
+
   // ---------------------------------------------------------------- search
   function fold(text) {
     return String(text).replace(/ı/g, "i").normalize("NFKD").replace(/\p{M}/gu, "")
       .toLowerCase().replace(/ё/g, "е");
   }
   function folded(names) { return names.map(fold); }
-  var nodeIndex = data.nodes.map(function (n) { return [n, folded(n.names)]; });
-  var peopleIndex = data.people.map(function (p) { return [p, folded(p.names)]; });
+  // the indexes are made at the first search: the names of left-out nodes can be many
+  var nodeIndex = null;
+  var peopleIndex = null;
+  function makeIndexes() {
+    nodeIndex = data.nodes.map(function (n) { return [n, folded(n.names)]; });
+    peopleIndex = data.people.map(function (p) { return [p, folded(p.names)]; });
+    var out = data.leftOut || { names: [], via: [] };
+    out.names.forEach(function (names, i) {
+      var via = out.via[i].map(function (k) { return data.nodes[k].id; });
+      peopleIndex.push([{ label: names[0], names: names, via: via, leftOut: true },
+                        folded(names)]);
+    });
+  }
 
   function rank(names, q) {
     var best = 9;
@@ -95,6 +164,7 @@
   function search(query) {
     var q = fold(query.trim());
     if (!q) { say(""); return null; }
+    if (!nodeIndex) makeIndexes();
     var hits = [];
     nodeIndex.forEach(function (item) {
       var r = rank(item[1], q);
@@ -116,9 +186,16 @@
     people.sort(byRank);
     if (people.length) {
       var person = people[0][3];
-      focusNode(person.via[0], person.label + " (not drawn on this map) is linked to " +
+      var why = person.leftOut ? "left out of this map (see the note above)"
+        : "not drawn on this map";
+      if (!person.via.length) {
+        say(person.label + " is " + why + " and has no link to what it shows; draw its " +
+          "neighbourhood with --focus.");
+        return null;
+      }
+      focusNode(person.via[0], person.label + " (" + why + ") is linked to " +
         person.via.map(function (id) { return byId[id].name; }).join("; ") + ".\n\n");
-      say(person.label + " is not drawn on this map; linked here to: ", person.via.slice(0, 8));
+      say(person.label + " is " + why + "; linked here to: ", person.via.slice(0, 8));
       return person.via[0];
     }
     say("No name on this map matches \u201c" + query.trim() + "\u201d.");
