@@ -326,13 +326,13 @@ def _filter_options(func: Any) -> Any:
 
 def _filters(since: str | None, until: str | None, include_undated: bool,
              types: tuple[str, ...]) -> Any:
-    from graph.network.commands import Filters
+    from graph.network.reads import Filters
 
     return Filters(since, until, include_undated, tuple(types))
 
 
 def _network_call(func: Any, *args: Any, **kwargs: Any) -> Any:
-    from graph.network.commands import NetworkError
+    from graph.network.reads import NetworkError
 
     try:
         return func(*args, **kwargs)
@@ -352,11 +352,29 @@ def _network_call(func: Any, *args: Any, **kwargs: Any) -> Any:
 def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: str | None,
          until: str | None, include_undated: bool, types: tuple[str, ...]) -> None:
     """Shortest path(s) between two entities named by any label, each hop explained and cited."""
-    from graph.network.commands import path_lines
+    from graph.network.reads import path_lines
 
-    lines = _network_call(path_lines, cfg.graph(), source, target, k, view_name,
-                          _filters(since, until, include_undated, types), G=cfg.projection())
+    filters = _filters(since, until, include_undated, types)
+    cfg.ensure_built()
+    lines = _network_call(path_lines, cfg.out, source, target, k, view_name, filters,
+                          make_view=lambda: _view(cfg, view_name, filters),
+                          resolve=lambda name: _resolve(cfg, name))
     click.echo("\n".join(lines))
+
+
+def _view(cfg: Config, view_name: str, filters: Any, with_types: bool = True) -> Any:
+    """The networkx view of the cached projection (when nothing is kept for it)."""
+    from graph.network.commands import load_view
+
+    return load_view(cfg.graph(), view_name, filters, with_types, G=cfg.projection())
+
+
+def _resolve(cfg: Config, name: str) -> str:
+    """The IRI of the entity a name means, or NetworkError (the one place path looks names
+    up)."""
+    from graph.network.reads import resolve_name
+
+    return resolve_name(cfg.reader(), name)
 
 
 @cli.command()
@@ -376,13 +394,24 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
                since: str | None, until: str | None, include_undated: bool,
                types: tuple[str, ...]) -> None:
     """Degree, betweenness, closeness, eigenvector and PageRank, ranked (--type picks rows)."""
-    from graph.network.commands import centrality_text
+    from graph.network.reads import centrality_text
 
     measures = list(MEASURE_NAMES) if measure == "all" else [measure]
-    click.echo(_network_call(centrality_text, cfg.graph(), view_name, measures, top,
-                             _filters(since, until, include_undated, types), fmt, backend,
-                             G=cfg.projection()),
+    filters = _filters(since, until, include_undated, types)
+    cfg.ensure_built()
+    click.echo(_network_call(centrality_text, cfg.out, view_name, measures, top, filters, fmt,
+                             backend, compute=lambda: _centrality(cfg, view_name, measures,
+                                                                  filters, backend)),
                nl=False)
+
+
+def _centrality(cfg: Config, view_name: str, measures: list[str], filters: Any,
+                backend: str) -> Any:
+    """Every ranked row of the measures (when no table is kept for these options)."""
+    from graph.network.commands import centrality_table
+
+    H = _view(cfg, view_name, filters, with_types=False)
+    return centrality_table(H, view_name, measures, filters, backend)
 
 
 @cli.command()
@@ -541,11 +570,11 @@ class QueryFailed(click.ClickException):
 
 
 def _open_store(cfg: Config, spec: str | None, user: str | None = None,
-                password: str | None = None) -> Any:
+                password: str | None = None, plain: bool = False) -> Any:
     from graph.sparql.stores import StoreError, open_store
 
     try:
-        return open_store(spec, cfg.out, cfg.data, user=user, password=password)
+        return open_store(spec, cfg.out, cfg.data, user=user, password=password, plain=plain)
     except StoreError as exc:
         raise QueryFailed(str(exc)) from None
 
@@ -602,7 +631,7 @@ def query(cfg: Config, query: str | None, query_file: Any, name: str | None,
         text = query
     try:
         values = parse_param_items(params)
-        store = _open_store(cfg, store_spec, user, password)
+        store = _open_store(cfg, store_spec, user, password, plain=True)
         outcome = run(store, text=text, name=name, params=values, timeout=timeout)
         out = render(outcome.result, fmt, store, lang=lang, max_width=max_width)
     except (QueryError, ParamError, StoreError, FormatError) as exc:

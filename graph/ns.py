@@ -16,7 +16,8 @@ from __future__ import annotations
 from pathlib import Path
 
 __all__ = ["Space", "BASE", "ID", "GRAPH", "CC", "CC_TERMS", "SCHEMA", "ORG", "PROV", "RDF",
-           "RDFS", "SKOS", "XSD", "REPO", "ONTOLOGY_DIR", "ONTOLOGY_FILE", "SHAPES_FILE"]
+           "RDFS", "SKOS", "XSD", "PREFIXES", "REPO", "ONTOLOGY_DIR", "ONTOLOGY_FILE",
+           "SHAPES_FILE"]
 
 REPO = Path(__file__).resolve().parent.parent
 # graph/ontology is a link to the repository's ontology/ folder, so that an installed wheel
@@ -78,6 +79,19 @@ RDF = Space("http://www.w3.org/1999/02/22-rdf-syntax-ns#")
 RDFS = Space("http://www.w3.org/2000/01/rdf-schema#")
 SKOS = Space("http://www.w3.org/2004/02/skos/core#")
 XSD = Space("http://www.w3.org/2001/XMLSchema#")
+
+#: The one prefix table: Turtle/TriG output, query results, the endpoint's query page. The
+#: ontology's own ``@prefix`` lines use the same prefixes (``tests/test_terms.py`` checks).
+PREFIXES: dict[str, str] = {
+    "cc": CC.base, "id": ID.base, "graph": GRAPH.base, "role": BASE + "vocab/participation-role/",
+    "post": BASE + "vocab/post-role/", "akind": BASE + "vocab/agreement-kind/",
+    "astatus": BASE + "vocab/agreement-status/",
+    "schema": SCHEMA.base, "org": ORG.base, "prov": PROV.base,
+    "skos": SKOS.base, "foaf": "http://xmlns.com/foaf/0.1/",
+    "dcterms": "http://purl.org/dc/terms/", "owl": "http://www.w3.org/2002/07/owl#",
+    "rdfs": RDFS.base, "xsd": XSD.base,
+    "vann": "http://purl.org/vocab/vann/",
+}
 
 #: The entity classes (most specific class names) that events have, by record ``type:``.
 EVENT_CLASSES = ("Event", "Festival", "Programme", "Roundtable", "PanelDiscussion",

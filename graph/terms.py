@@ -28,17 +28,8 @@ SCHEMA = Namespace(ns.SCHEMA.base)
 ORG = Namespace(ns.ORG.base)
 PROV = Namespace(ns.PROV.base)
 
-#: The one prefix table: Turtle/TriG output, query results, the endpoint's query page. The
-#: ontology's own ``@prefix`` lines use the same prefixes (``tests/test_terms.py`` checks).
-PREFIXES: dict[str, str] = {
-    "cc": BASE + "ontology#", "id": str(ID), "graph": str(GRAPH), "role": str(ROLE),
-    "post": str(POST), "akind": str(AKIND), "astatus": str(ASTATUS),
-    "schema": str(SCHEMA), "org": str(ORG), "prov": str(PROV),
-    "skos": "http://www.w3.org/2004/02/skos/core#", "foaf": "http://xmlns.com/foaf/0.1/",
-    "dcterms": "http://purl.org/dc/terms/", "owl": "http://www.w3.org/2002/07/owl#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "vann": "http://purl.org/vocab/vann/",
-}
+#: The one prefix table (plain strings, in :mod:`graph.ns`, so the fast read path has it).
+PREFIXES = ns.PREFIXES
 
 
 class CC(DefinedNamespace):

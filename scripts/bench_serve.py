@@ -142,8 +142,8 @@ def bench_store(label: str, store: Any, names: tuple[str, ...], with_examples: b
 
 
 def run(emit: Emit, events: tuple[int, ...] = (1000,)) -> None:
-    from graph.data.build import build, load_dataset
-    from graph.sparql.stores import MemoryStore, open_store, write_local_store
+    from graph.data.build import build, load_dataset, write_local_store
+    from graph.sparql.stores import MemoryStore, open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "out"

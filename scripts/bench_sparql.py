@@ -116,8 +116,8 @@ def load_rows(label: str, ds: Any, out: Path, repeat: int) -> tuple[dict[str, An
     """Write graph.trig and the Oxigraph store for ``ds``; time parsing vs opening."""
     from rdflib import Dataset
 
-    from graph.data.build import trig_text, write_atomic
-    from graph.sparql.stores import STORE_DIR, MemoryStore, OxigraphStore, write_local_store
+    from graph.data.build import STORE_DIR, trig_text, write_atomic, write_local_store
+    from graph.sparql.stores import MemoryStore, OxigraphStore
 
     write_atomic(out / "graph.trig", trig_text(ds))
     quads = sum(len(c) for c in ds.graphs())

@@ -9,9 +9,12 @@ curated graph and on ``synth.py N`` data, with ``python -c pass`` and the rdflib
 The first table is the large map (``CINECOOP_BENCH_MAP_NODES``, default 20,000 nodes; the
 synthetic view of scripts/bench_html.py) written with the node budget and without it.
 Each command runs in a fresh process (median of 3; the first network command after a build
-projects the store once and is shown apart). Peak memory is the build process's max RSS.
+projects the store once and keeps the view it walked, and the first ``centrality`` computes
+the scores and keeps them: both are shown apart). Peak memory is the build process's max RSS.
 The rdflib path: the same question with ``--store memory`` (the built TriG parsed into
-rdflib), and the rdflib Dataset built from the records and serialised as TriG.
+rdflib), for ``path`` and ``centrality`` the TriG parsed into rdflib, projected and measured
+with networkx (what every network command did before views were kept), and the rdflib
+Dataset built from the records and serialised as TriG.
 """
 
 from __future__ import annotations
@@ -53,6 +56,31 @@ def cli(data: Path, out: Path, *args: str) -> tuple[float, int]:
 
 REPEAT = int(os.environ.get("CINECOOP_BENCH_REPEAT", "3"))
 
+# The rdflib path of ``path`` and ``centrality``, in a fresh process: parse graph.trig, project
+# it, take the view and answer with networkx (graph.network.commands, the reference path).
+REFERENCE = """
+import sys
+from pathlib import Path
+from graph.data.build import load_dataset
+from graph.network.commands import Filters, centrality_text, path_lines
+ds = load_dataset(Path(sys.argv[1]))
+if sys.argv[2] == "path":
+    print("\\n".join(path_lines(ds, sys.argv[3], sys.argv[4], 1, "full", Filters())))
+else:
+    print(centrality_text(ds, "org-org", ["degree", "betweenness", "closeness", "eigenvector",
+                                          "pagerank"], 10, Filters(), "table"))
+"""
+
+
+def reference(out: Path, *args: str) -> float:
+    """Wall seconds of the rdflib path of ``path A B`` or ``centrality`` (one process)."""
+    cmd = ["/usr/bin/time", "-f", "%M %U %S", PY, "-c", REFERENCE, str(out), *args]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    if done.returncode != 0:
+        raise RuntimeError(f"reference {' '.join(args)} failed: {done.stderr[-500:]}")
+    return time.perf_counter() - t0
+
 
 def median(fn: Callable[[], float], n: int = REPEAT) -> tuple[float, float]:
     """Median wall seconds of ``n`` runs, and the median CPU seconds of the same runs."""
@@ -77,7 +105,11 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
     t, peak = cli(data, out, "build")
     row("rebuild after editing one facts file", t, peak_MB=peak)
     first, _ = cli(data, out, "path", names["a"], names["b"])
-    row("first network command after a build (projects the store once)", first)
+    row("first network command after a build (projects the store once; path keeps its view)",
+        first)
+    first, _ = cli(data, out, "centrality", "--view", "org-org")
+    row("first centrality --view org-org after a build (scores computed and kept)", first)
+    references = {"path": ("path", names["a"], names["b"]), "centrality": ("centrality",)}
     for what, args, memory in (
         ("show", ("show", names["show"]), None),
         ("stats", ("stats",), None),
@@ -93,6 +125,8 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
         seconds, cpu = median(lambda args=args: cli(data, out, *args)[0])
         rdflib = median(lambda m=memory: cli(data, out, *m)[0], 1)[0] if memory and (
             label == "curated" or "posts-of" in what) else None
+        if args[0] in references:
+            rdflib = reference(out, *references[args[0]])
         CPU[0] = cpu
         row(what, seconds, rdflib)
     return rows

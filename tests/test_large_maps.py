@@ -25,6 +25,7 @@ import graph
 from graph.cli import html as html_command
 from graph.network.layout import cached_layout, layout
 from graph.web.maps import LABEL_NODES, MAX_NODES, build_page, render_html, write_html
+from graph.web.site import MAIN_VIEWS
 
 SIZE = 5000  # 2.5 times the budget: enough to prune, quick to draw
 KINDS = ("person",) * 10 + ("organisation",) * 6 + ("event",) * 3 + ("country",)
@@ -195,11 +196,15 @@ def test_api_budget_and_layout_cache(out: Path) -> None:
     with pytest.raises(ValueError, match="--max-nodes must be 1 or more"):
         graph.write_map(kg, "full", out / "bad.html", max_nodes=0)
     assert not (out / "bad.html").exists()
-    # the curated full view (95 nodes in the README) is under the budget: drawn whole
-    small = graph.write_map(kg, "full", out / "whole.html")
-    data = page_data(small.read_text())
-    assert len(data["nodes"]) == graph.view(kg, "full").number_of_nodes()
-    assert 'id="budget-note"' not in small.read_text()
+    # the curated views are far under the budget: drawn whole, with no budget note
+    for name in MAIN_VIEWS:
+        small = graph.write_map(kg, name, out / f"{name}.html")
+        data = page_data(small.read_text())
+        H = graph.view(kg, name)
+        assert sorted(n["id"] for n in data["nodes"]) == sorted(H.nodes)
+        assert sorted((e["from"], e["to"]) for e in data["edges"]) == sorted(
+            (min(u, v), max(u, v)) for u, v in H.edges)
+        assert 'id="budget-note"' not in small.read_text() and data["leftOut"]["names"] == []
     cut = graph.write_map(kg, "full", out / "cut.html", max_nodes=10)
     assert len(page_data(cut.read_text())["nodes"]) == 10
     assert "Showing 10 of " in cut.read_text()

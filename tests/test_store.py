@@ -12,6 +12,7 @@ from conftest import DATA, S4
 from rdflib import Dataset, Literal, URIRef
 from rdflib.compare import to_isomorphic
 
+from graph.data.build import write_local_store
 from graph.data.load import union_graph
 from graph.sparql.querytext import inject_values
 from graph.sparql.stores import (
@@ -23,7 +24,6 @@ from graph.sparql.stores import (
     Store,
     StoreError,
     open_store,
-    write_local_store,
 )
 
 ID = "https://w3id.org/cinecoop/id/"

@@ -23,14 +23,20 @@ import random
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import igraph as ig
 import networkx as nx
 
 from graph.network.backends import igraph_available
-from graph.network.projection import TIMELESS, merge_citations, role_words
+from graph.network.paths import INVERSE as INVERSE
+from graph.network.paths import Hop as Hop
+from graph.network.paths import NoPath as NoPath
+from graph.network.paths import explain as explain
+from graph.network.paths import hop as hop
+from graph.network.paths import node_text as node_text
+from graph.network.paths import path_text as path_text
+from graph.network.paths import shortest_paths as shortest_paths
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -39,111 +45,6 @@ MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
 SAMPLE_THRESHOLD = 2000
 SAMPLE_K = 256
 SEED = 0
-
-# relation -> words read from the edge's other end (its tail back to its head)
-INVERSE: dict[str, str] = {
-    "located_in": "is the country of", "unit_of": "has as a unit", "operates_under": "oversees",
-    "based_in": "is the base of", "within": "contains", "held_at": "hosted",
-    "held_in": "hosted", "part_of": "includes", "framework": "framed",
-    "named_after": "gave its name to", "about": "was the subject of",
-    "party_to": "has as party", "stated": "was stated by",
-    "announced_at": "saw the announcement of", "concerns": "is concerned by",
-    "scope": "is the scope of", "met_at": "", "held_post_at": "had as",
-}
-
-
-class NoPath(Exception):
-    """No path joins the two nodes in the chosen view."""
-
-
-# ---------------------------------------------------------------------------- paths
-
-
-@dataclass
-class Hop:
-    start: str
-    end: str
-    words: str  # the relation read from start to end
-    date: str | None
-    date_basis: str | None
-    sources: list[str]
-    timeless: bool = False  # structure (a unit's parent, a country): no date expected
-
-    def when(self) -> str:
-        if not self.date:
-            return "" if self.timeless else "undated"
-        return f"reported {self.date}" if self.date_basis == "reported" else self.date
-
-
-def _fact_words(G: nx.Graph, fact: dict[str, Any], start: str) -> str:
-    """A fact's words read from ``start`` (its head, or its other end)."""
-    relation = fact["relation"]
-    if fact.get("head") in (start, None) or relation == "met_at":
-        words = fact["label"]
-        if relation == "held_post_at":
-            words = f"held the post \"{'; '.join(fact.get('titles', []))}\" at"
-        return str(words)
-    roles = fact.get("roles", [])
-    if relation == "participated_in":
-        return " and ".join(role_words(r).had for r in roles)
-    if relation == "represented":
-        people = ", ".join(G.nodes[p]["label"] if p in G else p.rsplit("/", 1)[-1]
-                           for p in fact.get("people", []))
-        verbs = " and ".join(role_words(r).acted_for for r in roles)
-        return f"{people} {verbs}"
-    if relation == "held_post_at":
-        return f"had as \"{'; '.join(fact.get('titles', []))}\""
-    return INVERSE.get(relation, f"({relation}) of")
-
-
-def hop(G: nx.Graph, start: str, end: str) -> Hop:
-    """The edge ``start``–``end`` of a view, explained in words from ``start``."""
-    data = G.edges[start, end]
-    facts = data.get("facts") or [data]
-    words = "; ".join(dict.fromkeys(_fact_words(G, f, start) for f in facts))
-    dated = sorted((f["date"], f.get("date_basis")) for f in facts if f.get("date"))
-    date, basis = dated[0] if dated else (None, None)
-    sources = merge_citations(s for f in facts for s in f.get("sources", []))
-    timeless = all(f["relation"] in TIMELESS for f in facts)
-    return Hop(start, end, words, date, basis, sources, timeless)
-
-
-def node_text(G: nx.Graph, node: str) -> str:
-    data = G.nodes[node]
-    text = str(data.get("label", node))
-    if data.get("kind") == "agreement" and data.get("agreement_kind"):
-        text += f" [{data['agreement_kind']}]"
-    return text
-
-
-def explain(G: nx.Graph, path: list[str]) -> list[Hop]:
-    return [hop(G, a, b) for a, b in zip(path, path[1:], strict=False)]
-
-
-def path_text(G: nx.Graph, path: list[str]) -> str:
-    """``Netflix - is party to (reported 2021-06-29, 002_… ¶2) - Cooperation with Netflix …``."""
-    parts = [node_text(G, path[0])]
-    for h in explain(G, path):
-        cited = "; ".join(h.sources) or "no source"
-        parts.append(f"{h.words} ({h.when()}, {cited})" if h.when() else f"{h.words} ({cited})")
-        parts.append(node_text(G, h.end))
-    return " - ".join(parts)
-
-
-def shortest_paths(G: nx.Graph, source: str, target: str, k: int = 1) -> list[list[str]]:
-    """The ``k`` shortest simple paths (fewest hops; ties in the view's stable order)."""
-
-    for node in (source, target):
-        if node not in G:
-            raise NoPath(f"{node} is not in this view (or the filters removed it)")
-    if source == target:
-        return [[source]]
-    try:
-        return list(islice(nx.shortest_simple_paths(G, source, target), max(1, k)))
-    except nx.NetworkXNoPath:
-        raise NoPath(f"no path joins {G.nodes[source]['label']} and "
-                     f"{G.nodes[target]['label']} in this view") from None
-
 
 # ---------------------------------------------------------------------------- centrality
 

@@ -1,30 +1,34 @@
-"""The projection kept beside the build, keyed by the hash of the quads it was made from.
+"""What is kept beside the build, keyed by the hash of the quads it was made from.
 
-:func:`cached_projection` returns the networkx projection of the built graph
-(:func:`graph.network.projection.project`) without reading any RDF when the build has not
-changed: the first network command after a build projects the Oxigraph store once and writes
-``projection-<hash>.pickle`` into the build's own folder (so it is published and removed
-with that build); later commands load it. The hash is the ``content`` field of
-``manifest.json``; a cache file whose recorded hash differs is ignored and rewritten.
+:func:`kept` returns a value derived from the build in ``out_dir`` (a projection, a view in
+plain form, a table of centrality scores), made once per build and per parameters: the first
+command that needs it makes it and writes ``<name>-<hash>[-<params>].pickle`` into the build's
+own folder (so it is published and removed with that build); later commands load it. The
+hash is the ``content`` field of ``manifest.json``: a rebuild whose quads differ has another
+hash, in another folder, so nothing kept can be read for the wrong build. A file whose
+recorded key differs is ignored and written again; a read-only folder keeps nothing.
+
+:func:`cached_projection` is the networkx projection (:func:`graph.network.projection.project`)
+kept that way; networkx is imported only when a projection is asked for.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import Any, TypeVar
 
 from graph.data.outputs import MANIFEST
 from graph.files import write_atomic
-from graph.network.projection import project
 
-__all__ = ["build_folder", "cached_projection", "PROJECTION_VERSION"]
+__all__ = ["kept", "build_folder", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
 
+T = TypeVar("T")
 PROJECTION_VERSION = 1
+KEPT_VERSION = 2      # the plain forms of views and the centrality tables
 
 
 def _content(out_dir: Path) -> tuple[Path, str] | None:
@@ -36,7 +40,7 @@ def _content(out_dir: Path) -> tuple[Path, str] | None:
         return None
     if not isinstance(content, str) or not content.isalnum():
         return None
-    return path.resolve().parent, f"{content}-v{PROJECTION_VERSION}"
+    return path.resolve().parent, content
 
 
 def build_folder(out_dir: Path) -> Path | None:
@@ -45,24 +49,45 @@ def build_folder(out_dir: Path) -> Path | None:
     return found[0] if found else None
 
 
-def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> nx.MultiDiGraph:
-    """The projection of the build in ``out_dir``; ``graph()`` opens the graph to project
-    when no cached projection matches the build."""
+def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable[[], T],
+         version: int = KEPT_VERSION, check: Callable[[Any], bool] | None = None) -> T:
+    """``make()`` for the build in ``out_dir`` and ``params`` (JSON-able), kept beside it.
+
+    ``check`` may refuse a loaded value (made by an older version of the code)."""
     found = _content(out_dir)
     if found is None:
-        return project(graph())
-    folder, key = found
-    path = folder / f"projection-{key[:16]}.pickle"
+        return make()
+    folder, content = found
+    key = f"{content}-v{version}"
+    tag = ""
+    if params is not None:
+        text = json.dumps(params, sort_keys=True, ensure_ascii=False)
+        key += "|" + text
+        tag = "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+    path = folder / f"{name}-{content[:16]}{tag}.pickle"
     try:
         with path.open("rb") as fh:
-            stored_key, G = pickle.load(fh)
-        if stored_key == key and isinstance(G, nx.MultiDiGraph):
-            return G
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
+            stored_key, value = pickle.load(fh)
+        if stored_key == key and (check is None or check(value)):
+            loaded: T = value
+            return loaded
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+            ImportError, IndexError):
         pass
-    G = project(graph())
+    value = make()
     try:
-        write_atomic(path, pickle.dumps((key, G), protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        pass   # a read-only build folder: the projection is simply not kept
-    return G
+        pass   # a read-only build folder: made again next time
+    return value
+
+
+def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
+    """The projection (an ``nx.MultiDiGraph``) of the build in ``out_dir``; ``graph()`` opens
+    the graph to project when no kept projection matches the build."""
+    import networkx as nx  # lazy: only a command that needs the projection loads networkx
+
+    from graph.network.projection import project  # lazy: as above (networkx, rdflib)
+
+    return kept(out_dir, "projection", None, lambda: project(graph()),
+                version=PROJECTION_VERSION, check=lambda G: isinstance(G, nx.MultiDiGraph))

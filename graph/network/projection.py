@@ -57,6 +57,14 @@ import networkx as nx
 from rdflib import RDF, RDFS, Dataset, URIRef
 from rdflib.namespace import SKOS
 
+from graph.network.relations import KINDS as KINDS
+from graph.network.relations import RELATION_ORDER as RELATION_ORDER
+from graph.network.relations import ROLE_WORDS as ROLE_WORDS
+from graph.network.relations import TIMELESS as TIMELESS
+from graph.network.relations import RoleWords as RoleWords
+from graph.network.relations import merge_citations as merge_citations
+from graph.network.relations import node_key as node_key
+from graph.network.relations import role_words as role_words
 from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, SCHEMA
 
 if TYPE_CHECKING:
@@ -76,51 +84,6 @@ VIEWS: dict[str, str] = {
     "full": "every entity, with participations, posts and agreements as labelled edges",
 }
 WEIGHTED_VIEWS = frozenset({"org-org", "country-country"})
-KINDS = ("person", "organisation", "country", "place", "event", "agreement")
-
-# relations that are structure, not dated facts: kept by the time filter when both ends stay
-TIMELESS = frozenset({"located_in", "unit_of", "operates_under", "based_in", "within",
-                      "held_at", "held_in", "part_of", "framework", "named_after", "about",
-                      "concerns", "scope"})
-# order in which merged facts of the full view choose the edge's main relation
-RELATION_ORDER = ("party_to", "stated", "participated_in", "represented", "held_post_at",
-                  "announced_at", "concerns", "scope", "part_of", "framework", "about",
-                  "located_in", "unit_of", "operates_under", "based_in", "held_at", "held_in",
-                  "within", "named_after")
-
-class RoleWords(NamedTuple):
-    """How a participation role reads, from each end of the link (the one table of them)."""
-
-    did: str          # the participant: "spoke at"
-    did_for: str      # on whose behalf: "spoke for it at"
-    had: str          # the event: "had as speaker"
-    acted_for: str    # the participant, towards whom it spoke for: "spoke there for"
-
-
-ROLE_WORDS: dict[str, RoleWords] = {
-    "speaker": RoleWords("spoke at", "spoke for it at", "had as speaker", "spoke there for"),
-    "moderator": RoleWords("moderated", "moderated for it", "was moderated by",
-                           "moderated it for"),
-    "opening-speaker": RoleWords("opened", "opened for it", "was opened by", "opened it for"),
-    "presenter": RoleWords("presented at", "presented for it at", "had as presenter",
-                           "presented there for"),
-    "organiser": RoleWords("organised", "organised for it", "was organised by",
-                           "organised it for"),
-    "host": RoleWords("hosted", "hosted for it", "was hosted by", "hosted it for"),
-    "interviewee": RoleWords("was interviewed at", "was interviewed for it at",
-                             "had as interviewee", "was interviewed there for"),
-    "interviewer": RoleWords("interviewed at", "interviewed for it at", "had as interviewer",
-                             "interviewed there for"),
-    "attendee": RoleWords("attended", "attended for it", "was attended by", "attended it for"),
-}
-
-
-def role_words(role: str) -> RoleWords:
-    """The words of ``role``; a role without its own words reads as plain taking part."""
-    return ROLE_WORDS.get(role) or RoleWords(f"took part in ({role})",
-                                             f"took part for it in ({role})", f"had as {role}",
-                                             f"took part for ({role})")
-
 
 # simple object properties: predicate -> (relation, words)
 SIMPLE: list[tuple[Any, str, str]] = [
@@ -163,16 +126,6 @@ def _index(g: Any, pred: Any) -> dict[Node, list[Node]]:
     for s, o in _pairs(g, pred):
         out[s].add(o)
     return {k: sorted(v) for k, v in out.items()}
-
-
-def node_key(iri: Any) -> str | None:
-    """``"kind/id"`` for an entity IRI, None for anything else."""
-    text = str(iri)
-    if not text.startswith(str(ID)):
-        return None
-    rest = text[len(str(ID)):]
-    kind = rest.split("/", 1)[0]
-    return rest if kind in KINDS and "/" in rest else None
 
 
 def _lit(value: Any) -> str:
@@ -483,15 +436,6 @@ def _word_edges(G: nx.MultiDiGraph) -> None:
                 by_verb[verb].append(G.nodes[person]["label"])
             data["label"] = "; ".join(f"{', '.join(sorted(who))} {verb}"
                                       for verb, who in sorted(by_verb.items()))
-
-
-def merge_citations(citations: Iterable[str]) -> list[str]:
-    """``["002 ¶4,5", "002 ¶6"]`` -> ``["002 ¶4,5,6"]`` (sorted by source, paragraphs)."""
-    merged: dict[str, set[int]] = defaultdict(set)
-    for text in citations:
-        source, _, paras = text.partition(" ¶")
-        merged[source].update(int(p) for p in paras.split(",") if p.strip().isdigit())
-    return [f"{s} ¶{','.join(map(str, sorted(p)))}" if p else s for s, p in sorted(merged.items())]
 
 
 def node_key_source(iri: Any) -> str | None:

@@ -11,8 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from rdflib import Literal
-
+from graph.sparql.plain import XSD_STRING
 from graph.sparql.querytext import QueryError, bind_terms, validate
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ __all__ = ["QueryResult", "Store", "QueryError", "StoreError", "QueryTimeout", "
            "XSD_STRING",
            "run_with_timeout"]
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 T = TypeVar("T")
 
 
@@ -39,7 +37,7 @@ class QueryTimeout(StoreError):
 class QueryResult:
     kind: str                                   # "select" | "ask" | "graph"
     vars: list[str]
-    rows: list[tuple[Node | None, ...]]
+    rows: list[tuple[Node | None, ...]]        # rdflib terms, or plain ones (graph.sparql.plain)
     boolean: bool | None = None
     graph: rdflib.Graph | None = None
 
@@ -58,10 +56,11 @@ def prepare(sparql: str, bindings: dict[str, Node] | None) -> str:
 
 
 def plain(term: Any) -> Any:
-    """RDF 1.1: "x"^^xsd:string is the simple literal "x"; return it untyped."""
-    if isinstance(term, Literal) and term.datatype is not None and \
-            str(term.datatype) == XSD_STRING:
-        return Literal(str(term))
+    """RDF 1.1: "x"^^xsd:string is the simple literal "x"; return it untyped (the same kind
+    of term: an rdflib ``Literal`` stays one)."""
+    dt = getattr(term, "datatype", None)
+    if dt is not None and str(dt) == XSD_STRING and hasattr(term, "language"):
+        return type(term)(str(term))
     return term
 
 

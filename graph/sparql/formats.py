@@ -21,15 +21,31 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.term import Node
+from graph.sparql.plain import datatype, kind, language
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-Row = Sequence[Node | None]
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML entities (``xml.sax.saxutils.escape``, whose module
+    imports ``urllib.request``: a tenth of a second at start-up)."""
+    return text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+
+
+def quoteattr(text: str) -> str:
+    """An XML attribute value with its quotes (as ``xml.sax.saxutils.quoteattr`` writes it)."""
+    text = escape(text).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in text:
+        return f'"{text}"'
+    if "'" not in text:
+        return f"'{text}'"
+    return '"{}"'.format(text.replace('"', "&quot;"))
+Row = Sequence[Any]     # rdflib terms or plain ones (graph.sparql.plain), None when unbound
 
 
 @dataclass(frozen=True)
@@ -135,24 +151,20 @@ def choose_format(kind: str, accept: str | None, *names: str) -> Format | None:
 # SELECT and ASK
 
 
-def _simple(lit: Literal) -> bool:
-    return lit.language is None and lit.datatype in (None, XSD.string)
-
-
-def term_json(term: Node) -> dict[str, str]:
+def term_json(term: Any) -> dict[str, str]:
     """One RDF term in the SPARQL 1.1 JSON results form."""
-    if isinstance(term, URIRef):
+    what = kind(term)
+    if what == "iri":
         return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
+    if what == "bnode":
         return {"type": "bnode", "value": str(term)}
-    if isinstance(term, Literal):
-        out = {"type": "literal", "value": str(term)}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif not _simple(term):
-            out["datatype"] = str(term.datatype)
-        return out
-    raise TypeError(f"not an RDF term: {term!r}")
+    out = {"type": "literal", "value": str(term)}
+    tag, dt = language(term), datatype(term)
+    if tag:
+        out["xml:lang"] = tag
+    elif dt:
+        out["datatype"] = dt
+    return out
 
 
 def select_json(variables: Sequence[str], rows: Iterable[Row]) -> str:
@@ -166,19 +178,19 @@ def ask_json(value: bool) -> str:
     return json.dumps({"head": {}, "boolean": bool(value)}, separators=(",", ":"))
 
 
-def _term_xml(term: Node) -> str:
-    if isinstance(term, URIRef):
+def _term_xml(term: Any) -> str:
+    what = kind(term)
+    if what == "iri":
         return f"<uri>{escape(str(term))}</uri>"
-    if isinstance(term, BNode):
+    if what == "bnode":
         return f"<bnode>{escape(str(term))}</bnode>"
-    if isinstance(term, Literal):
-        attr = ""
-        if term.language:
-            attr = f" xml:lang={quoteattr(term.language)}"
-        elif not _simple(term):
-            attr = f" datatype={quoteattr(str(term.datatype))}"
-        return f"<literal{attr}>{escape(str(term))}</literal>"
-    raise TypeError(f"not an RDF term: {term!r}")
+    attr = ""
+    tag, dt = language(term), datatype(term)
+    if tag:
+        attr = f" xml:lang={quoteattr(tag)}"
+    elif dt:
+        attr = f" datatype={quoteattr(dt)}"
+    return f"<literal{attr}>{escape(str(term))}</literal>"
 
 
 _XML_HEAD = f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{RESULTS_NS}">\n'
@@ -202,10 +214,10 @@ def ask_xml(value: bool) -> str:
     return f"{_XML_HEAD}  <head/>\n  <boolean>{'true' if value else 'false'}</boolean>\n</sparql>\n"
 
 
-def _csv_value(term: Node | None) -> str:
+def _csv_value(term: Any) -> str:
     if term is None:
         return ""
-    if isinstance(term, BNode):
+    if kind(term) == "bnode":
         return f"_:{term}"
     return str(term)
 
@@ -223,22 +235,22 @@ def select_csv(variables: Sequence[str], rows: Iterable[Row]) -> str:
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
-def term_tsv(term: Node | None) -> str:
+def term_tsv(term: Any) -> str:
     """One term in Turtle (N-Triples) syntax, with tabs and newlines escaped."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
+    what = kind(term)
+    if what == "iri":
         return f"<{term}>"
-    if isinstance(term, BNode):
+    if what == "bnode":
         return f"_:{term}"
-    if isinstance(term, Literal):
-        text = f'"{str(term).translate(_TSV_ESCAPES)}"'
-        if term.language:
-            return f"{text}@{term.language}"
-        if not _simple(term):
-            return f"{text}^^<{term.datatype}>"
-        return text
-    raise TypeError(f"not an RDF term: {term!r}")
+    text = f'"{str(term).translate(_TSV_ESCAPES)}"'
+    tag, dt = language(term), datatype(term)
+    if tag:
+        return f"{text}@{tag}"
+    if dt:
+        return f"{text}^^<{dt}>"
+    return text
 
 
 def select_tsv(variables: Sequence[str], rows: Iterable[Row]) -> str:

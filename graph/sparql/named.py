@@ -23,25 +23,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-from rdflib.util import from_n3
-
-from graph.names import fold
-from graph.sparql.describe import did_you_mean, find, name_index
-from graph.sparql.describe import label as label_of
+from graph.data.outputs import MANIFEST
+from graph.ns import BASE
+from graph.sparql.plain import Lit, language
 from graph.sparql.querytext import term_text
-from graph.terms import BASE, CC, ID, SCHEMA
+from graph.sparql.reader import Reader
 
 if TYPE_CHECKING:
-    from rdflib import Graph, URIRef
-    from rdflib.term import Node
-
-    from graph.sparql.stores import QueryResult, Store
+    from graph.names import NameIndex
+    from graph.sparql.base import QueryResult, Store
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+ID_NS = BASE + "id/"
 CONCEPT_TYPES = {"AgreementKind": "AgreementKinds", "AgreementStatus": "AgreementStatuses",
                  "ParticipationRole": "ParticipationRoles", "PostRole": "PostRoles"}
 
@@ -158,51 +153,116 @@ def parse_param_items(items: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 # ------------------------------------------------------------------ resolving values
 
-CATALOGUE = f"""
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+CC_NS = BASE + "ontology#"
+PREFIX_LINES = f"""PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX schema: <https://schema.org/>
-PREFIX cc: <{CC._NS}>
-CONSTRUCT {{ ?s ?p ?o }}
+PREFIX cc: <{CC_NS}>
+"""
+CATALOGUE = PREFIX_LINES + f"""CONSTRUCT {{ ?s ?p ?o }}
 WHERE {{
-  {{
-    VALUES ?p {{ rdf:type skos:prefLabel skos:altLabel rdfs:label skos:inScheme cc:fileName
-                schema:headline }}
-    ?s ?p ?o .
-    FILTER (STRSTARTS(STR(?s), "{BASE}"))
-  }} UNION {{
-    ?s rdfs:subClassOf ?o . BIND (rdfs:subClassOf AS ?p)
-  }}
+  VALUES ?p {{ rdf:type skos:prefLabel skos:altLabel rdfs:label }}
+  ?s ?p ?o .
+  FILTER (STRSTARTS(STR(?s), "{BASE}"))
 }}"""
+CLASSES = PREFIX_LINES + """SELECT DISTINCT ?s ?c WHERE {
+  VALUES ?s { %s }
+  ?s rdf:type ?t . ?t rdfs:subClassOf* ?c .
+}"""
+NAMES = PREFIX_LINES + """SELECT DISTINCT ?p ?l WHERE {
+  VALUES ?p { skos:prefLabel rdfs:label } %s ?p ?l .
+}"""
+CONCEPTS = PREFIX_LINES + """SELECT DISTINCT ?c ?l WHERE {
+  ?c skos:inScheme %s . OPTIONAL { ?c skos:prefLabel ?l }
+}"""
+SOURCES = PREFIX_LINES + """SELECT DISTINCT ?s ?n WHERE {
+  ?s rdf:type cc:NewsArticle .
+  OPTIONAL { VALUES ?p { cc:fileName rdfs:label schema:headline } ?s ?p ?n }
+}"""
+TYPED = PREFIX_LINES + "ASK { %s rdf:type ?t }"
 
 
-@dataclass
+def _name_index(store: Store) -> NameIndex:
+    """The name index a parameter's name is looked up in: for the built Oxigraph store, the
+    build's own (made once per build and kept beside it, as ``show`` uses it); for another
+    store, the index of its names, read with one CONSTRUCT."""
+    from graph.names import NameIndex  # lazy: the name matcher only for a name (rapidfuzz)
+    from graph.sparql.describe import name_index  # lazy: as above
+
+    path = getattr(store, "path", None)
+    if getattr(store, "name", "").startswith("oxigraph:") and isinstance(path, Path):
+        folder = (path / ".." / MANIFEST).resolve().parent      # the build (the index's key)
+        return name_index(Reader(path, folder, store.name))
+    result = store.query(CATALOGUE)
+    return name_index(result.graph) if result.graph is not None else NameIndex()
+
+
 class Catalogue:
-    """Names, types and classes of everything a parameter may name, read from the store."""
+    """What parameter values may name, read from the store when asked: a few small queries
+    (the classes of the candidates, a concept scheme, the sources) and the name index."""
 
-    graph: Graph
+    def __init__(self, store: Store):
+        self.store = store
+        self._names: NameIndex | None = None
 
     @classmethod
     def of(cls, store: Store) -> Catalogue:
+        return cls(store)
 
-        result = store.query(CATALOGUE)
-        return cls(result.graph if result.graph is not None else Graph())
+    def names(self) -> NameIndex:
+        if self._names is None:
+            self._names = _name_index(self.store)
+        return self._names
 
-    def classes(self, node: URIRef) -> set[str]:
-        """Local names of the node's cinecoop classes and all their superclasses."""
+    def rows(self, sparql: str) -> list[tuple[Any, ...]]:
+        return list(self.store.query(sparql).rows)
 
-        found: set[str] = set()
-        for t in self.graph.objects(node, RDF.type):
-            for sup in self.graph.transitive_objects(t, RDFS.subClassOf):
-                if str(sup).startswith(str(CC._NS)):
-                    found.add(str(sup)[len(str(CC._NS)):])
+    def classes(self, nodes: Iterable[str]) -> dict[str, set[str]]:
+        """Local names of each node's cinecoop classes and all their superclasses."""
+        found: dict[str, set[str]] = {n: set() for n in nodes}
+        if found:
+            values = " ".join(term_text(n) for n in sorted(found))
+            for node, cls in self.rows(CLASSES % values):
+                if str(cls).startswith(CC_NS) and str(node) in found:
+                    found[str(node)].add(str(cls)[len(CC_NS):])
+        return found
+
+    def typed(self, iri: str) -> bool:
+        return bool(self.store.query(TYPED % term_text(iri)).boolean)
+
+    def label(self, iri: str) -> str:
+        """The best label: prefLabel in English, else in any language, else rdfs:label, else
+        the id (as ``cinecoop show`` names it)."""
+        rows = self.rows(NAMES % term_text(iri))
+        prefs = sorted((language(lit) != "en", language(lit) or "", str(lit))
+                       for p, lit in rows if str(p).endswith("prefLabel"))
+        if prefs:
+            return prefs[0][2]
+        other = sorted(str(lit) for p, lit in rows if not str(p).endswith("prefLabel"))
+        return other[0] if other else iri[len(ID_NS):].rsplit("/", 1)[-1]
+
+    def concepts(self, scheme: str) -> dict[str, list[str]]:
+        """The concepts of a scheme, each with its preferred labels."""
+        found: dict[str, list[str]] = {}
+        for concept, name in self.rows(CONCEPTS % term_text(scheme)):
+            found.setdefault(str(concept), []).extend([str(name)] if name is not None else [])
+        return found
+
+    def sources(self) -> dict[str, list[str]]:
+        """The sources, each with its file name, label and headline."""
+        found: dict[str, list[str]] = {}
+        for src, name in self.rows(SOURCES):
+            found.setdefault(str(src), []).extend([str(name)] if name is not None else [])
         return found
 
 
-def _iris(nodes: Iterable[Node]) -> list[URIRef]:
+def fold(text: str) -> str:
+    """:func:`graph.names.fold`, imported when a value is a name (not for a query that has
+    no parameter, nor for an IRI or a literal)."""
+    from graph.names import fold as fold_name  # lazy: the name matcher only for a name
 
-    return [n for n in nodes if isinstance(n, URIRef)]
+    return fold_name(text)
 
 
 def _fold_id(text: str) -> str:
@@ -213,36 +273,67 @@ def _fold_id(text: str) -> str:
 _LITERAL = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
                       r"""(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\x00-\x20]+>)?""",
                       re.DOTALL)
+_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+           "\\": "\\"}
 
 
-def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node:
-    """The RDF term a parameter value stands for.
+def _unescape(body: str) -> str:
+    """A string literal's escapes (ECHAR and UCHAR) decoded; ValueError for another one."""
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1) or m.group(2)
+        if code:
+            return chr(int(code, 16))
+        if m.group(3) not in _ECHARS:
+            raise ValueError(f"bad escape \\{m.group(3)}")
+        return _ECHARS[m.group(3)]
+
+    return _UNESCAPE.sub(one, body)
+
+
+def parse_literal(value: str) -> Lit | None:
+    """``"text"``, ``'text'``, ``"text"@lang`` or ``"v"^^<datatype>`` as a literal; None when
+    ``value`` is not one whole literal.
+
+    >>> lit = parse_literal('"say \\\\"hi\\\\""@en')
+    >>> str(lit), lit.language, parse_literal('"x" .')
+    ('say "hi"', 'en', None)
+    """
+    m = _LITERAL.fullmatch(value)       # the whole value, nothing after the literal
+    if not m:
+        return None
+    try:
+        text = _unescape(m.group(1)[1:-1])
+    except (ValueError, OverflowError):
+        return None
+    suffix = m.group(2) or ""
+    if suffix.startswith("@"):
+        return Lit(text, language=suffix[1:])
+    lit = Lit(text, datatype=suffix[3:-1] if suffix else None)
+    try:
+        term_text(lit)                  # a datatype that is no IRI is refused here
+    except ValueError:
+        return None
+    return lit
+
+
+def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Any:
+    """The RDF term a parameter value stands for, as a plain term (:mod:`graph.sparql.plain`).
 
     ``<IRI>`` is taken as is; ``"text"``, ``"text"@lang`` or ``"v"^^<datatype>`` is a literal;
     anything else is a name looked up according to the parameter's type.
     """
-
-
     label = f"parameter {param.name}" if param else "the parameter"
     value = value.strip()
     if value.startswith("<") and value.endswith(">"):
-        iri = URIRef(value[1:-1])
         try:
-            term_text(iri)
+            term_text(value[1:-1])
         except ValueError as exc:
             raise ParamError(f"{label}: {exc}") from None
-        return iri
+        return value[1:-1]
     if value[:1] in ('"', "'"):
-
-        lit: object = None
-        if _LITERAL.fullmatch(value):   # the whole value, nothing after the literal
-            try:
-                lit = from_n3(value)
-                if isinstance(lit, Literal):
-                    term_text(lit)      # a datatype that is no IRI is refused here
-            except Exception:
-                lit = None
-        if not isinstance(lit, Literal):
+        lit = parse_literal(value)
+        if lit is None:
             raise ParamError(f"{label}: {value!r} is not a literal; write \"text\", "
                              "\"text\"@en or \"2025-12-09\"^^<http://www.w3.org/2001/XMLSchema#date>")
         return lit
@@ -254,59 +345,53 @@ def resolve_value(catalogue: Catalogue, param: Param | None, value: str) -> Node
     return _entity(catalogue, types, value, label)
 
 
-def _concept(cat: Catalogue, kind: str, value: str, label: str) -> URIRef:
+def _concept(cat: Catalogue, kind: str, value: str, label: str) -> str:
 
-    scheme = URIRef(str(CC._NS) + CONCEPT_TYPES[kind])
+    concepts = cat.concepts(CC_NS + CONCEPT_TYPES[kind])
     key = _fold_id(value)
-    found: list[URIRef] = []
-    for concept in sorted(_iris(cat.graph.subjects(SKOS.inScheme, scheme))):
-        names = [str(concept).rsplit("/", 1)[-1]] + [str(x) for x in
-                                                   cat.graph.objects(concept, SKOS.prefLabel)]
-        if any(_fold_id(n) == key for n in names):
-            found.append(concept)
+    found = [c for c, names in sorted(concepts.items())
+             if any(_fold_id(n) == key for n in [c.rsplit("/", 1)[-1], *names])]
     if len(found) == 1:
         return found[0]
-    known = sorted(str(c).rsplit("/", 1)[-1] for c in cat.graph.subjects(SKOS.inScheme, scheme))
+    known = sorted(c.rsplit("/", 1)[-1] for c in concepts)
     raise ParamError(f"{label}: {value!r} is not a known {kind}; known: {', '.join(known)}")
 
 
-def _source(cat: Catalogue, value: str, label: str) -> URIRef:
-
+def _source(cat: Catalogue, value: str, label: str) -> str:
 
     key = fold(value)
-    sources = sorted(_iris(cat.graph.subjects(RDF.type, CC.NewsArticle)))
-    found: list[URIRef] = []
-    for src in sources:
-        stem = str(src).rsplit("/", 1)[-1]
-        names = [fold(str(n)) for p in (CC.fileName, RDFS.label, SCHEMA.headline)
-                 for n in cat.graph.objects(src, p)]
+    sources = cat.sources()
+    found: list[str] = []
+    for src in sorted(sources):
+        stem = src.rsplit("/", 1)[-1]
+        names = [fold(n) for n in sources[src]]
         if key in (fold(stem), fold(f"source/{stem}")) or key in names or (
                 len(key) >= 3 and fold(stem).startswith(key)):
             found.append(src)
     if len(found) == 1:
         return found[0]
-    stems = ", ".join(str(s).rsplit("/", 1)[-1] for s in (found or sources))
+    stems = ", ".join(s.rsplit("/", 1)[-1] for s in (found or sorted(sources)))
     what = "matches several sources" if found else "names no source"
     raise ParamError(f"{label}: {value!r} {what}; sources: {stems}")
 
 
-def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> URIRef:
-
+def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> str:
 
     short = value.strip().strip("/")
     if "/" in short and re.fullmatch(r"[\w\-./]+", short):
-        iri = URIRef(str(ID) + short)
-        if (iri, RDF.type, None) in cat.graph:
-            found = [iri]
-        else:
+        iri = ID_NS + short
+        if not cat.typed(iri):
             raise ParamError(f"{label}: nothing in the graph has the id {short!r}")
+        found = [iri]
     else:
-        found = find(cat.graph, value)
+        sure, near = cat.names().resolve(value)
+        found = sorted(ID_NS + m.id for m in sure)
     if "Thing" not in types:
-        fitting = [n for n in found if cat.classes(n) & set(types)]
+        classes = cat.classes(found)
+        fitting = [n for n in found if classes[n] & set(types)]
         if not fitting and found:
-            kinds = ", ".join(sorted(f"{label_of(cat.graph, n)} is a "
-                                     f"{'/'.join(sorted(cat.classes(n) - {'Organisation'}))}"
+            kinds = ", ".join(sorted(f"{cat.label(n)} is a "
+                                     f"{'/'.join(sorted(classes[n] - {'Organisation'}))}"
                                      for n in found[:5]))
             wanted = " or ".join(types)
             article = "an" if wanted[0] in "AEIOU" else "a"
@@ -315,20 +400,21 @@ def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> U
     if len(found) == 1:
         return found[0]
     if not found:
-        near = name_index(cat.graph).resolve(value)[1]
+        from graph.sparql.describe import did_you_mean  # lazy: for a name only
+
+        near = cat.names().resolve(value)[1]
         if near:
             raise ParamError(f"{label}: nothing in the graph is called {value!r}"
                              + did_you_mean(near))
         raise ParamError(f"{label}: nothing in the graph is called {value!r} (try "
                          "'cinecoop find NAME', an id such as event/cinema-talks, or a <IRI>; "
                          "quote a literal: '\"text\"')")
-    listed = "\n".join(f"  {label_of(cat.graph, n)}  ({str(n)[len(str(ID)):]})"
-                       for n in found)
+    listed = "\n".join(f"  {cat.label(n)}  ({n[len(ID_NS):]})" for n in found)
     raise ParamError(f"{label}: {value!r} is ambiguous; candidates:\n{listed}\n"
                      "use a fuller name or an id")
 
 
-def bind_params(store: Store, query: NamedQuery | None, raw: dict[str, str]) -> dict[str, Node]:
+def bind_params(store: Store, query: NamedQuery | None, raw: dict[str, str]) -> dict[str, Any]:
     """Check ``raw`` against the query's declared parameters and resolve every value."""
     params = {p.name: p for p in query.params} if query else {}
     if query is not None:
@@ -354,7 +440,7 @@ def bind_params(store: Store, query: NamedQuery | None, raw: dict[str, str]) -> 
 class Outcome:
     query: NamedQuery | None
     text: str
-    bindings: dict[str, Node]
+    bindings: dict[str, Any]
     result: QueryResult
 
 

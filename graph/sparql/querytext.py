@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from pyparsing import ParseException
-from rdflib import BNode, Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
+
+from graph.sparql.plain import datatype, kind, language
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -199,33 +198,40 @@ def where_brace(text: str) -> int:
 
 _ECHAR = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
                         "\t": "\\t"})
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def term_text(term: Node) -> str:
+def term_text(term: Node | str) -> str:
     """A term in N-Triples syntax (also SPARQL), refusing anything that could leave its place.
 
-    >>> from rdflib import Literal
-    >>> print(term_text(Literal('say "hi"\\n', lang="en")))
+    Plain terms (an IRI as ``str``, a :class:`~graph.sparql.plain.Lit`) and rdflib terms alike.
+
+    >>> from graph.sparql.plain import Lit
+    >>> print(term_text(Lit('say "hi"\\n', language="en")))
     "say \\"hi\\"\\n"@en
     """
-
-    if isinstance(term, URIRef):
-        if re.search(r'[\x00-\x20<>"{}|^`\\]', str(term)) or ":" not in str(term):
-            raise ValueError(f"not an absolute IRI: {str(term)!r}")
-        return f"<{term}>"
-    if isinstance(term, Literal):
+    try:
+        what = kind(term)
+    except TypeError:
+        raise ValueError(f"cannot bind {term!r}: not an RDF term") from None
+    if what == "iri":
+        return iri_text(str(term))
+    if what == "literal":
         text = '"' + str(term).translate(_ECHAR) + '"'
-        if term.language:
-            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
-                raise ValueError(f"not a language tag: {term.language!r}")
-            return f"{text}@{term.language}"
-        if term.datatype is not None and str(term.datatype) != XSD_STRING:
-            return f"{text}^^{term_text(URIRef(str(term.datatype)))}"
-        return text
-    if isinstance(term, BNode):
-        raise ValueError("a blank node cannot be bound as a parameter")
-    raise ValueError(f"cannot bind {term!r}: not an RDF term")
+        tag = language(term)
+        if tag:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", tag):
+                raise ValueError(f"not a language tag: {tag!r}")
+            return f"{text}@{tag}"
+        dt = datatype(term)
+        return f"{text}^^{iri_text(dt)}" if dt else text
+    raise ValueError("a blank node cannot be bound as a parameter")
+
+
+def iri_text(iri: str) -> str:
+    """``<iri>``, for an absolute IRI with no character that could end it (else ValueError)."""
+    if re.search(r'[\x00-\x20<>"{}|^`\\]', iri) or ":" not in iri:
+        raise ValueError(f"not an absolute IRI: {iri!r}")
+    return f"<{iri}>"
 
 
 def _check_bindable(text: str, bindings: dict[str, Node]) -> None:
@@ -334,7 +340,13 @@ def token_at(text: str, offset: int) -> str | None:
 
 
 def check_syntax(text: str) -> None:
-    """Parse with rdflib's SPARQL parser; QueryError with line, column and token on failure."""
+    """Parse with rdflib's SPARQL parser; QueryError with line, column and token on failure.
+
+    Only a query pyoxigraph refused gets here (see :func:`validate`), so rdflib's parser (a
+    third of a second to import) is imported then and not before.
+    """
+    from pyparsing import ParseException  # lazy: only to locate an error (see above)
+    from rdflib.plugins.sparql import prepareQuery  # lazy: as above
 
     check_limits(text)
     try:

@@ -61,7 +61,7 @@ from graph.sparql.formats import (
     sorted_triples,
 )
 from graph.sparql.named import Catalogue, ParamError, named_queries, named_query, resolve_value
-from graph.sparql.querytext import check_limits, tokens
+from graph.sparql.querytext import check_limits, term_text, tokens
 from graph.sparql.querytext import validate as validate_query
 from graph.sparql.stores import MemoryStore, OxigraphStore, QueryError, QueryTimeout, StoreError
 from graph.sparql.workers import Busy, Opener, QueryPool
@@ -448,7 +448,7 @@ class Handler(BaseHTTPRequestHandler):
         text = self._query_text(params, body_query)
         bindings = self._bindings(params)
         names = params.get("format", []) + params.get("output", [])
-        terms = sorted((k, v.n3()) for k, v in bindings.items())
+        terms = sorted((k, term_text(v)) for k, v in bindings.items())
         # the same request on the same build gets the same bytes: look it up before any work
         key = hashlib.sha256(repr((settings.build, text, terms, self.headers.get("Accept"),
                                    names, settings.max_rows)).encode("utf-8")).hexdigest()

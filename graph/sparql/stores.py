@@ -13,7 +13,13 @@ Virtuoso repeats such a triple once per graph, and also has system graphs of its
 named queries use DISTINCT, and aggregate DISTINCT values, so they agree on every store.
 
 Terms come back as rdflib terms; a literal typed ``xsd:string`` is returned as the plain
-literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not).
+literal it equals in RDF 1.1 (Oxigraph and Virtuoso type it, rdflib does not). An Oxigraph
+store opened with ``plain=True`` answers SELECT and ASK in plain terms
+(:mod:`graph.sparql.plain`) and imports no rdflib: ``cinecoop query`` uses it.
+
+Opening a local store imports neither rdflib nor the build: the build is checked by
+:func:`graph.data.outputs.is_current`, and only a stale one is rebuilt (then the build code
+is imported).
 """
 
 from __future__ import annotations
@@ -24,9 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from graph.data.build import STORE_DIR, ensure_built, load_dataset, write_local_store
+from graph.data.outputs import OUTPUTS, STORE_DIR, is_current
 from graph.sparql.base import (
     QueryError,
     QueryResult,
@@ -37,9 +42,8 @@ from graph.sparql.base import (
     prepare,
     run_with_timeout,
 )
-from graph.sparql.quadgraph import from_oxigraph
+from graph.sparql.plain import from_ox
 from graph.sparql.querytext import oxigraph_error, query_form
-from graph.sparql.remote import SparqlStore
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -52,17 +56,23 @@ __all__ = ["QueryResult", "Store", "QueryError", "StoreError", "QueryTimeout", "
 # ------------------------------------------------------------------ Oxigraph
 
 
-def ox_converter() -> Callable[[Any], Node | None]:
-    """A function turning pyoxigraph terms into rdflib terms (``None`` stays ``None``)."""
+def ox_converter(plain_terms: bool = False) -> Callable[[Any], Any]:
+    """A function turning pyoxigraph terms into rdflib terms, or into plain ones
+    (:func:`graph.sparql.plain.from_ox`); ``None`` stays ``None``."""
+    if plain_terms:
+        to_term = from_ox
+    else:
+        from graph.sparql.quadgraph import from_oxigraph  # lazy: rdflib, for rdflib terms only
 
-    def convert(term: Any) -> Node | None:
+        to_term = from_oxigraph
+
+    def convert(term: Any) -> Any:
         if term is None:
             return None
         try:
-            node: Node = from_oxigraph(term)
+            return to_term(term)
         except TypeError as exc:
             raise StoreError(str(exc)) from None
-        return node
 
     return convert
 
@@ -70,9 +80,10 @@ def ox_converter() -> Callable[[Any], Node | None]:
 class OxigraphStore:
     """A pyoxigraph store on disk, opened read-only (several readers may run at once)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, plain: bool = False):
 
         self.path = Path(path)
+        self.plain = plain          # answer SELECT and ASK in plain terms (no rdflib)
         self.name = f"oxigraph:{self.path}"
         if not (self.path / "CURRENT").is_file():
             raise StoreError(f"no Oxigraph store at {self.path}: run 'cinecoop build' "
@@ -90,17 +101,18 @@ class OxigraphStore:
 
     def _run(self, text: str, kind: str) -> QueryResult:
 
-        convert = ox_converter()
+        convert = ox_converter(self.plain and kind not in ("construct", "describe"))
         try:
             res = self._store.query(text)
             if kind == "ask":
                 return QueryResult("ask", [], [], boolean=bool(res))
             if kind in ("construct", "describe"):
+                from rdflib import Graph  # lazy: a graph result is an rdflib Graph
+
                 assert isinstance(res, ox.QueryTriples)
                 g = Graph()
                 for t in res:
-                    g.add((convert(t.subject), convert(t.predicate),  # type: ignore[arg-type]
-                           convert(t.object)))
+                    g.add((convert(t.subject), convert(t.predicate), convert(t.object)))
                 return QueryResult("graph", [], [], graph=g)
             assert isinstance(res, ox.QuerySolutions)
             names = [v.value for v in res.variables]
@@ -146,6 +158,8 @@ class MemoryStore:
         if res.type == "ASK":
             return QueryResult("ask", [], [], boolean=bool(res.askAnswer))
         if res.type in ("CONSTRUCT", "DESCRIBE"):
+            from rdflib import Graph  # lazy: the memory store has rdflib loaded already
+
             g = Graph()
             for s, p, o in res.graph or Graph():
                 g.add((s, p, plain(o)))
@@ -159,30 +173,41 @@ class MemoryStore:
 
 
 def open_store(spec: str | None, out_dir: Path, data_dir: Path, *, user: str | None = None,
-               password: str | None = None) -> Store:
+               password: str | None = None, plain: bool = False) -> Store:
     """The store named by ``spec``: None/'oxigraph' (out/store), 'oxigraph:PATH', 'memory',
-    'sparql:URL'. Local stores are (re)built first when data/ changed."""
+    'sparql:URL'. Local stores are (re)built first when data/ changed. ``plain``: an Oxigraph
+    store answers in plain terms (the others answer in rdflib terms whatever it says)."""
     spec = (spec or "oxigraph").strip()
     kind, _, arg = spec.partition(":")
     if kind == "oxigraph":
         if arg:
-            return OxigraphStore(Path(arg))
+            return OxigraphStore(Path(arg), plain=plain)
         _ensure_local(out_dir, data_dir)
-        return OxigraphStore(out_dir / STORE_DIR)
+        return OxigraphStore(out_dir / STORE_DIR, plain=plain)
     if kind == "memory" and not arg:
+        from graph.data.build import load_dataset  # lazy: the rdflib reference path only
+
         _ensure_local(out_dir, data_dir)
         return MemoryStore(load_dataset(out_dir), source=out_dir / "graph.trig")
     if kind == "sparql" and arg:
+        from graph.sparql.remote import SparqlStore  # lazy: HTTP and rdflib, remote only
+
         return SparqlStore(arg, user=user, password=password)
     raise StoreError(f"unknown store {spec!r}: use 'oxigraph' (default, out/store), "
                      "'oxigraph:PATH', 'memory' or 'sparql:URL'")
 
 
 def _ensure_local(out_dir: Path, data_dir: Path) -> None:
-    """Rebuild when data/ changed; write the Oxigraph store if it is missing."""
+    """Rebuild when data/ changed; write the Oxigraph store if it is missing. A current build
+    is recognised without importing the build code (validation, pyshacl, rdflib)."""
     if data_dir.is_dir():
-        ensure_built(data_dir, out_dir)
-    elif not (out_dir / "graph.trig").is_file():
+        if not is_current(data_dir, out_dir):
+            from graph.data.build import ensure_built  # lazy: only a stale build is rebuilt
+
+            ensure_built(data_dir, out_dir)
+    elif not (out_dir / OUTPUTS[0]).is_file():
         raise StoreError(f"no data folder {data_dir} and no built graph in {out_dir}")
     if not (out_dir / STORE_DIR / "CURRENT").is_file():
+        from graph.data.build import load_dataset, write_local_store  # lazy: a repair, rarely
+
         write_local_store(out_dir, load_dataset(out_dir))

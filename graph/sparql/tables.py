@@ -5,9 +5,8 @@ read from the same store), dates as dates and sources by their id; ``csv``, ``ts
 and ``xml`` are the SPARQL 1.1 result formats (IRIs as they are), written by
 :mod:`graph.sparql.formats`; a CONSTRUCT or DESCRIBE result is Turtle, N-Triples or JSON-LD.
 
->>> from rdflib import Literal, URIRef
->>> from rdflib.namespace import XSD
->>> show(Literal("--08-23", datatype=XSD.gMonthDay), {})
+>>> from graph.sparql.plain import Lit
+>>> show(Lit("--08-23", datatype="http://www.w3.org/2001/XMLSchema#gMonthDay"), {})
 '08-23 (no year)'
 >>> print(table(["who", "n"], [("Рашад Азизов", "3"), ("KOBİA", "")]))
 who           n
@@ -20,17 +19,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, URIRef
-
+from graph.ns import BASE, ID, PREFIXES
 from graph.sparql import formats as rf
-from graph.terms import BASE, ID, PREFIXES
+from graph.sparql.plain import datatype, kind, language
 
 if TYPE_CHECKING:
-    from rdflib import URIRef
-    from rdflib.term import Node
-
     from graph.sparql.stores import QueryResult, Store
 
 TABLE_FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
@@ -63,50 +58,58 @@ def _own_name(iri: str) -> str | None:
     return None
 
 
-def labels(store: Store, nodes: Iterable[Node], lang: str = "en",
-           chunk: int = 200) -> dict[URIRef, str]:
-    """The label to show for each IRI: prefLabel in ``lang``, then English, then any."""
+def _is_iri(term: Any) -> bool:
+    try:
+        return kind(term) == "iri"
+    except TypeError:
+        return False
 
-    wanted = sorted({n for n in nodes if isinstance(n, URIRef) and _own_name(str(n)) is None})
-    found: dict[URIRef, list[tuple[tuple[int, str, str], str]]] = {}
+
+def labels(store: Store, nodes: Iterable[Any], lang: str = "en",
+           chunk: int = 200) -> dict[str, str]:
+    """The label to show for each IRI: prefLabel in ``lang``, then English, then any. Keyed
+    by the IRI as a string (plain and rdflib terms alike)."""
+
+    wanted = sorted({str(n) for n in nodes if _is_iri(n) and _own_name(str(n)) is None})
+    found: dict[str, list[tuple[tuple[int, str, str], str]]] = {}
     for i in range(0, len(wanted), chunk):
         values = " ".join(f"<{n}>" for n in wanted[i:i + chunk])
         for s, p, lit in store.query(LABELS % values).rows:
-            if not isinstance(s, URIRef) or not isinstance(lit, Literal):
+            if not _is_iri(s) or lit is None or kind(lit) != "literal":
                 continue
-            tag = lit.language or ""
+            tag = language(lit) or ""
             rank = (0 if str(p).endswith("prefLabel") else 3) + (
                 0 if tag == lang else 1 if tag == "en" else 2)
-            found.setdefault(s, []).append(((rank, tag, str(lit)), str(lit)))
+            found.setdefault(str(s), []).append(((rank, tag, str(lit)), str(lit)))
     return {s: min(cands)[1] for s, cands in found.items()}
 
 
-def show(term: Node | None, names: dict[URIRef, str]) -> str:
+def show(term: Any, names: dict[str, str]) -> str:
     """One cell for people: a label for an IRI, the plain value of a literal."""
 
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        own = _own_name(str(term))
+    what = kind(term)
+    if what == "iri":
+        iri = str(term)
+        own = _own_name(iri)
         if own is not None:
             return own
-        if term in names:
-            return names[term]
+        if iri in names:
+            return names[iri]
         for prefix, ns in PREFIXES.items():
-            if str(term).startswith(ns) and prefix != "id":
-                return f"{prefix}:{str(term)[len(ns):]}"
-        return str(term)[len(str(ID)):] if str(term).startswith(str(ID)) else str(term)
-    if isinstance(term, BNode):
+            if iri.startswith(ns) and prefix != "id":
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri[len(str(ID)):] if iri.startswith(str(ID)) else iri
+    if what == "bnode":
         return f"_:{term}"
-    if isinstance(term, Literal):
-        dt = str(term.datatype or "")
-        text = str(term)
-        if dt == XSD + "gMonthDay" and text.startswith("--"):
-            return f"{text[2:]} (no year)"
-        if dt == XSD + "dateTime" and "T" in text:
-            return text.replace("T", " ")
-        return " ".join(text.split())
-    return str(term)
+    dt = datatype(term) or ""
+    text = str(term)
+    if dt == XSD + "gMonthDay" and text.startswith("--"):
+        return f"{text[2:]} (no year)"
+    if dt == XSD + "dateTime" and "T" in text:
+        return text.replace("T", " ")
+    return " ".join(text.split())
 
 
 def width(text: str) -> int:
@@ -156,6 +159,8 @@ def render(result: QueryResult, fmt: str, store: Store, *, lang: str = "en",
         if fmt in TABLE_FORMATS and fmt != "table":
             raise FormatError(f"--format {fmt} is for SELECT and ASK; a CONSTRUCT or "
                               f"DESCRIBE result is written as {', '.join(GRAPH_FORMATS)}")
+        from rdflib import Graph  # lazy: CONSTRUCT and DESCRIBE results are rdflib graphs
+
         g = Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True, replace=True)

@@ -147,8 +147,8 @@ def prune(G: Any, max_nodes: int, values: Mapping[Any, float], keep: Sequence[An
     note = (f"Showing {max_nodes:,} of {n:,} nodes and {H.number_of_edges():,} of {links:,} "
             f"links: those with the highest {measure} (the node budget, --max-nodes "
             f"{max_nodes:,}). Left out: {n - max_nodes:,} nodes ({kinds}) and "
-            f"{links - H.number_of_edges():,} links. To see the rest: --focus NAME (a "
-            f"neighbourhood), --since/--until/--type, or a higher --max-nodes.")
+            f"{links - H.number_of_edges():,} links. To see the rest: cinecoop html --focus "
+            f"NAME (a neighbourhood), --since/--until/--type, or a higher --max-nodes.")
     return H, note
 
 

@@ -1,0 +1,165 @@
+"""What ``path`` and ``centrality`` print, from what is kept beside the build.
+
+A fresh ``cinecoop path`` or ``cinecoop centrality`` reads a view in plain form, or a table of
+scores, kept beside the build (:func:`graph.network.cache.kept`, keyed by the build's quads and
+by the view and filters): no networkx, no projection, no RDF. Only when nothing is kept for
+that build and those options is the view made (``make_view``: the networkx view of the cached
+projection) or the scores computed (``compute``), once; the caller passes those functions, so
+this module imports neither networkx nor igraph. :mod:`graph.network.commands` prints the
+same lines from a networkx view (the API and the tests use it).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from graph.network.cache import kept
+from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
+from graph.network.plain import PlainView, plain_data
+from graph.network.relations import node_key
+from graph.sparql.describe import LookupError_, resolve
+
+__all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "node_in_view",
+           "path_report", "path_lines", "centrality_text", "render_table", "render_rows"]
+
+
+class NetworkError(Exception):
+    """A problem with the user's request, stated with how to fix it."""
+
+
+@dataclass
+class Filters:
+    since: str | None = None
+    until: str | None = None
+    include_undated: bool = False
+    types: tuple[str, ...] = ()
+
+    def options(self, with_types: bool = True) -> dict[str, Any]:
+        return {"since": self.since, "until": self.until, "include_undated": self.include_undated,
+                "types": list(self.types) if with_types else None}
+
+    def describe(self) -> str:
+        parts = [f"since {self.since}" if self.since else "", f"until {self.until}"
+                 if self.until else ""]
+        window = ", ".join(p for p in parts if p)
+        text = window + ("; undated kept" if window and self.include_undated else "")
+        return text or "all dates"
+
+
+
+def kept_view(out_dir: Path, view_name: str, filters: Filters,
+              make_view: Callable[[], Any]) -> PlainView:
+    """The view (with every filter) in plain form, kept beside the build in ``out_dir``."""
+    data = kept(out_dir, "view", {"view": view_name, **filters.options()},
+                lambda: plain_data(make_view()))
+    return PlainView(data)
+
+
+def resolve_name(graph: Any, name: str) -> str:
+    """The IRI of the entity ``name`` means (any label, any language) in ``graph`` (the
+    built graph as the look-ups read it), or NetworkError with the candidates."""
+    try:
+        return str(resolve(graph, name))
+    except LookupError_ as exc:
+        raise NetworkError(str(exc)) from None
+
+
+def node_in_view(H: Any, iri: str, name: str) -> str:
+    """The view's node for the entity ``iri`` (that ``name`` resolved to), or a clear error."""
+    key = node_key(iri)
+    if key is None or key not in H:
+        view_name = H.graph.get("view")
+        if any(H.graph.get(k) for k in ("since", "until", "types")):
+            hint = "its facts fall outside the filters: widen --since/--until, add " \
+                   "--include-undated or drop --type"
+        else:
+            hint = "try --view full" if view_name != "full" else "it has no links"
+        raise NetworkError(f"{name!r} ({key}) is not in the {view_name} view; {hint}")
+    return key
+
+
+def path_report(H: Any, a: str, b: str, k: int, view_name: str, filters: Filters) -> list[str]:
+    """The ``k`` shortest paths from ``a`` to ``b``, each as its one-line chain and then hop
+    by hop (``H``: a networkx view or a :class:`PlainView`)."""
+    try:
+        paths = shortest_paths(H, a, b, k)
+    except NoPath as exc:
+        raise NetworkError(f"{exc} ({filters.describe()}); try --view full, or widen "
+                           f"--since/--until") from None
+    lines = []
+    for i, path in enumerate(paths, 1):
+        lines.append(f"path {i} of {len(paths)} ({len(path) - 1} hops, view {view_name}, "
+                     f"{filters.describe()}):")
+        lines.append("  " + path_text(H, path))
+        for h in explain(H, path):
+            lines.append(f"    {node_text(H, h.start)} -> {h.words} -> {node_text(H, h.end)}"
+                         f"  [{'; '.join(x for x in (h.when(), *h.sources) if x)}]")
+    return lines
+
+
+def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
+               filters: Filters, *, make_view: Callable[[], Any],
+               resolve: Callable[[str], str]) -> list[str]:
+    """``cinecoop path``: ``resolve`` gives the IRI a name stands for (NetworkError if none)."""
+    H = kept_view(out_dir, view_name, filters, make_view)
+    a = node_in_view(H, resolve(source), source)
+    b = node_in_view(H, resolve(target), target)
+    return path_report(H, a, b, k, view_name, filters)
+
+
+def centrality_text(out_dir: Path, view_name: str, measures: list[str], top: int,
+                    filters: Filters, fmt: str, backend: str, *,
+                    compute: Callable[[], dict[str, Any]]) -> str:
+    """``cinecoop centrality``: the table of scores (``compute()``: every ranked row, see
+    :func:`graph.network.commands.centrality_table`) kept beside the build, cut to ``top``."""
+    params = {"view": view_name, **filters.options(), "measures": measures, "backend": backend}
+    table = kept(out_dir, "centrality", params, compute)
+    return render_table(table, top, fmt)
+
+
+def render_table(table: dict[str, Any], top: int, fmt: str) -> str:
+    """A ranked table (rows, columns, head, notes, meta) in ``fmt``, its first ``top`` rows."""
+    return render_rows(table["rows"][:top], table["columns"], fmt, table["head"],
+                       table["notes"], table["meta"])
+
+
+def render_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, head: str,
+                notes: list[str], meta: dict[str, Any]) -> str:
+    def cell(v: Any) -> str:
+        return f"{v:.6f}" if isinstance(v, float) else str(v)
+
+    if fmt == "json":
+        return json.dumps({**meta, "notes": notes, "rows": rows}, ensure_ascii=False,
+                          indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return buf.getvalue()
+    table = [[cell(r[c]) for c in columns] for r in rows]
+    if fmt == "md":
+        out = [head + ("  \n" + "  \n".join(notes) if notes else ""), "",
+               "| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+        out += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in table]
+        return "\n".join(out) + "\n"
+    if fmt != "table":
+        raise NetworkError(f"unknown format {fmt!r}: table, csv, json or md")
+    widths = [max(len(c), *(len(row[i]) for row in table)) if table else len(c)
+              for i, c in enumerate(columns)]
+    numeric = {i for i, c in enumerate(columns) if c == "rank" or rows and
+               isinstance(rows[0][c], (int, float))}
+    lines = [f"# {head}"] + [f"# {n}" for n in notes]
+    lines.append("  ".join(c.rjust(w) if i in numeric else c.ljust(w)
+                           for i, (c, w) in enumerate(zip(columns, widths, strict=True))))
+    for row in table:
+        lines.append("  ".join(v.rjust(w) if i in numeric else v.ljust(w)
+                               for i, (v, w) in enumerate(zip(row, widths, strict=True)))
+                     .rstrip())
+    return "\n".join(lines) + "\n"
