@@ -45,7 +45,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 __all__ = ["Candidate", "Match", "NameIndex", "fold", "skeleton", "words", "mixed_script",
-           "name_in_text", "mention", "EXACT", "CONFIDENT", "PARTIAL"]
+           "name_in_text", "mention", "word_keys", "EXACT", "CONFIDENT", "PARTIAL"]
 
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _GLUED_RE = re.compile(r"(?<=[a-zа-яё])(?=[A-ZА-ЯЁ][a-zа-яё])")
@@ -186,6 +186,35 @@ def word_match(query: str, label: str, near: bool = False) -> str | None:
                  _near(_skel_word(query), _skel_word(label)) is not None):
         return "1 edit"
     return None
+
+
+@functools.lru_cache(maxsize=65536)
+def word_keys(word: str) -> frozenset[str]:
+    """Keys that two folded words share whenever :func:`word_match` says they are the same
+    word, near spellings included: the same skeleton, the same first four letters (folded or
+    transliterated: an inflected form), a shared dictionary form (Russian), or a shared
+    one-deletion form (a word one edit off another shares it: insertion, deletion,
+    substitution or swap). Two labels that :class:`NameIndex` matches whole share a key at
+    every word, so a comparison of all pairs need only compare those (blocking).
+
+    >>> bool(word_keys("pirimov") & word_keys("primov"))
+    True
+    >>> bool(word_keys("azizov") & word_keys("abbasov"))
+    False
+    """
+    skel = _skel_word(word)
+    keys = {"s" + skel}
+    if len(word) >= 4:
+        keys.add("f" + word[:4])
+    if len(skel) >= 4:
+        keys.add("k" + skel[:4])
+    if _is_cyrillic(word):
+        keys.update("l" + lemma for lemma in lemmas(word))
+    for tag, form in (("d", word), ("e", skel)):
+        if len(form) >= 5:
+            keys.add(tag + form)
+            keys.update(tag + form[:i] + form[i + 1:] for i in range(len(form)))
+    return frozenset(keys)
 
 
 def _phrase(query: list[str], text: list[str], near: bool = False) -> tuple[int, str] | None:

@@ -35,6 +35,54 @@ KINDS = ["partnership", "co-production", "mou", "joint-project", "proposal"]
 STATUSES = ["proposed", "announced", "signed", "under-way"]
 
 
+SYLLABLES = ["ra", "sha", "di", "az", "iz", "ov", "ka", "mal", "gu", "li", "yev", "se", "na",
+             "ta", "ir", "ba", "ku", "zo", "da", "me", "hov", "ni", "ro", "fa", "qa", "su"]
+LATIN_TO_CYRILLIC = [("sha", "ша"), ("yev", "ев"), ("hov", "хов"), ("qa", "га"), ("a", "а"),
+                     ("b", "б"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"), ("i", "и"),
+                     ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("r", "р"),
+                     ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("z", "з")]
+
+
+def _cyrillic(text: str) -> str:
+    out = text.lower()
+    for lat, cyr in LATIN_TO_CYRILLIC:
+        out = out.replace(lat, cyr)
+    return " ".join(w.capitalize() for w in out.split())
+
+
+ORG_NOUN = {"ministry": "Ministry", "film-agency": "Film Agency",
+            "film-commission": "Film Commission", "studio": "Studios",
+            "streaming-platform": "Stream", "fund": "Film Fund", "guild": "Guild",
+            "news-outlet": "News"}
+
+
+class _Names:
+    """Made-up names of three or four syllables per word, each folded name used once.
+
+    Like real names, they are not near spellings of one another (the build's duplicate
+    check warns about those): a name whose words all match an earlier name's words up to
+    one edit is drawn again, as a curator would tell two such names apart.
+    """
+
+    def __init__(self, rnd: random.Random):
+        self.rnd = rnd
+        self.seen: set[str] = set()
+
+    def _word(self) -> str:
+        return "".join(self.rnd.choice(SYLLABLES) for _ in range(self.rnd.randint(3, 4)))
+
+    def one(self, n_words: int) -> str:
+        while True:
+            words = [self._word() for _ in range(n_words)]
+            keys = {" ".join(words[:i] + words[i + 1:]) + f"#{i}#" + w[:j] + w[j + 1:]
+                    for i, w in enumerate(words) for j in range(len(w))}
+            keys.update(" ".join(words[:i] + words[i + 1:]) + f"#{i}#" + w
+                        for i, w in enumerate(words))
+            if not keys & self.seen:
+                self.seen.update(keys)
+                return " ".join(w.capitalize() for w in words)
+
+
 def _rec(record_kind: str, ident: str, source: str | None = None, **data: object) -> Record:
     return Record(kind=record_kind, id=ident, file=f"synthetic/{record_kind}", line=1,
                   data={"id": ident, **data}, source=source)
@@ -57,25 +105,31 @@ def synthetic_records(n_events: int, seed: int = 0) -> list[Record]:
     def cite() -> list[str]:
         return [f"{rnd.choice(sources)}:{rnd.randint(1, 40)}"]
 
+    name = _Names(random.Random(seed + 1))
     countries = [f"c{i:02d}" for i in range(n_countries)]
     for i, c in enumerate(countries):
+        label = name.one(1)
         out.append(_rec("country", c, iso=f"{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}",
-                        labels={"en": f"Country {i}", "ru": f"Страна {i}"}, cite=cite()))
+                        labels={"en": label, "ru": _cyrillic(label)}, cite=cite()))
     orgs = [f"org-{i:05d}" for i in range(n_orgs)]
     for o in orgs:
-        out.append(_rec("organisation", o, type=rnd.choice(ORG_TYPES),
-                        labels={"en": f"Organisation {o[4:]}"}, country=rnd.choice(countries),
-                        cite=cite()))
+        kind = rnd.choice(ORG_TYPES)
+        out.append(_rec("organisation", o, type=kind,
+                        labels={"en": f"{name.one(1)} {ORG_NOUN[kind]}"},
+                        country=rnd.choice(countries), cite=cite()))
     people = [f"person-{i:06d}" for i in range(n_people)]
     person_org: dict[str, str] = {}
     for p in people:
-        out.append(_rec("person", p, labels={"en": f"Person {p[7:]}", "ru": f"Персона {p[7:]}"},
+        label = name.one(2)
+        out.append(_rec("person", p, labels={"en": label, "ru": _cyrillic(label)},
                         cite=cite()))
         person_org[p] = rnd.choice(orgs)
     events = [f"event-{i:05d}" for i in range(n_events)]
     for i, e in enumerate(events):
-        data: dict[str, object] = {"type": rnd.choice(EVENT_TYPES),
-                                   "labels": {"en": f"Event {i}"}, "cite": cite()}
+        kind = rnd.choice(EVENT_TYPES)
+        data: dict[str, object] = {"type": kind,
+                                   "labels": {"en": f"{name.one(1)} {kind.capitalize()}"},
+                                   "cite": cite()}
         if i % 3:
             data["start"] = f"{2015 + i % 11}-{1 + i % 12:02d}-{1 + i % 28:02d}"
         if i % 7 == 0 and i:
@@ -98,21 +152,6 @@ def synthetic_records(n_events: int, seed: int = 0) -> list[Record]:
                         status=rnd.choice(STATUSES), parties=rnd.sample(orgs, 2),
                         announced_at=rnd.choice(events), para=3))
     return out
-
-
-SYLLABLES = ["ra", "sha", "di", "az", "iz", "ov", "ka", "mal", "gu", "li", "yev", "se", "na",
-             "ta", "ir", "ba", "ku", "zo", "da", "me", "hov", "ni", "ro", "fa", "qa", "su"]
-LATIN_TO_CYRILLIC = [("sha", "ша"), ("yev", "ев"), ("hov", "хов"), ("qa", "га"), ("a", "а"),
-                     ("b", "б"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"), ("i", "и"),
-                     ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"), ("o", "о"), ("r", "р"),
-                     ("s", "с"), ("t", "т"), ("u", "у"), ("v", "в"), ("z", "з")]
-
-
-def _cyrillic(text: str) -> str:
-    out = text.lower()
-    for lat, cyr in LATIN_TO_CYRILLIC:
-        out = out.replace(lat, cyr)
-    return " ".join(w.capitalize() for w in out.split())
 
 
 def synthetic_names(n_labels: int, seed: int = 0) -> list[Record]:

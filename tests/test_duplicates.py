@@ -12,6 +12,20 @@ import pytest
 from clirun import cinecoop
 from conftest import DATA, S2, S4
 
+from graph.data.duplicates import (
+    KINDS,
+    WARN_FROM,
+    _distinct,
+    _problem,
+    duplicates,
+    entity_labels,
+    record_index,
+)
+from graph.data.records import Problem, Record, read_records
+from graph.names import fold
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
 
 @pytest.fixture
 def copy(tmp_path: Path) -> Path:
@@ -109,3 +123,67 @@ def test_a_citation_that_moves_a_derived_date_is_a_warning(copy: Path) -> None:
     assert ("record 'event/state-level-cooperation-panel': this change moves its reported on "
             "from 2025-12-09 to 2021-06-29") in ran.stderr
     assert "## Derived facts that moved" in (out / "CHANGES.md").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------- blocking equals comparing all pairs
+
+
+def _all_pairs(records: list[Record]) -> list[Problem]:
+    """The duplicate check before blocking: every label looked up in the index of every
+    entity (the reference the blocked check must equal)."""
+    entities = [r for r in records if r.kind in KINDS]
+    by_id = {(r.kind, r.id): r for r in entities}
+    index = record_index(entities)
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for rec in entities:
+        own = {(lang, fold(text)) for lang, text in entity_labels(rec)}
+        for _, text in entity_labels(rec):
+            for m in index.find(text, kind=rec.kind, limit=5):
+                other = by_id.get((rec.kind, m.id))
+                if other is None or other is rec or m.score < WARN_FROM or m.why.startswith("part"):
+                    continue
+                pair = (rec.kind, *sorted((rec.id, other.id)))
+                if pair in seen or _distinct(rec, other):
+                    continue
+                seen.add(pair)
+                first, second = sorted((rec, other), key=lambda r: (
+                    min((s for s, _ in r.cites()), default="~"), r.file, r.id))
+                shared = own & {(lang, fold(t)) for lang, t in entity_labels(other)}
+                pair_words = (text, m.matched) if second is rec else (m.matched, text)
+                out.append(_problem(first, second, *pair_words, m.why, bool(shared)))
+    return out
+
+
+PLANTED = {
+    # file: text; each a kind of match the name matcher makes (the issue's examples)
+    "people/gurban-primov.yaml": "id: gurban-primov\nlabels:\n  en: Gurban Primov\n",
+    "people/gurban-pirimov-2.yaml": "id: gurban-pirimov-2\nlabels:\n  en: Gurban Pirimov\n",
+    "people/rashad-azizov-ru.yaml": "id: rashad-azizov-ru\nlabels:\n  ru: Рашадом Азизовым\n",
+    "people/kamran-qasimov.yaml": "id: kamran-qasimov\nlabels:\n  az: Kiamran Qasımov\n",
+    "people/azizov-rashad.yaml": "id: azizov-rashad\nlabels:\n  en: Rashad Azizov Jr\n",
+    "organisations/arka.yaml": "id: arka\ntype: film-agency\nlabels:\n  en: АRКА\n",
+    "organisations/netflx.yaml": "id: netflx\ntype: studio\nlabels:\n  en: Netflx\n",
+    "organisations/ministry.yaml": "id: ministry\ntype: ministry\nlabels:\n"
+                                   "  en: Ministry of Culture\n",
+}
+
+
+@pytest.mark.parametrize("where", ["curated", "planted", "model_v2 fixture"])
+def test_blocked_check_reports_what_comparing_all_pairs_does(where: str, tmp_path: Path) -> None:
+    data = FIXTURES / "model_v2" / "data" if where == "model_v2 fixture" else DATA
+    if where == "planted":
+        data = tmp_path / "data"
+        shutil.copytree(DATA, data)
+        for rel, text in PLANTED.items():
+            (data / rel).write_text(text + f"cite: ['{S4}:5']\n", encoding="utf-8")
+    records, problems = read_records(data)
+    assert [p for p in problems if p.level == "error"] == []
+    blocked = list(duplicates(records))
+    assert blocked == _all_pairs(records)
+    if where == "planted":
+        found = "\n".join(map(str, blocked))
+        for planted in PLANTED:
+            ident = planted.split("/")[1].removesuffix(".yaml")
+            # a label that holds another person's whole name is not that person
+            assert (ident in found) == (ident != "azizov-rashad"), planted

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import yaml
 from conftest import REPO
 from rdflib import Literal, URIRef
 
@@ -78,7 +79,8 @@ def test_synthetic_data_builds_through_the_cli(tmp_path: Path) -> None:
     built = subprocess.run([*cli, "build"], capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     shown = subprocess.run([*cli, "show", "person-000001"], capture_output=True, text=True)
-    assert shown.returncode == 0 and "Person 000001" in shown.stdout, shown.stderr
+    label = yaml.safe_load((data / "people" / "person-000001.yaml").read_text())["labels"]["en"]
+    assert shown.returncode == 0 and label in shown.stdout, shown.stderr
 
 
 def test_progress_is_drawn_on_a_terminal_only(monkeypatch: object, capsys: object) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from graph.data.lookup import HEADER
 from graph.data.records import Problem, Record, read_records
-from graph.names import Candidate, NameIndex, fold
+from graph.names import Candidate, Match, NameIndex, fold, word_keys, words
 
 KINDS = ("country", "place", "organisation", "person", "event")
 WARN_FROM = 75  # a near spelling scores up to 80
@@ -47,16 +47,70 @@ def _distinct(a: Record, b: Record) -> bool:
         b.data.get("distinct_from") or [])
 
 
+class _Blocks:
+    """The entity labels indexed by (kind, number of words, word position, word key).
+
+    Two labels the name matcher can match whole (exactly, by transliteration, an inflected
+    form or a near spelling) have as many words and share a key (:func:`graph.names.word_keys`)
+    at every position, so each label is compared only with the labels passing that test: the
+    same pairs as comparing every label with every other, in about linear time.
+    """
+
+    def __init__(self, entities: list[Record]) -> None:
+        self.entities = entities
+        self.cands = [candidate(r) for r in entities]
+        self.by_id = {(r.kind, r.id.casefold()): i for i, r in enumerate(entities)}
+        self.owner: list[int] = []
+        self.keys: list[list[frozenset[str]]] = []
+        self.post: dict[tuple[str, int, int, str], list[int]] = {}
+        for i, (rec, cand) in enumerate(zip(entities, self.cands, strict=True)):
+            for label in cand.labels:
+                li = len(self.owner)
+                self.owner.append(i)
+                keys = [word_keys(w) for w in words(label)]
+                self.keys.append(keys)
+                for j, word in enumerate(keys):
+                    for key in word:
+                        self.post.setdefault((rec.kind, len(keys), j, key), []).append(li)
+
+    def others(self, i: int, text: str) -> list[int]:
+        """The entities (positions) other than ``i`` whose labels may match ``text``."""
+        kind = self.entities[i].kind
+        keys = [word_keys(w) for w in words(text)]
+        found: set[int] = set()
+        ident = self.by_id.get((kind, text.strip().strip("/").casefold()))
+        if ident is not None:
+            found.add(ident)
+        if keys:
+            lists = [[self.post.get((kind, len(keys), j, k), []) for k in word]
+                     for j, word in enumerate(keys)]
+            rarest = min(range(len(keys)), key=lambda j: sum(map(len, lists[j])))
+            for li in {li for hits in lists[rarest] for li in hits}:
+                if all(word & theirs for word, theirs in zip(keys, self.keys[li], strict=True)):
+                    found.add(self.owner[li])
+        found.discard(i)
+        return sorted(found)
+
+    def find(self, i: int, text: str) -> list[Match]:
+        """What the name index of every entity finds for ``text`` (a label of entity ``i``),
+        looked up among the entities that may match it (and ``i`` itself)."""
+        others = self.others(i, text)
+        if not others:
+            return []
+        index = NameIndex([self.cands[j] for j in sorted([i, *others])])
+        return index.find(text, kind=self.entities[i].kind, limit=5)
+
+
 def duplicates(records: list[Record]) -> Iterator[Problem]:
     """An error per shared label, a warning per likely duplicate pair (reported once)."""
     entities = [r for r in records if r.kind in KINDS]
     by_id = {(r.kind, r.id): r for r in entities}
-    index = record_index(entities)
+    blocks = _Blocks(entities)
     seen: set[tuple[str, str, str]] = set()
-    for rec in entities:
+    for i, rec in enumerate(entities):
         own = {(lang, fold(text)) for lang, text in entity_labels(rec)}
         for _, text in entity_labels(rec):
-            for m in index.find(text, kind=rec.kind, limit=5):
+            for m in blocks.find(i, text):
                 other = by_id.get((rec.kind, m.id))
                 if other is None or other is rec or m.score < WARN_FROM or m.why.startswith("part"):
                     continue
@@ -69,8 +123,8 @@ def duplicates(records: list[Record]) -> Iterator[Problem]:
                 first, second = sorted((rec, other), key=lambda r: (
                     min((s for s, _ in r.cites()), default="~"), r.file, r.id))
                 shared = own & {(lang, fold(t)) for lang, t in entity_labels(other)}
-                words = (text, m.matched) if second is rec else (m.matched, text)
-                yield _problem(first, second, *words, m.why, bool(shared))
+                words_ = (text, m.matched) if second is rec else (m.matched, text)
+                yield _problem(first, second, *words_, m.why, bool(shared))
 
 
 def _problem(rec: Record, other: Record, text: str, matched: str, why: str,

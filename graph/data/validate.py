@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS, SH
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
 from graph.data.load import (
+    PREFIXES,
     build_nquads,
     concept_ids,
     load_ontology,
@@ -26,6 +27,7 @@ from graph.data.load import (
     union_ntriples,
 )
 from graph.data.records import Problem, Record, read_records, surfaces
+from graph.data.shacl import NeedsPyshacl, Result, compile_shapes, evaluate
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
 from graph.text import read_paragraphs, text_checksum
@@ -51,37 +53,70 @@ class Report:
         return not self.errors
 
 
-def _record_for(node: URIRef, by_iri: dict[str, Record]) -> Record | None:
-    return by_iri.get(str(node))
-
-
-def shacl_problems(ds: Dataset | Graph, records: list[Record],
-                   shapes: Path = SHAPES_FILE) -> list[Problem]:
-    """Run pyshacl over the union of all graphs (a Dataset, or their merge as a Graph); one
-    Problem per (record, path, message)."""
-    union = union_graph(ds) if isinstance(ds, Dataset) else ds
+def shacl_results(data: Dataset | Graph, shapes: Path = SHAPES_FILE) -> set[Result]:
+    """pyshacl's results over the union of all graphs (a Dataset, or their merge as a Graph):
+    (focus node, path, message, level) each once."""
+    union = union_graph(data) if isinstance(data, Dataset) else data
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
                                             abort_on_first=False, allow_warnings=True)
     if conforms:
-        return []
-    by_iri: dict[str, Record] = {}
-    for rec in records:
-        by_iri[str(ID[f"{rec.kind}/{rec.id}"])] = rec
-    out: set[Problem] = set()
+        return set()
+    out: set[Result] = set()
     assert isinstance(results, Graph)
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         path = results.value(result, SH.resultPath)
-        message = results.value(result, SH.resultMessage)
         severity = results.value(result, SH.resultSeverity)
-        owner = _record_for(focus, by_iri) if isinstance(focus, URIRef) else None
-        field_name = str(path).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if path else None
-        level = "warning" if severity in (SH.Warning, SH.Info) else "error"
+        out.add((str(focus), str(path) if path else None,
+                 str(results.value(result, SH.resultMessage)),
+                 "warning" if severity in (SH.Warning, SH.Info) else "error"))
+    return out
+
+
+def result_problems(results: set[Result], records: list[Record]) -> list[Problem]:
+    """One Problem per (record, path, message), located at the record the focus node is."""
+    by_iri = {str(ID[f"{rec.kind}/{rec.id}"]): rec for rec in records}
+    out: set[Problem] = set()
+    for focus, path, message, level in results:
+        owner = by_iri.get(focus)
+        field_name = path.rsplit("#", 1)[-1].rsplit("/", 1)[-1] if path else None
         out.add(Problem(owner.file if owner else "(built graph)", owner.line if owner else None,
-                        owner.id if owner else str(focus), field_name,
+                        owner.id if owner else focus, field_name,
                         f"SHACL: {message}", "see ontology/shapes.ttl", level))
     return sorted(out, key=lambda p: (p.file, p.line or 0, p.field or "", p.message))
+
+
+def shacl_problems(data: Dataset | Graph, records: list[Record],
+                   shapes: Path = SHAPES_FILE) -> list[Problem]:
+    """Run pyshacl over the union of all graphs (a Dataset, or their merge as a Graph); one
+    Problem per (record, path, message)."""
+    return result_problems(shacl_results(data, shapes), records)
+
+
+def fast_shacl_problems(graphs: dict[str, list[str]], records: list[Record],
+                        shapes: Path = SHAPES_FILE) -> list[Problem]:
+    """SHACL over the built graphs (graph IRI -> N-Quads lines): the engine of
+    :mod:`graph.data.shacl` when it evaluates every shape, else pyshacl; the same problems."""
+    shapes_graph = Graph().parse(shapes, format="turtle")
+    compiled = compile_shapes(shapes_graph)
+    if compiled is None:
+        return shacl_problems(shacl_data(graphs, shapes), records, shapes)
+    lines = _wanted_lines(union_ntriples(graphs), shacl_predicates(shapes_graph))
+    try:
+        results = evaluate(lines.decode("utf-8").splitlines(keepends=True), compiled)
+    except NeedsPyshacl:
+        return shacl_problems(shacl_data(graphs, shapes), records, shapes)
+    return result_problems(results, records)
+
+
+def _wanted_lines(text: bytes, wanted: set[str] | None) -> bytes:
+    """The N-Triples lines whose predicate is in ``wanted`` (all when None)."""
+    if wanted is None:
+        return text
+    keep = {f"<{p}>".encode() for p in wanted}
+    return b"".join(line for line in text.splitlines(keepends=True)
+                    if line.split(b" ", 2)[1] in keep)
 
 
 def shacl_predicates(shapes: Graph) -> set[str] | None:
@@ -104,12 +139,10 @@ def shacl_data(graphs: dict[str, list[str]], shapes: Path = SHAPES_FILE) -> Grap
     """The merged graph SHACL needs: only the triples whose predicate a shape looks at (the
     results are the same as on the whole graph, and pyshacl reads far less)."""
     wanted = shacl_predicates(Graph().parse(shapes, format="turtle"))
-    text = union_ntriples(graphs)
-    if wanted is not None:
-        keep = {f"<{p}>".encode() for p in wanted}
-        text = b"".join(line for line in text.splitlines(keepends=True)
-                        if line.split(b" ", 2)[1] in keep)
-    return Graph().parse(data=text, format="nt")
+    g = Graph()
+    for prefix, ns in PREFIXES.items():   # pyshacl's own messages name nodes with them
+        g.bind(prefix, ns, override=True, replace=True)
+    return g.parse(data=_wanted_lines(union_ntriples(graphs), wanted), format="nt")
 
 
 def _names(rec: Record, ids: dict[str, Record]) -> tuple[list[str], bool]:
@@ -224,7 +257,7 @@ def validate(data_dir: Path, sources: Path | None = None) -> Report:
         return _stopped(report, sources, "the records do not fit together")
     sink = build_nquads(records, ontology)
     report.graphs = {name: sink.lines(name) for name in sink.graphs}
-    report.problems.extend(shacl_problems(shacl_data(report.graphs), records))
+    report.problems.extend(fast_shacl_problems(report.graphs, records))
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,
