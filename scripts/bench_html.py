@@ -101,8 +101,8 @@ def write_rows(sizes: list[int], tmp: Path) -> tuple[list[dict[str, Any]], list[
 
 
 def child_cpu() -> float:
-    """CPU seconds (user + system) used so far by this process's descendants (Chromium's
-    browser, renderer and GPU processes), read from /proc; 0.0 where there is no /proc."""
+    """CPU seconds (user + system) used so far by Chromium's processes (browser, renderer,
+    GPU...) among this process's descendants (not playwright's driver), read from /proc."""
     import os
 
     tick = os.sysconf("SC_CLK_TCK")
@@ -110,16 +110,18 @@ def child_cpu() -> float:
     cpu: dict[int, float] = {}
     for entry in Path("/proc").glob("[0-9]*"):
         try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except (OSError, ValueError):
             continue
+        fields = tail.split()
         parents[int(entry.name)] = int(fields[1])
-        cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+        if head.split("(", 1)[-1].startswith("chrom"):
+            cpu[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
     mine, frontier = set(), {os.getpid()}
     while frontier:
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - mine
         mine |= frontier
-    return sum(cpu[pid] for pid in mine)
+    return sum(cpu.get(pid, 0.0) for pid in mine)
 
 
 def browser_rows(files: list[Path], search: str) -> list[dict[str, Any]]:
