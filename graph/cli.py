@@ -422,11 +422,20 @@ def _centrality(cfg: Config, view_name: str, measures: list[str], filters: Any,
 def communities(cfg: Config, view_name: str, since: str | None, until: str | None,
                 include_undated: bool, types: tuple[str, ...]) -> None:
     """Louvain communities with modularity; articulation points and bridges."""
+    from graph.network.reads import communities_lines
+
+    filters = _filters(since, until, include_undated, types)
+    cfg.ensure_built()
+    click.echo("\n".join(_network_call(communities_lines, cfg.out, view_name, filters,
+                                       compute=lambda: _communities(cfg, view_name, filters))))
+
+
+def _communities(cfg: Config, view_name: str, filters: Any) -> list[str]:
+    """The lines of ``communities`` (when none are kept for these options)."""
     from graph.network.commands import communities_lines
 
-    click.echo("\n".join(_network_call(communities_lines, cfg.graph(), view_name,
-                                       _filters(since, until, include_undated, types),
-                                       G=cfg.projection())))
+    lines: list[str] = communities_lines(cfg.graph(), view_name, filters, G=cfg.projection())
+    return lines
 
 
 @cli.command()

@@ -16,7 +16,7 @@ from conftest import DATA, REPO
 from rdflib import Dataset
 
 from graph.sparql.describe import LookupError_, describe, entities, label, resolve, stats
-from graph.sparql.reader import GraphUnavailable, Lit, Reader, open_reader
+from graph.sparql.reader import GraphUnavailable, Lit, Reader, load_reader, open_reader
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +31,20 @@ def test_every_entity_is_described_as_the_rdflib_path_describes_it(
     for node in nodes:
         lean, ref = describe(reader, node), describe(ds, node)
         assert (lean.kind, lean.labels, lean.facts) == (ref.kind, ref.labels, ref.facts), node
+
+
+def test_the_graph_read_into_memory_describes_as_the_store_does(reader: Reader) -> None:
+    whole = load_reader(reader)
+    for node in entities(reader):
+        lean, mem = describe(reader, node), describe(whole, node)
+        assert (lean.kind, lean.labels, lean.facts) == (mem.kind, mem.labels, mem.facts), node
+    assert stats(whole) == stats(reader)
+    # literals apart by language: the Russian label is not the English one
+    node = resolve(reader, "Rashad Azizov")
+    pref = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    assert list(whole.subjects(pref, Lit("Рашад Азизов", "ru"))) == [node]
+    assert list(whole.subjects(pref, Lit("Рашад Азизов", "en"))) == []
+    assert (node, pref, Lit("Rashad Azizov", "en")) in whole
 
 
 def test_stats_and_names_agree_with_the_rdflib_path(reader: Reader, ds: Dataset) -> None:

@@ -21,7 +21,7 @@ from clirun import cinecoop
 from conftest import DATA, REPO
 from rdflib import Dataset
 
-from graph.network.commands import Filters, centrality_text, path_lines
+from graph.network.commands import Filters, centrality_text, communities_lines, path_lines
 from graph.network.paths import NoPath, shortest_paths, simple_paths
 from graph.network.plain import PlainView, plain_data
 from graph.network.projection import VIEWS, view
@@ -104,6 +104,8 @@ def test_kept_views_and_scores_print_what_networkx_prints_and_follow_the_data(
                      centrality_text(kg.graph, "org-org", ["degree", "betweenness",
                                      "closeness", "eigenvector", "pagerank"], 10, Filters(),
                                      "csv", G=kg.projection))
+    assert _cli(data, out, "communities") == _cli(data, out, "communities") == "\n".join(
+        communities_lines(kg.graph, "org-org", Filters(), G=kg.projection)) + "\n"
     for file, old, new in (("organisations/netflix.yaml", "en: Netflix", "en: Netflix Streaming"),
                            ("organisations/roskino.yaml", "en: Roskino", "en: Roskino Agency")):
         text = (data / file).read_text(encoding="utf-8")
@@ -134,11 +136,12 @@ def _modules_after(*args: str) -> set[str]:
 
 def test_cold_reads_import_no_rdflib_and_no_networkx(built: Path) -> None:
     """A fresh ``query NAME`` imports neither rdflib nor networkx; once a build has its view
-    and scores kept (the first run after a build makes them), a fresh ``path`` or
-    ``centrality`` imports neither, nor igraph."""
+    and scores kept (the first run after a build makes them), a fresh ``path``,
+    ``centrality`` or ``communities`` imports neither, nor igraph."""
     common = ("--data", str(DATA), "--out", str(built))
     heavy = {"rdflib", "networkx", "igraph", "pyshacl"}
-    for args in (("path", "Gurban Pirimov", "Netflix"), ("centrality", "--view", "org-org")):
+    for args in (("path", "Gurban Pirimov", "Netflix"), ("centrality", "--view", "org-org"),
+                 ("communities", "--view", "org-org")):
         _modules_after(*common, *args)                      # keeps what the next one reads
         assert not _modules_after(*common, *args) & heavy, args
     for args in (("query", "timeline"), ("query", "posts-of", "-p", "person=Рашадом Азизовым"),
@@ -205,3 +208,35 @@ def test_an_iri_parameter_cannot_leave_its_brackets(built: Path) -> None:
         done = cinecoop("--data", DATA, "--out", built, "query", "SELECT ?v WHERE { }",
                         "-p", f"v={value}")
         assert done.returncode == 2 and "not an absolute IRI" in done.stderr, value
+
+
+# ---------------------------------------------------------------------------- is the build current
+
+
+def test_the_stat_check_walks_files_as_rglob_does(tmp_path: Path) -> None:
+    """The check every read makes (one ``stat`` per input file) hashes what the plain
+    ``rglob`` definition hashes: the same files, in the same order, symlinks alike."""
+    import hashlib
+    import os
+
+    from graph.data.outputs import FORMAT_VERSION, stat_fingerprint
+    from graph.ns import ONTOLOGY_DIR
+
+    data = tmp_path / "data"
+    for rel in ("a/b.yaml", "a-c.yaml", "a/z/.hidden", "b.yaml", "Ä/ü.yaml"):
+        (data / rel).parent.mkdir(parents=True, exist_ok=True)
+        (data / rel).write_text(rel, encoding="utf-8")
+    (data / "link.yaml").symlink_to(data / "b.yaml")
+    (data / "linked-folder").symlink_to(data / "a", target_is_directory=True)
+
+    def by_rglob(root_dir: Path) -> str:
+        h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
+        for root in (root_dir, ONTOLOGY_DIR):
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                st = os.stat(path)
+                h.update(f"{path.relative_to(root.parent)}\0{st.st_size}\0{st.st_mtime_ns}\n"
+                         .encode())
+        return h.hexdigest()
+
+    assert stat_fingerprint(data) == by_rglob(data)
+    assert stat_fingerprint(DATA) == by_rglob(DATA)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph.data.build import write_atomic
+from graph.files import write_atomic
 from graph.network.projection import period
 
 if TYPE_CHECKING:

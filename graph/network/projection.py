@@ -54,8 +54,7 @@ from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
-from rdflib import RDF, RDFS, Dataset, URIRef
-from rdflib.namespace import SKOS
+import pyoxigraph as ox
 
 from graph.network.relations import KINDS as KINDS
 from graph.network.relations import RELATION_ORDER as RELATION_ORDER
@@ -65,13 +64,14 @@ from graph.network.relations import RoleWords as RoleWords
 from graph.network.relations import merge_citations as merge_citations
 from graph.network.relations import node_key as node_key
 from graph.network.relations import role_words as role_words
-from graph.terms import CC, EVENT_TYPES, ID, ORG, ORG_TYPES, PLACE_TYPES, SCHEMA
+from graph.ns import CC, ID, ORG, RDF, RDFS, SCHEMA, SKOS
+from graph.sparql.reader import Lit, Patterns, RdflibReader, Reader, as_reader
+from graph.terms import EVENT_TYPES, ORG_TYPES, PLACE_TYPES
 
 if TYPE_CHECKING:
     import networkx as nx
-    from rdflib import Dataset, Graph
 
-Node = Any  # an rdflib term (kept loose: rdflib's own types do not sort)
+Node = Any  # a plain term (graph.sparql.reader): an IRI is a str, a literal a Lit
 
 VIEWS: dict[str, str] = {
     "org-event": "organisations and the events they took part in, directly or through their "
@@ -110,15 +110,33 @@ REVERSED = frozenset({CC.party, CC.statedBy})
 # ---------------------------------------------------------------------------- helpers
 
 
-def _pairs(g: Any, pred: Any) -> Iterator[tuple[Node, Node]]:
-    """(subject, object) for ``pred`` over every named graph of a Dataset, or a Graph."""
+class _QuadReader(RdflibReader):
+    """An rdflib Dataset read over all its named graphs (its quads), with plain terms."""
 
-    if isinstance(g, Dataset):
-        for s, _, o, _ in g.quads((None, pred, None, None)):
-            yield s, o
-    else:
-        for s, _, o in g.triples((None, pred, None)):
-            yield s, o
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        s, p, o = (self._in(t) for t in pattern)
+        for ts, tp, to, _ in self.graph.quads((s, p, o, None)):
+            yield self._out(ts), str(tp), self._out(to)
+
+
+def readable(ds: Any) -> Patterns:
+    """What :func:`project` reads: ``ds`` as plain terms. The Oxigraph store (a
+    :class:`~graph.sparql.reader.Reader`, or the rdflib view of it) is read directly; an
+    rdflib Dataset over every named graph; any other rdflib graph as it is."""
+    if isinstance(ds, Patterns):
+        return ds
+    store = getattr(ds, "store", None)
+    if isinstance(store, ox.Store):           # quadgraph.StoreGraph: read the store itself
+        return Reader(store, getattr(ds, "folder", None), getattr(ds, "name", "oxigraph"))
+    if hasattr(ds, "quads") and hasattr(ds, "graphs"):
+        return _QuadReader(ds)
+    return as_reader(ds)
+
+
+def _pairs(g: Patterns, pred: str) -> Iterator[tuple[Node, Node]]:
+    """(subject, object) for ``pred``."""
+    for s, _, o in g.triples((None, pred, None)):
+        yield s, o
 
 
 def _index(g: Any, pred: Any) -> dict[Node, list[Node]]:
@@ -188,7 +206,7 @@ class _Facts:
 
     def __init__(self, ds: Any):
         self.ds = ds
-        self.cc = str(CC._NS)
+        self.cc = CC.base
         para_src = {p: node_key_source(s) for p, s in _pairs(ds, SCHEMA.isPartOf)}
         para_pos = {p: int(o) for p, o in _pairs(ds, SCHEMA.position)}
         self.cited: dict[Node, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -205,7 +223,7 @@ class _Facts:
         self.supers = _index(ds, RDFS.subClassOf)   # from the ontology graph when present
         self.types: dict[Node, set[Node]] = defaultdict(set)
         for s, o in _pairs(ds, RDF.type):
-            if isinstance(s, URIRef) and str(o).startswith(self.cc) and node_key(s):
+            if not isinstance(s, Lit) and str(o).startswith(self.cc) and node_key(s):
                 self.types[s].add(o)
         self.pref = _index(ds, SKOS.prefLabel)
         self.alt = _index(ds, SKOS.altLabel)
@@ -264,14 +282,15 @@ class _Facts:
         return None, None, given or "undated"
 
 
-def project(ds: Dataset | Graph) -> nx.MultiDiGraph:
+def project(ds: Any) -> nx.MultiDiGraph:
     """The RDF graph as a networkx ``MultiDiGraph`` of entities and facts (see module doc).
 
-    ``ds`` is anything with rdflib's ``triples`` (a Dataset, a Graph, or the Oxigraph store
-    read through :class:`graph.sparql.quadgraph.StoreGraph`). The steps run in this order.
+    ``ds`` is the Oxigraph store (a :class:`~graph.sparql.reader.Reader`, or the store read
+    as an rdflib graph), an rdflib Dataset or Graph: it is read with plain terms
+    (:func:`readable`). The steps run in this order.
     """
     G = nx.MultiDiGraph()
-    facts = _Facts(ds)
+    facts = _Facts(readable(ds))
     _add_nodes(G, facts)
     _date_agreements(G, facts)
     _add_simple_links(G, facts)
@@ -441,7 +460,7 @@ def _word_edges(G: nx.MultiDiGraph) -> None:
 def node_key_source(iri: Any) -> str | None:
     """``"000_06f276725383997b"`` for a source IRI (also a paragraph's source)."""
     text = str(iri)
-    prefix = str(ID) + "source/"
+    prefix = ID.base + "source/"
     return text[len(prefix):].split("/", 1)[0] if text.startswith(prefix) else None
 
 
@@ -644,6 +663,6 @@ BUILDERS: dict[str, Any] = {
 }
 
 
-def build_view(ds: Dataset | Graph, name: str, **options: Any) -> nx.Graph:
+def build_view(ds: Any, name: str, **options: Any) -> nx.Graph:
     """``view(project(ds), name, **options)``."""
     return view(project(ds), name, **options)

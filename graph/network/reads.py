@@ -1,12 +1,13 @@
-"""What ``path`` and ``centrality`` print, from what is kept beside the build.
+"""What ``path``, ``centrality`` and ``communities`` print, from what is kept beside the build.
 
-A fresh ``cinecoop path`` or ``cinecoop centrality`` reads a view in plain form, or a table of
-scores, kept beside the build (:func:`graph.network.cache.kept`, keyed by the build's quads and
-by the view and filters): no networkx, no projection, no RDF. Only when nothing is kept for
-that build and those options is the view made (``make_view``: the networkx view of the cached
-projection) or the scores computed (``compute``), once; the caller passes those functions, so
-this module imports neither networkx nor igraph. :mod:`graph.network.commands` prints the
-same lines from a networkx view (the API and the tests use it).
+A fresh ``cinecoop path``, ``centrality`` or ``communities`` reads a view in plain form, a
+table of scores or the lines it printed, kept beside the build
+(:func:`graph.network.cache.kept`, keyed by the build's quads and by the view and filters):
+no networkx, no projection, no RDF. Only when nothing is kept for that build and those
+options is the view made (``make_view``: the networkx view of the cached projection) or the
+answer computed (``compute``), once; the caller passes those functions, so this module
+imports neither networkx nor igraph. :mod:`graph.network.commands` prints the same lines from
+a networkx view (the API and the tests use it).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from graph.network.relations import node_key
 from graph.sparql.describe import LookupError_, resolve
 
 __all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "node_in_view",
-           "path_report", "path_lines", "centrality_text", "render_table", "render_rows"]
+           "path_report", "path_lines", "centrality_text", "communities_lines", "render_table",
+           "render_rows"]
 
 
 class NetworkError(Exception):
@@ -121,6 +123,13 @@ def centrality_text(out_dir: Path, view_name: str, measures: list[str], top: int
     params = {"view": view_name, **filters.options(), "measures": measures, "backend": backend}
     table = kept(out_dir, "centrality", params, compute)
     return render_table(table, top, fmt)
+
+
+def communities_lines(out_dir: Path, view_name: str, filters: Filters, *,
+                      compute: Callable[[], list[str]]) -> list[str]:
+    """``cinecoop communities``: the lines (``compute()``, see
+    :func:`graph.network.commands.communities_lines`) kept beside the build."""
+    return kept(out_dir, "communities", {"view": view_name, **filters.options()}, compute)
 
 
 def render_table(table: dict[str, Any], top: int, fmt: str) -> str:

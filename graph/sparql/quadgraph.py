@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
 from graph.data.outputs import MANIFEST
-from graph.sparql.reader import GraphUnavailable, build_cache
+from graph.sparql.reader import GraphUnavailable, Reader, build_cache
 
 T = TypeVar("T")
 
@@ -66,6 +66,7 @@ class StoreGraph:
         self.name = name
         self.folder = folder      # the build folder (manifest.json), for :meth:`cached`
         self._memo: dict[str, Any] = {}
+        self._reader: Reader | None = None
         self._convert = from_oxigraph
         self._default = ox.DefaultGraph()
         self._len: int | None = None
@@ -122,6 +123,13 @@ class StoreGraph:
         if obj is None:
             return next(self.objects(subject, predicate), None)
         return next(self.subjects(predicate, obj), None)
+
+    def plain_reader(self) -> Reader:
+        """The same store read with plain-string terms (what the look-ups use; entities they
+        return come back as ``URIRef``, as from this graph)."""
+        if self._reader is None:
+            self._reader = Reader(self.store, self.folder, self.name, node=URIRef)
+        return self._reader
 
     def cached(self, name: str, make: Callable[[], T]) -> T:
         """A value derived from this read-only graph, made once per build (kept beside it:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,8 +25,8 @@ from graph.data.outputs import MANIFEST, STORE_DIR
 from graph.files import write_atomic
 from graph.ns import XSD
 
-__all__ = ["GraphUnavailable", "Lit", "Patterns", "Reader", "RdflibReader", "open_reader",
-           "as_reader", "build_cache", "is_true"]
+__all__ = ["GraphUnavailable", "Lit", "Patterns", "Reader", "MemoryReader", "RdflibReader",
+           "open_reader", "as_reader", "load_reader", "build_cache", "is_true"]
 
 T = TypeVar("T")
 CACHE_VERSION = 2
@@ -107,10 +107,11 @@ class Reader(Patterns):
     """A read-only view of an Oxigraph store's default graph, with plain-string terms."""
 
     def __init__(self, store: ox.Store | Path, folder: Path | None = None,
-                 name: str = "oxigraph"):
+                 name: str = "oxigraph", node: Callable[[str], Any] | None = None):
         self._store = store     # or the store's folder, opened on first use
         self.folder = folder    # the build folder (manifest.json), for :meth:`cached`
         self.name = name
+        self._node = node       # the caller's own IRI term (default: the plain string)
         self._default = ox.DefaultGraph()
         self._memo: dict[str, Any] = {}
 
@@ -124,6 +125,9 @@ class Reader(Patterns):
                 raise GraphUnavailable(f"cannot open the Oxigraph store at {self._store}: "
                                        f"{exc}") from None
         return self._store
+
+    def node(self, iri: str) -> Any:
+        return iri if self._node is None else self._node(iri)
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
         try:
@@ -140,6 +144,77 @@ class Reader(Patterns):
             self._memo[name] = build_cache(self.folder, name, make)
         value: T = self._memo[name]
         return value
+
+
+class MemoryReader(Patterns):
+    """Every triple of a graph in memory, indexed by subject and by predicate and object:
+    for reading a whole graph (the site describes every entity), where one scan of the store
+    costs less than a pattern per look-up."""
+
+    def __init__(self, triples: Iterable[tuple[Any, str, Any]], folder: Path | None = None,
+                 node: Callable[[str], Any] | None = None):
+        self.spo: dict[Any, dict[str, list[Any]]] = {}
+        self.pos: dict[str, dict[Any, tuple[Any, list[Any]]]] = {}   # by _key(object)
+        for s, p, o in triples:
+            self.spo.setdefault(s, {}).setdefault(p, []).append(o)
+            self.pos.setdefault(p, {}).setdefault(_key(o), (o, []))[1].append(s)
+        self.folder = folder
+        self._node = node
+        self._memo: dict[str, Any] = {}
+
+    def node(self, iri: str) -> Any:
+        return iri if self._node is None else self._node(iri)
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        s, p, o = (None if t is None else _plain(t) for t in pattern)
+        if s is not None:
+            by_p = self.spo.get(s, {})
+            want = None if o is None else _key(o)
+            for pred in ([p] if p is not None else sorted(by_p)):
+                for obj in by_p.get(pred, ()):
+                    if want is None or _key(obj) == want:
+                        yield s, pred, obj
+            return
+        for pred in ([p] if p is not None else sorted(self.pos)):
+            by_o = self.pos.get(pred, {})
+            found = [by_o[_key(o)]] if o is not None and _key(o) in by_o else \
+                [] if o is not None else list(by_o.values())
+            for obj, subjects in found:
+                for subj in subjects:
+                    yield subj, pred, obj
+
+    def cached(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self._memo:
+            self._memo[name] = build_cache(self.folder, name, make)
+        value: T = self._memo[name]
+        return value
+
+
+def _key(term: Any) -> Any:
+    """What tells terms apart: an IRI by its text, a literal by text, language and type."""
+    return (str(term), term.language, term.datatype) if isinstance(term, Lit) else term
+
+
+def _plain(term: Any) -> Any:
+    """A term as a :class:`MemoryReader` keys it: a plain ``str`` IRI or a :class:`Lit`."""
+    return term if type(term) in (str, Lit) else (
+        Lit(str(term), getattr(term, "language", None),
+            str(term.datatype) if getattr(term, "datatype", None) else None)
+        if hasattr(term, "language") else str(term))
+
+
+def load_reader(g: Any) -> MemoryReader:
+    """The whole graph ``g`` (a reader, the store's rdflib view, an rdflib graph) read once
+    into memory."""
+    r = as_reader(g)
+    if isinstance(r, MemoryReader):
+        return r
+    if isinstance(r, Reader):
+        default = ox.DefaultGraph()
+        found = ((_from_ox(q.subject), q.predicate.value, _from_ox(q.object))
+                 for q in r.store.quads_for_pattern(None, None, None, default))
+        return MemoryReader(found, r.folder, r._node)
+    return MemoryReader(r.triples((None, None, None)), None, r.node)
 
 
 class RdflibReader(Patterns):
@@ -187,7 +262,7 @@ class RdflibReader(Patterns):
         return kept
 
 
-_WRAPPED: dict[int, tuple[Any, int, RdflibReader]] = {}
+_WRAPPED: dict[int, tuple[Any, int, Patterns]] = {}
 
 
 def as_reader(g: Any) -> Patterns:
@@ -195,6 +270,10 @@ def as_reader(g: Any) -> Patterns:
     (one wrapper per graph, made again when the graph grew)."""
     if isinstance(g, Patterns):
         return g
+    plain = getattr(g, "plain_reader", None)
+    if plain is not None:    # the rdflib view of the store: read the store itself
+        reader: Patterns = plain()
+        return reader
     size = len(g)
     kept = _WRAPPED.get(id(g))
     if kept is None or kept[0] is not g or kept[1] != size:

@@ -25,6 +25,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -38,7 +39,7 @@ import jinja2
 import pyvis
 from pyvis.network import Network
 
-from graph.data.build import write_atomic
+from graph.files import write_atomic
 from graph.network.analytics import centrality as scores
 from graph.network.layout import layout
 
@@ -614,8 +615,9 @@ def _inline(text: str, tag: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1)
 def template_env() -> Any:
-
+    """The one template environment (templates are compiled once per process)."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("graph.web", "templates"),
         autoescape=True, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)

@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from graph.files import write_atomic
+from graph.files import AtomicBatch, write_atomic
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
+from graph.sparql.reader import load_reader
 from graph.web.entities import EntityPage, entity_pages
 from graph.web.maps import (
     MAX_NODES,
@@ -226,7 +227,8 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     labels = ontology_labels(ds)
     srcs = source_list(ds)
     maps = _write_maps(ds, G, out_dir, views, labels, cache_dir)
-    pages = entity_pages(ds, G, {s.stem: s for s in srcs}, labels)
+    # every entity is described: read the graph once, not a pattern per look-up
+    pages = entity_pages(load_reader(ds), G, {s.stem: s for s in srcs}, labels)
     _write_static(out_dir, pages)
     _write_entity_pages(out_dir, pages)
     report = build_report(G, context=report_context(ds, links=True))
@@ -274,11 +276,10 @@ def _write_static(out_dir: Path, pages: Sequence[EntityPage]) -> None:
 
 def _write_entity_pages(out_dir: Path, pages: Sequence[EntityPage]) -> None:
     template = template_env().get_template("entity.html")
-    for page in pages:
-        target = out_dir / page.file
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, template.render(page=page, root="../../",
-                                             jsonld=script_json(page.jsonld)))
+    with AtomicBatch() as batch:        # one flush to disk for all the pages
+        for page in pages:
+            batch.write(out_dir / page.file, template.render(
+                page=page, root="../../", jsonld=script_json(page.jsonld)))
 
 
 def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
