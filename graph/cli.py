@@ -531,12 +531,15 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
 @click.option("--max-nodes", type=int, default=2000, show_default=True,
               help="Node budget: a larger view keeps its N most central nodes (the page says "
                    "what was left out; search still finds the others).")
+@click.option("--max-links", type=int, default=6000, show_default=True,
+              help="Link budget: nodes are kept, most central first, while the links among "
+                   "them stay within N.")
 @click.option("--size-by", type=click.Choice(MEASURE_NAMES), default="degree",
               show_default=True, help="Centrality measure that sets node size.")
 @_filter_options
 @pass_config
 def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, depth: int,
-         max_nodes: int, size_by: str, since: str | None, until: str | None,
+         max_nodes: int, max_links: int, size_by: str, since: str | None, until: str | None,
          include_undated: bool, types: tuple[str, ...]) -> None:
     """An interactive map of a view: one self-contained HTML file that works offline."""
     from graph.sparql.describe import LookupError_
@@ -547,7 +550,8 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
     try:
         page = map_page(ds, view_name, since=since, until=until,
                         include_undated=include_undated, types=types, focus=focus,
-                        depth=depth, max_nodes=max_nodes, size_by=size_by,
+                        depth=depth, max_nodes=max_nodes, max_links=max_links,
+                        size_by=size_by,
                         projection=cfg.projection(), cache_dir=cfg.layout_cache())
     except (ValueError, LookupError_) as exc:
         raise click.ClickException(str(exc)) from None
@@ -557,8 +561,8 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
                f"{len(page.network.edges)} links)")
     if page.whole:
         click.echo(f"the view has {page.whole[0]:,} nodes and {page.whole[1]:,} links: the map "
-                   f"keeps the {max_nodes:,} with the highest {size_by} (--max-nodes); its "
-                   f"note says what was left out")
+                   f"keeps those with the highest {size_by} within its budget (--max-nodes, "
+                   f"--max-links); its note says what was left out")
 
 
 @cli.command()

@@ -24,12 +24,23 @@ from servers import BrowserPage
 import graph
 from graph.cli import html as html_command
 from graph.network.layout import cached_layout, layout
-from graph.web.maps import LABEL_NODES, MAX_NODES, build_page, render_html, write_html
+from graph.web.maps import (
+    LABEL_NODES,
+    MAX_LINKS,
+    MAX_NODES,
+    build_page,
+    map_data,
+    render_html,
+    script_json,
+    vis_assets,
+    write_html,
+)
 from graph.web.site import MAIN_VIEWS
 
 SIZE = 5000  # 2.5 times the budget: enough to prune, quick to draw
 KINDS = ("person",) * 10 + ("organisation",) * 6 + ("event",) * 3 + ("country",)
 LONELY = ("person/lonely-a", "person/lonely-b")  # linked only to each other: both left out
+MAP_JS = Path(__file__).resolve().parent.parent / "graph" / "web" / "static" / "map.js"
 
 
 def synthetic(n: int = SIZE, seed: int = 1) -> nx.Graph:
@@ -132,8 +143,19 @@ def test_the_focus_is_kept_whatever_its_score(big: nx.Graph) -> None:
     assert ids - {LONELY[0]} == top_by_degree(big, 49)
 
 
+def test_the_link_budget_stops_at_the_first_node_that_does_not_fit(big: nx.Graph) -> None:
+    page = build_page(big, title="t", caption="c", max_links=500)
+    ranking = sorted(big, key=lambda k: (-big.degree(k), k))
+    k = len(page.network.nodes)
+    assert {n["id"] for n in page.network.nodes} == set(ranking[:k])
+    assert len(page.network.edges) == big.subgraph(ranking[:k]).number_of_edges() <= 500
+    assert big.subgraph(ranking[:k + 1]).number_of_edges() > 500
+    assert f"Showing {k:,} of {big.number_of_nodes():,} nodes" in (page.budget_note or "")
+    assert "--max-links 500" in (page.budget_note or "")
+
+
 def test_no_budget_draws_everything(big: nx.Graph) -> None:
-    page = build_page(big, title="t", caption="c", max_nodes=None)
+    page = build_page(big, title="t", caption="c", max_nodes=None, max_links=None)
     assert len(page.network.nodes) == big.number_of_nodes() and page.budget_note is None
 
 
@@ -141,11 +163,13 @@ def test_a_bad_budget_is_refused(big: nx.Graph) -> None:
     for bad in (0, -5):
         with pytest.raises(ValueError, match=f"--max-nodes must be 1 or more, not {bad}"):
             build_page(big, title="t", caption="c", max_nodes=bad)
+        with pytest.raises(ValueError, match=f"--max-links must be 1 or more, not {bad}"):
+            build_page(big, title="t", caption="c", max_links=bad)
 
 
-def test_the_cli_default_is_the_budget() -> None:
-    option = next(p for p in html_command.params if p.name == "max_nodes")
-    assert option.default == MAX_NODES
+def test_the_cli_defaults_are_the_budget() -> None:
+    defaults = {p.name: p.default for p in html_command.params}
+    assert defaults["max_nodes"] == MAX_NODES and defaults["max_links"] == MAX_LINKS
 
 
 # ------------------------------------------------------------------------- the layout cache
@@ -180,13 +204,15 @@ def out(built: Path, tmp_path: Path) -> Path:
     return target
 
 
-@pytest.mark.parametrize("bad", ["0", "-3"])
-def test_cli_refuses_a_bad_budget_and_writes_nothing(out: Path, bad: str) -> None:
+@pytest.mark.parametrize(("flag", "bad"), [("--max-nodes", "0"), ("--max-nodes", "-3"),
+                                         ("--max-links", "0")])
+def test_cli_refuses_a_bad_budget_and_writes_nothing(out: Path, flag: str, bad: str) -> None:
     target = out / "map.html"
-    ran = cinecoop("--data", DATA, "--out", out, "html", "--max-nodes", bad, "--out", target)
+    ran = cinecoop("--data", DATA, "--out", out, "html", flag, bad, "--out", target)
     assert ran.returncode == 1
+    what = "node" if flag == "--max-nodes" else "link"
     assert ran.stderr.strip().splitlines() == [
-        f"Error: --max-nodes must be 1 or more, not {bad}: it is the node budget of the map "
+        f"Error: {flag} must be 1 or more, not {bad}: it is the {what} budget of the map "
         f"(a larger view keeps its most central nodes)"]
     assert not target.exists() and not list(out.glob("*.html"))
 
@@ -275,4 +301,24 @@ def test_large_page_search_and_filters(browser_page: BrowserPage, big: nx.Graph,
     page.uncheck("input.type[value=event]")
     hidden = page.evaluate("cinecoop.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()")
     assert hidden == sorted(k for k in kept if big.nodes[k]["kind"] == "event")
+    no_errors(browser_page)
+
+
+def test_a_page_without_its_own_note_gets_it_above_the_map(browser_page: BrowserPage,
+                                                           big: nx.Graph, tmp_path: Path) -> None:
+    """An entity page's neighbourhood (site.py) carries only the map data and map.js."""
+    data = map_data(build_page(big, title="t", caption="c", max_nodes=100,
+                               focus=LONELY[0]))
+    vis_js, _ = vis_assets()
+    file = tmp_path / "entity.html"
+    file.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>e</title></head>'
+        '<body><section><div id="map" style="height:400px"></div><pre id="details"></pre>'
+        f'</section><script id="map-data" type="application/json">{script_json(data)}</script>'
+        f'<script>{vis_js}</script><script>{(MAP_JS).read_text()}</script></body></html>',
+        encoding="utf-8")
+    open_page(browser_page, file)
+    note = browser_page.page.text_content("section > #budget-note") or ""
+    assert f"Showing 100 of {big.number_of_nodes():,} nodes" in note
+    assert browser_page.page.evaluate("cinecoop.network.getSelectedNodes()") == [LONELY[0]]
     no_errors(browser_page)

@@ -3,6 +3,7 @@ the cached projection equal to a fresh one, synthetic data that builds through t
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -104,7 +105,7 @@ def test_a_touched_file_is_current_an_edited_one_is_not(tmp_path: Path) -> None:
     import shutil
 
     from graph.data.build import build
-    from graph.data.outputs import is_current
+    from graph.data.outputs import is_current, stat_fingerprint
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
@@ -113,6 +114,9 @@ def test_a_touched_file_is_current_an_edited_one_is_not(tmp_path: Path) -> None:
     person = data / "people" / "rashad-azizov.yaml"
     os.utime(person, ns=(1, 1))
     assert is_current(data, tmp_path / "out")          # stats differ, bytes are the same
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["stat"] == stat_fingerprint(data)  # kept: the next check reads no file
+    assert (tmp_path / "out" / "manifest.json").is_symlink()   # still the build's own
     person.write_text(person.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
     assert not is_current(data, tmp_path / "out")
 

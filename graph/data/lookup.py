@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.files import fingerprint
+from graph.data.outputs import is_current
 from graph.names import Match, NameIndex
 
 TABLE = "names.tsv"
@@ -32,9 +32,9 @@ def built_index(out_dir: Path, data_dir: Path | None = None) -> NameIndex | None
         text = (out_dir / TABLE).read_text(encoding="utf-8")
     except OSError:
         return None
-    head, _, body = text.partition("\n")
-    if data_dir is not None and data_dir.is_dir() and head != HEADER + fingerprint((data_dir,)):
-        return None
+    _, _, body = text.partition("\n")
+    if data_dir is not None and data_dir.is_dir() and not is_current(data_dir, out_dir):
+        return None     # one stat per file decides, as for every reader
     return NameIndex.from_table(body)
 
 

@@ -16,6 +16,7 @@ import json
 import os
 from pathlib import Path
 
+from graph.files import write_atomic
 from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["STORE_DIR", "OUTPUTS", "MANIFEST", "FORMAT_VERSION", "fingerprint",
@@ -27,18 +28,15 @@ MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 
 
-def _files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.is_file())
-
-
 def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     """A hash of every input file's path and bytes (data and ontology)."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for path in _files(root):
-            h.update(str(path.relative_to(root.parent)).encode())
+        for parts, _, _ in _stats(root):
+            h.update("/".join((root.name, *parts) if root.name else parts).encode())
             h.update(b"\0")
-            h.update(path.read_bytes())
+            with open(os.path.join(root, *parts), "rb") as fh:
+                h.update(fh.read())
     return h.hexdigest()
 
 
@@ -83,6 +81,20 @@ def is_current(data_dir: Path, out_dir: Path) -> bool:
         return False
     if not all((out_dir / name).is_file() for name in OUTPUTS):
         return False
-    if manifest.get("stat") and manifest["stat"] == stat_fingerprint(data_dir):
+    stat = stat_fingerprint(data_dir)
+    if manifest.get("stat") and manifest["stat"] == stat:
         return True
-    return bool(manifest.get("fingerprint") == fingerprint(data_dir))
+    if manifest.get("fingerprint") != fingerprint(data_dir):
+        return False
+    _refresh_stat(out_dir / MANIFEST, manifest, stat)
+    return True
+
+
+def _refresh_stat(path: Path, manifest: dict[str, object], stat: str) -> None:
+    """The same bytes with new file times (a ``touch``, a checkout): keep the new times, so
+    the next reader decides without reading every file again."""
+    try:
+        write_atomic(path.resolve(), json.dumps({**manifest, "stat": stat}, indent=2,
+                                                sort_keys=True) + "\n")
+    except OSError:
+        pass    # a read-only build: the bytes decide each time, as before

@@ -1,12 +1,14 @@
 """Interactive HTML maps of the networkx views: one self-contained file per map.
 
 :func:`build_page` is pure: it turns a view (``graph.network.projection.view``) into a
-:class:`MapPage`
-holding a ``pyvis.network.Network`` (nodes, edges and vis-network options) and what the page
-says around it (title, caption, legend, notes). :func:`render_html` turns that into one HTML
-document and :func:`write_html` writes it. The document inlines vis-network from pyvis's own
-copy plus ``graph/static/map.js`` and ``map.css``: it loads nothing from the network, works from
-``file://`` and carries no timestamp, so the same view gives the same bytes.
+:class:`MapPage` holding a :class:`VisNetwork` (nodes, edges and vis-network options, under the
+names ``pyvis.network.Network`` gives them) and what the page says around it (title, caption,
+legend, notes). pyvis itself is not imported (it pulls in IPython: about 0.4 s of every
+``cinecoop html``); only the copy of vis-network it ships is read. :func:`render_html` turns
+that into one HTML document and :func:`write_html` writes it. The document inlines
+vis-network from pyvis's own copy plus ``graph/static/map.js`` and ``map.css``: it loads
+nothing from the network, works from ``file://`` and carries no timestamp, so the same view
+gives the same bytes.
 
 Safety: every string from the data reaches the page either through jinja2's autoescaping or
 inside a JSON ``<script type="application/json">`` block with ``<``, ``>``, ``&``, U+2028 and
@@ -31,13 +33,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import resources, util
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import pyvis
-from pyvis.network import Network
 
 from graph.files import write_atomic
 from graph.network.analytics import centrality as scores
@@ -83,6 +83,7 @@ LAYOUT_THRESHOLD = 400  # above this many nodes the layout is computed here and 
 # the node budget: a larger view is cut to its MAX_NODES highest-scoring nodes, with a note
 # (vis-network starts 2,000 nodes in about 0.3 s, 20,000 in about 3 s: scripts/bench_html.py)
 MAX_NODES = 2000
+MAX_LINKS = 6000  # and the links among them: vis-network spends more per link than per node
 LABEL_NODES = 500  # names drawn when the page opens (measuring label text is slow in vis);
 # map.js draws more names as the reader zooms in, in the part of the map in view
 LABEL_LIMIT = 64  # characters of a label drawn on the map (the tooltip has it all)
@@ -91,10 +92,21 @@ VIS_DIR = ("templates", "lib", "vis-9.1.2")
 
 
 @dataclass
+class VisNetwork:
+    """The vis-network data of a page, with the attribute names of ``pyvis.network.Network``."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    node_ids: list[str] = field(default_factory=list)
+    node_map: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
 class MapPage:
     """Everything one map page shows; ``network`` holds the vis-network nodes and edges."""
 
-    network: Any  # pyvis.network.Network
+    network: VisNetwork
     title: str
     caption: str
     size_note: str
@@ -128,28 +140,61 @@ def centrality(G: Any, measure: str = "degree", seed: int = 7) -> dict[Any, floa
     return dict(scores(G, [measure], seed=seed, backend=backend).scores[measure])
 
 
+def check_budget(max_nodes: int | None, max_links: int | None) -> None:
+    """Refuse a budget below 1 (ValueError, one line)."""
+    for flag, value, what in (("--max-nodes", max_nodes, "node"), ("--max-links", max_links,
+                                                                    "link")):
+        if value is not None and value < 1:
+            raise ValueError(f"{flag} must be 1 or more, not {value}: it is the {what} "
+                             f"budget of the map (a larger view keeps its most central nodes)")
+
+
 def prune(G: Any, max_nodes: int, values: Mapping[Any, float], keep: Sequence[Any] = (),
-          measure: str = "score", order: Sequence[Any] | None = None) -> tuple[Any, str | None]:
-    """The subgraph of the ``max_nodes`` highest-valued nodes (``keep`` first: the focus), and a
-    note on what was left out (None when nothing was); ``order``: ``ranked(G, values)``."""
-    if max_nodes < 1:
-        raise ValueError(f"--max-nodes must be 1 or more, not {max_nodes}: it is the node "
-                         f"budget of the map (a larger view keeps its most central nodes)")
-    n = G.number_of_nodes()
-    if n <= max_nodes:
+          measure: str = "score", order: Sequence[Any] | None = None,
+          max_links: int | None = None) -> tuple[Any, str | None]:
+    """The subgraph of the highest-valued nodes (``keep`` first: the focus), and a note on
+    what was left out (None when nothing was); ``order``: ``ranked(G, values)``.
+
+    Nodes are taken best first while there are at most ``max_nodes`` of them and at most
+    ``max_links`` links among them (every link between two kept nodes is kept).
+    """
+    check_budget(max_nodes, max_links)
+    n, links = G.number_of_nodes(), G.number_of_edges()
+    if n <= max_nodes and (max_links is None or links <= max_links):
         return G, None
     first = [v for v in dict.fromkeys(keep) if v in G]
-    rest = [v for v in (ranked(G, values) if order is None else order) if v not in set(first)]
-    H = _subgraph(G, [*first, *rest][:max_nodes])
+    chosen = set(first)
+    ranking = [*first, *(v for v in (ranked(G, values) if order is None else order)
+                         if v not in chosen)]
+    H = _subgraph(G, _take(G, ranking, max_nodes, max_links))
+    k, m = H.number_of_nodes(), H.number_of_edges()
     gone = Counter(G.nodes[v].get("kind", "other") for v in G if v not in H)
-    kinds = ", ".join(f"{c:,} {k}" for k, c in sorted(gone.items()))
-    links = G.number_of_edges()
-    note = (f"Showing {max_nodes:,} of {n:,} nodes and {H.number_of_edges():,} of {links:,} "
-            f"links: those with the highest {measure} (the node budget, --max-nodes "
-            f"{max_nodes:,}). Left out: {n - max_nodes:,} nodes ({kinds}) and "
-            f"{links - H.number_of_edges():,} links. To see the rest: cinecoop html --focus "
-            f"NAME (a neighbourhood), --since/--until/--type, or a higher --max-nodes.")
+    kinds = ", ".join(f"{c:,} {kind}" for kind, c in sorted(gone.items()))
+    budget = f"--max-nodes {max_nodes:,}" + (f", --max-links {max_links:,}" if max_links
+                                             else "")
+    note = (f"Showing {k:,} of {n:,} nodes and {m:,} of {links:,} links: those with the "
+            f"highest {measure} (the map's budget: {budget}). Left out: {n - k:,} nodes "
+            f"({kinds}) and {links - m:,} links. To see the rest: cinecoop html --focus NAME "
+            f"(a neighbourhood), --since/--until/--type, or a higher --max-nodes/--max-links.")
     return H, note
+
+
+def _take(G: Any, ranking: Sequence[Any], max_nodes: int, max_links: int | None) -> list[Any]:
+    """The first nodes of ``ranking`` that fit both budgets (the first always does)."""
+    taken: list[Any] = []
+    index: set[Any] = set()
+    links = 0
+    adj = G.adj
+    for v in ranking:
+        if len(taken) == max_nodes:
+            break
+        new = sum(1 for u in adj[v] if u in index or u == v)
+        if max_links is not None and taken and links + new > max_links:
+            break
+        taken.append(v)
+        index.add(v)
+        links += new
+    return taken
 
 
 def ranked(G: Any, values: Mapping[Any, float]) -> list[Any]:
@@ -165,9 +210,10 @@ def _subgraph(G: Any, keep: Sequence[Any]) -> Any:
     H.graph.update(G.graph)
     nodes = G.nodes
     H.add_nodes_from((v, nodes[v]) for v in keep)
-    kept = set(keep)
+    rank = {v: i for i, v in enumerate(keep)}
     adj = G.adj
-    H.add_edges_from((u, v, d) for u in keep for v, d in adj[u].items() if v in kept)
+    H.add_edges_from((u, v, d) for u in keep for v, d in adj[u].items()
+                     if rank.get(v, -1) >= rank[u])  # each link once (a self-link too)
     return H
 
 
@@ -349,7 +395,8 @@ class _Nodes:
 def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
                context: Any = None, source_notes: Mapping[str, str] | None = None,
                notes: Sequence[str] = (), layout_threshold: int = LAYOUT_THRESHOLD,
-               max_nodes: int | None = MAX_NODES, label_limit: int = LABEL_NODES,
+               max_nodes: int | None = MAX_NODES, max_links: int | None = MAX_LINKS,
+               label_limit: int = LABEL_NODES,
                focus: str | None = None, seed: int = 7,
                pages: Mapping[str, str] | None = None,
                class_labels: Mapping[str, str] | None = None,
@@ -360,10 +407,11 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     ``context``: the full projection, used to make people findable on maps that do
     not draw them. ``source_notes``: source id -> short description for citations. Above
     ``layout_threshold`` nodes the layout is computed here by ``positions(G, seed=...)``
-    (seeded) and physics starts off; above ``max_nodes`` (the node budget; None: no budget)
-    only the highest-scoring nodes are kept (``focus`` always), with a note saying so and the
-    names of the others kept for the search; only the ``label_limit`` highest-scoring nodes
-    have their name drawn when the page opens (the page draws more as the reader zooms in).
+    (seeded) and physics starts off; above ``max_nodes`` nodes or ``max_links`` links (the
+    budget; None: none) only the highest-scoring nodes are kept (``focus`` always), with a
+    note saying so and the names of the others kept for the search; only the
+    ``label_limit`` highest-scoring nodes have their name drawn when the page opens (the page
+    draws more as the reader zooms in).
     ``pages``: node -> link to its entity page (the details panel offers it);
     ``class_labels``: class name -> label for the legend (the ontology's labels).
     """
@@ -372,12 +420,14 @@ def build_page(G: Any, *, title: str, caption: str, size_by: str = "degree",
     whole = G
     note = None
     order = ranked(G, values)
-    if max_nodes is not None:
-        G, note = prune(G, max_nodes, values, keep=[focus] if focus else [], measure=size_by,
-                        order=order)
+    check_budget(max_nodes, max_links)
+    if max_nodes is not None or max_links is not None:
+        G, note = prune(G, max_nodes or G.number_of_nodes(), values,
+                        keep=[focus] if focus else [], measure=size_by, order=order,
+                        max_links=max_links)
     nodes = sorted(G.nodes, key=str)
     large = len(nodes) > layout_threshold
-    net = Network(height="100%", width="100%", directed=False, cdn_resources="in_line")
+    net = VisNetwork()
     seen = _add_nodes(net, G, nodes, values, source_notes, pages or {},
                       pos=positions(G, seed=seed) if large else {},
                       labelled=_labelled(nodes, values, label_limit, size_by, page_notes))
@@ -445,7 +495,7 @@ def left_out_index(whole: Any, H: Any, order: Sequence[Any], known: Set[Any] = f
     return {"names": names, "via": via}
 
 
-def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
+def _add_nodes(net: VisNetwork, G: Any, nodes: list[Any], values: Mapping[Any, float],
                source_notes: Mapping[str, str] | None, pages: Mapping[str, str],
                pos: Mapping[Any, Any], labelled: set[Any]) -> _Nodes:
     """Append the nodes: only what map.js needs (it derives fonts and organisation colours)."""
@@ -482,7 +532,7 @@ def _add_nodes(net: Any, G: Any, nodes: list[Any], values: Mapping[Any, float],
     return seen
 
 
-def _add_edges(net: Any, G: Any, source_notes: Mapping[str, str] | None,
+def _add_edges(net: VisNetwork, G: Any, source_notes: Mapping[str, str] | None,
                years: set[int]) -> tuple[Counter[str], list[int]]:
     """Append the edges (pyvis's add_edge scans every node and edge per call: too slow); map.js
     numbers them in this order and styles them by family."""
@@ -603,7 +653,11 @@ def _asset(*parts: str) -> str:
 def vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the copy pyvis ships."""
 
-    base = Path(pyvis.__file__).parent.joinpath(*VIS_DIR)
+    spec = util.find_spec("pyvis")  # pyvis's files, without importing it (IPython)
+    if spec is None or spec.origin is None:
+        raise RuntimeError("pyvis is not installed: its copy of vis-network draws the maps "
+                           "(pip install pyvis)")
+    base = Path(spec.origin).parent.joinpath(*VIS_DIR)
     js = (base / "vis-network.min.js").read_text("utf-8")
     css = (base / "vis-network.css").read_text("utf-8")
     return js, css
@@ -629,6 +683,7 @@ def map_data(page: MapPage) -> dict[str, Any]:
     return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "people": page.people, "years": page.years, "physics": page.physics,
             "focus": page.focus, "leftOut": page.left_out or {"names": [], "via": []},
+            "budgetNote": page.budget_note,
             "orgColours": page.org_colours, "fontBoost": page.font_boost,
             "labelLimit": LABEL_LIMIT,
             "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}

@@ -28,9 +28,11 @@ from graph.sparql.describe import resolve
 from graph.sparql.reader import load_reader
 from graph.web.entities import EntityPage, entity_pages
 from graph.web.maps import (
+    MAX_LINKS,
     MAX_NODES,
     _asset,
     build_page,
+    check_budget,
     script_json,
     template_env,
     vis_assets,
@@ -105,17 +107,16 @@ def _filters_text(since: str | None, until: str | None, include_undated: bool,
 def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
              until: str | None = None, include_undated: bool = False,
              types: Sequence[str] = (), focus: str | None = None, depth: int = 1,
-             max_nodes: int | None = MAX_NODES, size_by: str = "degree",
+             max_nodes: int | None = MAX_NODES, max_links: int | None = MAX_LINKS,
+             size_by: str = "degree",
              projection: Any = None, pages: bool = False,
              labels: dict[str, str] | None = None, cache_dir: Path | None = None) -> MapPage:
     """The map of one view of the built graph; raises ValueError/LookupError_ on bad input.
 
-    ``max_nodes``: the node budget (None: draw every node); ``cache_dir``: where computed
+    ``max_nodes``, ``max_links``: the budget (None: no limit); ``cache_dir``: where computed
     layouts are kept (the build's folder), keyed by what they depend on.
     """
-    if max_nodes is not None and max_nodes < 1:
-        raise ValueError(f"--max-nodes must be 1 or more, not {max_nodes}: it is the node "
-                         f"budget of the map (a larger view keeps its most central nodes)")
+    check_budget(max_nodes, max_links)
 
     if view_name not in VIEWS:
         raise ValueError(f"unknown view {view_name!r}; choose one of: {', '.join(VIEWS)}")
@@ -150,7 +151,8 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
                      "article that reports it (it took place on or before that day).")
     return build_page(H, title=title, caption=caption, context=G,
                       source_notes={s.stem: s.describe() for s in srcs}, notes=notes,
-                      max_nodes=max_nodes, size_by=size_by, focus=focus_key,
+                      max_nodes=max_nodes, max_links=max_links, size_by=size_by,
+                      focus=focus_key,
                       pages={n: entity_href(n) for n in H} if pages else None,
                       class_labels=labels, positions=partial(cached_layout, folder=cache_dir))
 
