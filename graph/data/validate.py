@@ -40,6 +40,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
     cache: RecordCache | None = None             # what the next build may reuse
+    union: bytes | None = None                   # the merge of the graphs, as N-Triples
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
 
     @property
@@ -97,16 +98,18 @@ def shacl_problems(data: Dataset | Graph, records: list[Record],
 
 
 def fast_shacl_problems(graphs: dict[str, list[str]], records: list[Record],
-                        shapes: Path = SHAPES_FILE) -> list[Problem]:
-    """SHACL over the built graphs (graph IRI -> N-Quads lines): the engine of
-    :mod:`graph.data.shacl` when it evaluates every shape, else pyshacl; the same problems."""
+                        shapes: Path = SHAPES_FILE, union: bytes | None = None) -> list[Problem]:
+    """SHACL over the built graphs (graph IRI -> N-Quads lines; ``union``: their merge, when
+    already made): the engine of :mod:`graph.data.shacl` when it evaluates every shape, else
+    pyshacl; the same problems."""
     shapes_graph = Graph().parse(shapes, format="turtle")
     compiled = compile_shapes(shapes_graph)
     if compiled is None:
         return shacl_problems(shacl_data(graphs, shapes), records, shapes)
-    lines = _wanted_lines(union_ntriples(graphs), shacl_predicates(shapes_graph))
+    wanted = _wanted_lines(union_ntriples(graphs) if union is None else union,
+                           shacl_predicates(shapes_graph))
     try:
-        results = evaluate(lines.decode("utf-8").splitlines(keepends=True), compiled)
+        results = evaluate(wanted.decode("utf-8").splitlines(keepends=True), compiled)
     except NeedsPyshacl:
         return shacl_problems(shacl_data(graphs, shapes), records, shapes)
     return result_problems(results, records)
@@ -265,7 +268,9 @@ def validate(data_dir: Path, sources: Path | None = None,
         return _stopped(report, sources, "the records do not fit together")
     sink = build_nquads(records, ontology)
     report.graphs = {name: sink.lines(name) for name in sink.graphs}
-    report.problems.extend(fast_shacl_problems(report.graphs, records))
+    del sink
+    report.union = union_ntriples(report.graphs)
+    report.problems.extend(fast_shacl_problems(report.graphs, records, union=report.union))
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,
