@@ -9,14 +9,23 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from graph.data.cache import RecordCache, cached_duplicates, load_cache, read_records_cached
+from graph.data.cache import (
+    RecordCache,
+    cached_duplicates,
+    keep_duplicates,
+    load_cache,
+    read_records_cached,
+)
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
 from graph.data.load import (
@@ -241,6 +250,45 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
     return out
 
 
+def _kept(cache: RecordCache, data_dir: Path, problems: list[Problem]) -> list[Problem]:
+    keep_duplicates(cache, data_dir, problems)
+    return problems
+
+
+def _beside(work: Callable[[], list[Problem]]) -> Callable[[], list[Problem]]:
+    """Start ``work`` in a forked process (it sees the parent's memory: nothing is copied to
+    it), so that it runs on another core beside the rest of validation; returns the function
+    that waits for its result. Where processes do not fork, or the child fails, the work runs
+    in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> list[Problem]:
+        try:
+            found = receive.recv()
+        except (EOFError, OSError):
+            found = None
+        receive.close()
+        child.join()
+        return work() if found is None else list(found)
+
+    return result
+
+
+def _send(conn: Connection, work: Callable[[], list[Problem]]) -> None:
+    try:
+        found: list[Problem] | None = work()
+    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
+        found = None
+    conn.send(found)
+    conn.close()
+
+
 def _stopped(report: Report, sources: Path | None, why: str) -> Report:
     if sources is not None:
         report.text_checked = (f"not run: {why}; fix the {len(report.errors)} error(s) above "
@@ -260,17 +308,24 @@ def validate(data_dir: Path, sources: Path | None = None,
     report = Report(records, problems, cache=cache)
     if report.errors:
         return _stopped(report, sources, "the records do not read")
+    known = cached_duplicates(cache, data_dir)
+    same_names = (lambda: known) if known is not None else _beside(
+        lambda: list(duplicates(records)))
     ontology = load_ontology()
     report.problems.extend(check(records, concept_ids(ontology)))
-    report.problems.extend(cached_duplicates(records, cache, data_dir,
-                                             lambda recs: list(duplicates(recs))))
     if report.errors:
+        report.problems.extend(_kept(cache, data_dir, same_names()))
         return _stopped(report, sources, "the records do not fit together")
     sink = build_nquads(records, ontology)
-    report.graphs = {name: sink.lines(name) for name in sink.graphs}
+    graphs = {name: sink.lines(name) for name in sink.graphs}
     del sink
-    report.union = union_ntriples(report.graphs)
-    report.problems.extend(fast_shacl_problems(report.graphs, records, union=report.union))
+    union = union_ntriples(graphs)
+    shacl = fast_shacl_problems(graphs, records, union=union)
+    report.problems.extend(_kept(cache, data_dir, same_names()))
+    if report.errors:
+        return _stopped(report, sources, "the records do not fit together")
+    report.graphs, report.union = graphs, union
+    report.problems.extend(shacl)
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,
