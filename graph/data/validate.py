@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -68,6 +67,8 @@ class Report:
 def shacl_results(data: Dataset | Graph, shapes: Path = SHAPES_FILE) -> set[Result]:
     """pyshacl's results over the union of all graphs (a Dataset, or their merge as a Graph):
     (focus node, path, message, level) each once."""
+    import pyshacl  # lazy: the build runs graph.data.shacl; pyshacl only as the reference
+
     union = union_graph(data) if isinstance(data, Dataset) else data
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
