@@ -268,7 +268,7 @@ def test_large_page_opens_with_its_note(browser_page: BrowserPage, big: nx.Graph
     assert page.evaluate(f"cinecoop.nodes.get({json.dumps(quiet)}).label") is None
     page.fill("#search", big.nodes[quiet]["label"])
     page.press("#search", "Enter")
-    page.wait_for_function(f"{labelled} > {LABEL_NODES}", timeout=10_000)
+    page.wait_for_function(f"{labelled} > {LABEL_NODES}", timeout=30_000, polling=200)
     assert page.evaluate(f"cinecoop.nodes.get({json.dumps(quiet)}).label") == (
         big.nodes[quiet]["label"])
     no_errors(browser_page)

@@ -215,6 +215,7 @@
     network.selectNodes([id]);
     network.focus(id, { scale: Math.max(network.getScale(), 1.1),
                         animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    setTimeout(labelSoon, 600);  // names around it, even if no animation event comes
     showDetails((preface || "") + byId[id].title, id);
   }
   var searchForm = document.getElementById("search-form");
