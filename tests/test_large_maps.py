@@ -29,7 +29,10 @@ from graph.web.maps import (
     MAX_LINKS,
     MAX_NODES,
     build_page,
+    map_data,
     render_html,
+    script_json,
+    vis_assets,
     write_html,
 )
 from graph.web.site import MAIN_VIEWS
@@ -37,6 +40,7 @@ from graph.web.site import MAIN_VIEWS
 SIZE = 5000  # 2.5 times the budget: enough to prune, quick to draw
 KINDS = ("person",) * 10 + ("organisation",) * 6 + ("event",) * 3 + ("country",)
 LONELY = ("person/lonely-a", "person/lonely-b")  # linked only to each other: both left out
+MAP_JS = Path(__file__).resolve().parent.parent / "graph" / "web" / "static" / "map.js"
 
 
 def synthetic(n: int = SIZE, seed: int = 1) -> nx.Graph:
@@ -297,4 +301,24 @@ def test_large_page_search_and_filters(browser_page: BrowserPage, big: nx.Graph,
     page.uncheck("input.type[value=event]")
     hidden = page.evaluate("cinecoop.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()")
     assert hidden == sorted(k for k in kept if big.nodes[k]["kind"] == "event")
+    no_errors(browser_page)
+
+
+def test_a_page_without_its_own_note_gets_it_above_the_map(browser_page: BrowserPage,
+                                                           big: nx.Graph, tmp_path: Path) -> None:
+    """An entity page's neighbourhood (site.py) carries only the map data and map.js."""
+    data = map_data(build_page(big, title="t", caption="c", max_nodes=100,
+                               focus=LONELY[0]))
+    vis_js, _ = vis_assets()
+    file = tmp_path / "entity.html"
+    file.write_text(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>e</title></head>'
+        '<body><section><div id="map" style="height:400px"></div><pre id="details"></pre>'
+        f'</section><script id="map-data" type="application/json">{script_json(data)}</script>'
+        f'<script>{vis_js}</script><script>{(MAP_JS).read_text()}</script></body></html>',
+        encoding="utf-8")
+    open_page(browser_page, file)
+    note = browser_page.page.text_content("section > #budget-note") or ""
+    assert f"Showing 100 of {big.number_of_nodes():,} nodes" in note
+    assert browser_page.page.evaluate("cinecoop.network.getSelectedNodes()") == [LONELY[0]]
     no_errors(browser_page)

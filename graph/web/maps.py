@@ -683,6 +683,7 @@ def map_data(page: MapPage) -> dict[str, Any]:
     return {"nodes": net.nodes, "edges": net.edges, "options": net.options,
             "people": page.people, "years": page.years, "physics": page.physics,
             "focus": page.focus, "leftOut": page.left_out or {"names": [], "via": []},
+            "budgetNote": page.budget_note,
             "orgColours": page.org_colours, "fontBoost": page.font_boost,
             "labelLimit": LABEL_LIMIT,
             "edgeStyles": {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}}

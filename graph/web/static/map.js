@@ -44,6 +44,15 @@
     ready: false, readyMs: null, timings: timings, focused: null, fold: fold, search: search,
     applyFilters: applyFilters
   };
+  // a page without its own budget note (an entity's neighbourhood) gets it above the map
+  if (data.budgetNote && !document.getElementById("budget-note")) {
+    var noteEl = document.createElement("p");
+    noteEl.id = "budget-note";
+    noteEl.className = "note budget";
+    noteEl.textContent = data.budgetNote;
+    var mapEl = document.getElementById("map");
+    mapEl.parentNode.insertBefore(noteEl, mapEl);
+  }
   var statusEl = document.getElementById("status");
   var detailsEl = document.getElementById("details");
 
