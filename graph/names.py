@@ -192,10 +192,11 @@ def word_match(query: str, label: str, near: bool = False) -> str | None:
 def word_keys(word: str) -> frozenset[str]:
     """Keys that two folded words share whenever :func:`word_match` says they are the same
     word, near spellings included: the same skeleton, the same first four letters (folded or
-    transliterated: an inflected form), a shared dictionary form (Russian), or a shared
-    one-deletion form (a word one edit off another shares it: insertion, deletion,
-    substitution or swap). Two labels that :class:`NameIndex` matches whole share a key at
-    every word, so a comparison of all pairs need only compare those (blocking).
+    transliterated: an inflected form), the same first two letters of a Russian word (what
+    :func:`word_match` asks before it compares dictionary forms), or a shared one-deletion
+    form of the folded word or of its skeleton (a word one edit off another shares one:
+    insertion, deletion, substitution or swap). Two labels that :class:`NameIndex` matches
+    whole share a key at every word, so a comparison of all pairs need only compare those.
 
     >>> bool(word_keys("pirimov") & word_keys("primov"))
     True
@@ -209,11 +210,11 @@ def word_keys(word: str) -> frozenset[str]:
     if len(skel) >= 4:
         keys.add("k" + skel[:4])
     if _is_cyrillic(word):
-        keys.update("l" + lemma for lemma in lemmas(word))
-    for tag, form in (("d", word), ("e", skel)):
+        keys.add("c" + word[:2])
+    for form in {word, skel}:
         if len(form) >= 5:
-            keys.add(tag + form)
-            keys.update(tag + form[:i] + form[i + 1:] for i in range(len(form)))
+            keys.add("d" + form)
+            keys.update("d" + form[:i] + form[i + 1:] for i in range(len(form)))
     return frozenset(keys)
 
 

@@ -14,7 +14,9 @@ import hashlib
 import json
 import shutil
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,8 @@ import pyoxigraph as ox
 from rdflib import Dataset
 from rdflib.namespace import RDF
 
+from graph.data.cache import save_cache
+from graph.data.delta import Span, update_store
 from graph.data.diff import (
     CHANGES_FILE,
     NAMES_FILE,
@@ -44,7 +48,7 @@ from graph.data.outputs import (
     is_current,
     stat_fingerprint,
 )
-from graph.data.publish import build_lock, publish
+from graph.data.publish import CURRENT, build_lock, publish
 from graph.data.records import Problem
 from graph.data.validate import Report, validate
 from graph.files import fingerprint as files_fingerprint
@@ -81,12 +85,19 @@ class GraphText:
 
     nquads: bytes                 # named graphs in IRI order, each graph's lines sorted
     ntriples: bytes               # the union (a merge: each triple once), sorted
+    spans: dict[str, Span] = field(default_factory=dict)   # each graph's place and digest
 
     @classmethod
     def from_graphs(cls, graphs: dict[str, list[str]]) -> GraphText:
         """From graph IRI -> distinct sorted N-Quads lines (:meth:`NQuadsSink.lines`)."""
-        quads = "".join(line for name in sorted(graphs) for line in graphs[name])
-        return cls(quads.encode("utf-8"), union_ntriples(graphs))
+        blocks = [(name, "".join(graphs[name]).encode("utf-8")) for name in sorted(graphs)]
+        spans: dict[str, Span] = {}
+        start = 0
+        for name, block in blocks:
+            spans[name] = (start, start + len(block),
+                           hashlib.blake2b(block, digest_size=16).hexdigest())
+            start += len(block)
+        return cls(b"".join(block for _, block in blocks), union_ntriples(graphs), spans)
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> GraphText:
@@ -156,11 +167,13 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
     with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
         steps.next("validate (records, integrity, SHACL)")
         prints = (fingerprint(data_dir), stat_fingerprint(data_dir))   # before reading
-        report = validate(data_dir, sources)
+        previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
+        report = validate(data_dir, sources, previous)
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
         steps.next("merge the graphs")
         text = GraphText.from_graphs(report.graphs)
+        report.graphs = None    # the text holds them now
         summary: dict[str, Any] = {}
         curation = curation_outputs(data_dir, out_dir, report)
 
@@ -168,9 +181,11 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
             steps.next("write TriG, Turtle, N-Triples and the store")
             for name, content in curation.items():
                 write_atomic(folder / name, content)
-            summary.update(write_outputs(folder, text, prints[0], prints[1]))
-            steps.next("read the outputs back")
-            verify_outputs(folder)
+            if report.cache is not None:
+                save_cache(folder, report.cache)
+            summary.update(write_outputs(folder, text, prints[0], prints[1],
+                                         lambda: steps.next("read the outputs back"),
+                                         previous))
             steps.next("publish")
 
         with build_lock(out_dir):
@@ -190,22 +205,36 @@ def curation_outputs(data_dir: Path, out_dir: Path, report: Report) -> dict[str,
             if previous else "# Changes\n\nThe first build in this folder.\n"}
 
 
-def write_outputs(folder: Path, text: GraphText, fingerprint_: str,
-                  stat: str | None = None) -> dict[str, Any]:
-    """Write every output of a build into ``folder``: the three texts, the store, the manifest.
+def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | None = None,
+                  reading: Callable[[], None] | None = None,
+                  previous: Path | None = None) -> dict[str, Any]:
+    """Write every output of a build into ``folder`` and read it back (:func:`verify_outputs`):
+    the three texts, the store, the manifest.
 
-    Returns the manifest (class counts, triples, ``content``: a hash of the quads that keys
-    caches kept beside the build). The manifest is written last.
+    pyoxigraph loads the store in a thread of its own while the texts are written and read
+    back (it does not hold Python's lock); ``previous``: the folder of the build before, whose
+    store it updates (:func:`write_store`). Returns the manifest (class counts, triples,
+    ``content``: a hash of the quads that keys caches kept beside the build, ``graphs``: a
+    digest per named graph).
     """
-    for name, data in serialise_text(text).items():
-        write_atomic(folder / name, data)
-    write_store(folder / STORE_DIR, text)
-    counts = text_class_counts(text)
-    triples = text.ntriples.count(b"\n")  # one distinct triple per line
-    manifest = {"fingerprint": fingerprint_, "stat": stat, "counts": counts, "triples": triples,
-                "outputs": list(OUTPUTS),
-                "content": hashlib.sha256(text.nquads).hexdigest()}
-    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+    with ThreadPoolExecutor(1) as pool:
+        store = pool.submit(write_store, folder / STORE_DIR, text, previous)
+        try:
+            for name, data in serialise_text(text).items():
+                write_atomic(folder / name, data)
+            counts = text_class_counts(text)
+            triples = text.ntriples.count(b"\n")  # one distinct triple per line
+            manifest = {"fingerprint": fingerprint_, "stat": stat, "counts": counts,
+                        "triples": triples, "outputs": list(OUTPUTS),
+                        "content": hashlib.sha256(text.nquads).hexdigest(),
+                        "graphs": {name: span[2] for name, span in text.spans.items()}}
+            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            if reading is not None:
+                reading()
+            quads = verify_texts(folder, triples)
+        finally:
+            store.result()   # waits for the store (and raises what stopped it)
+    verify_store(folder, quads + triples)
     return manifest
 
 
@@ -214,10 +243,16 @@ class OutputError(Exception):
 
 
 def verify_outputs(folder: Path) -> None:
-    """Parse every output written into ``folder`` with pyoxigraph (a second parser: rdflib
-    wrote them) and open the store; OutputError naming the file when one does not read back.
-    """
+    """Parse every output written into ``folder`` with pyoxigraph and open the store;
+    OutputError naming the file when one does not read back."""
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    quads = verify_texts(folder, manifest["triples"])
+    verify_store(folder, quads + manifest["triples"])
+
+
+def verify_texts(folder: Path, triples: int) -> int:
+    """Parse graph.trig, graph.ttl and graph.nt in ``folder`` (each must read back, the last
+    two with ``triples`` triples); the number of quads in graph.trig."""
     counted: dict[str, int] = {}
     for name, fmt in (("graph.trig", ox.RdfFormat.TRIG), ("graph.ttl", ox.RdfFormat.TURTLE),
                       ("graph.nt", ox.RdfFormat.N_TRIPLES)):
@@ -226,18 +261,22 @@ def verify_outputs(folder: Path) -> None:
         except (SyntaxError, ValueError, OSError) as exc:
             raise OutputError(f"the build wrote a {name} that does not read back ({exc}); "
                               "nothing was published") from None
-    if counted["graph.nt"] != manifest["triples"] or counted["graph.ttl"] != manifest["triples"]:
+    if counted["graph.nt"] != triples or counted["graph.ttl"] != triples:
         raise OutputError(f"graph.nt/graph.ttl read back {counted['graph.nt']}/"
-                          f"{counted['graph.ttl']} triples, not {manifest['triples']}")
+                          f"{counted['graph.ttl']} triples, not {triples}")
+    return counted["graph.trig"]
+
+
+def verify_store(folder: Path, expected: int) -> None:
+    """Open the store in ``folder``: it must hold ``expected`` quads."""
     try:
         store = ox.Store.read_only(str(folder / STORE_DIR))
         in_store = len(store)
         del store
     except OSError as exc:
         raise OutputError(f"the store written by the build does not open: {exc}") from None
-    if in_store != counted["graph.trig"] + manifest["triples"]:
-        raise OutputError(f"the store holds {in_store} quads, expected "
-                          f"{counted['graph.trig'] + manifest['triples']}")
+    if in_store != expected:
+        raise OutputError(f"the store holds {in_store} quads, expected {expected}")
 
 
 def ensure_built(data_dir: Path, out_dir: Path) -> bool:
@@ -272,10 +311,23 @@ def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
     return quads, union
 
 
-def write_store(target: Path, data: GraphText | Dataset) -> None:
+def write_store(target: Path, data: GraphText | Dataset, previous: Path | None = None) -> None:
     """Create the Oxigraph store ``target`` (a new folder): one named graph per source, the
-    ontology, and the default graph holding their merge."""
+    ontology, and the default graph holding their merge.
+
+    With ``previous`` (the folder of the build before), the store of that build updated by
+    the graphs that changed (:mod:`graph.data.delta`) when its manifest says what they were.
+    """
     text = data if isinstance(data, GraphText) else GraphText.from_dataset(data)
+    if previous is not None and text.spans:
+        try:
+            before = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))["graphs"]
+        except (OSError, ValueError, KeyError, TypeError):
+            before = None
+        if isinstance(before, dict) and update_store(target, previous / STORE_DIR, text.nquads,
+                                                     text.spans, before):
+            return
+        shutil.rmtree(target, ignore_errors=True)
     store = ox.Store(str(target))
     # One document (blank nodes stay shared): the named graphs, then the default graph
     # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's

@@ -10,11 +10,21 @@ and silences the pair.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from graph.data.lookup import HEADER
 from graph.data.records import Problem, Record, read_records
-from graph.names import Candidate, Match, NameIndex, fold, word_keys, words
+from graph.names import (
+    Candidate,
+    Match,
+    NameIndex,
+    fold,
+    label_keys,
+    lemmas,
+    word_keys,
+    words,
+)
 
 KINDS = ("country", "place", "organisation", "person", "event")
 WARN_FROM = 75  # a near spelling scores up to 80
@@ -48,7 +58,7 @@ def _distinct(a: Record, b: Record) -> bool:
 
 
 class _Blocks:
-    """The entity labels indexed by (kind, number of words, word position, word key).
+    """The entity labels indexed by (kind, number of words, word position) and word key.
 
     Two labels the name matcher can match whole (exactly, by transliteration, an inflected
     form or a near spelling) have as many words and share a key (:func:`graph.names.word_keys`)
@@ -62,34 +72,68 @@ class _Blocks:
         self.by_id = {(r.kind, r.id.casefold()): i for i, r in enumerate(entities)}
         self.owner: list[int] = []
         self.keys: list[list[frozenset[str]]] = []
-        self.post: dict[tuple[str, int, int, str], list[int]] = {}
+        self.words: list[list[str]] = []
+        self.keys_of: dict[str, list[frozenset[str]]] = {}
+        self.words_of: dict[str, list[str]] = {}
+        self.post: dict[tuple[str, int, int], dict[str, list[int]]] = {}
         for i, (rec, cand) in enumerate(zip(entities, self.cands, strict=True)):
             for label in cand.labels:
                 li = len(self.owner)
                 self.owner.append(i)
-                keys = [word_keys(w) for w in words(label)]
+                keys = self.label_keys(label)
                 self.keys.append(keys)
+                self.words.append(self.words_of[label])
                 for j, word in enumerate(keys):
+                    post = self.post.setdefault((rec.kind, len(keys), j), {})
                     for key in word:
-                        self.post.setdefault((rec.kind, len(keys), j, key), []).append(li)
+                        post.setdefault(key, []).append(li)
+
+    def _keyed(self, i: int) -> Candidate:
+        """Entity ``i`` as a candidate with its labels' index keys (computed once)."""
+        cand = self.cands[i]
+        if len(cand.keys) != len(cand.labels):
+            cand = self.cands[i] = replace(cand, keys=tuple(label_keys(t) for t in cand.labels))
+        return cand
+
+    def label_keys(self, text: str) -> list[frozenset[str]]:
+        found = self.keys_of.get(text)
+        if found is None:
+            folded = self.words_of[text] = words(text)
+            found = self.keys_of[text] = [word_keys(w) for w in folded]
+        return found
 
     def others(self, i: int, text: str) -> list[int]:
         """The entities (positions) other than ``i`` whose labels may match ``text``."""
         kind = self.entities[i].kind
-        keys = [word_keys(w) for w in words(text)]
+        keys = self.label_keys(text)
         found: set[int] = set()
         ident = self.by_id.get((kind, text.strip().strip("/").casefold()))
         if ident is not None:
             found.add(ident)
         if keys:
-            lists = [[self.post.get((kind, len(keys), j, k), []) for k in word]
-                     for j, word in enumerate(keys)]
-            rarest = min(range(len(keys)), key=lambda j: sum(map(len, lists[j])))
-            for li in {li for hits in lists[rarest] for li in hits}:
-                if all(word & theirs for word, theirs in zip(keys, self.keys[li], strict=True)):
-                    found.add(self.owner[li])
+            found.update(self.owner[li] for li in self._sharing(kind, text, keys))
         found.discard(i)
         return sorted(found)
+
+    def _sharing(self, kind: str, text: str, keys: list[frozenset[str]]) -> set[int]:
+        """Labels sharing a key with ``text`` at every word. A Russian word's first two
+        letters ("c" keys) only say that the two words may have a dictionary form in common;
+        such a pair is kept only when they do (:func:`graph.names.lemmas`)."""
+        strong: list[set[int]] = []
+        weak: list[set[int]] = []
+        for j, word in enumerate(keys):
+            post = self.post.get((kind, len(keys), j), {})
+            strong.append(set())
+            weak.append(set())
+            for key in word:
+                (weak if key[0] == "c" else strong)[j].update(post.get(key, ()))
+            if not strong[j] and not weak[j]:
+                return set()
+        found = set.intersection(*(s | w for s, w in zip(strong, weak, strict=True)))
+        qwords = self.words_of[text]
+        return {li for li in found if all(
+            li in strong[j] or lemmas(qwords[j]) & lemmas(self.words[li][j])
+            for j in range(len(keys)))}
 
     def find(self, i: int, text: str) -> list[Match]:
         """What the name index of every entity finds for ``text`` (a label of entity ``i``),
@@ -97,7 +141,7 @@ class _Blocks:
         others = self.others(i, text)
         if not others:
             return []
-        index = NameIndex([self.cands[j] for j in sorted([i, *others])])
+        index = NameIndex([self._keyed(j) for j in sorted([i, *others])])
         return index.find(text, kind=self.entities[i].kind, limit=5)
 
 

@@ -16,6 +16,7 @@ import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
+from graph.data.cache import RecordCache, cached_duplicates, load_cache, read_records_cached
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
 from graph.data.load import (
@@ -26,7 +27,7 @@ from graph.data.load import (
     union_graph,
     union_ntriples,
 )
-from graph.data.records import Problem, Record, read_records, surfaces
+from graph.data.records import Problem, Record, surfaces
 from graph.data.shacl import NeedsPyshacl, Result, compile_shapes, evaluate
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
@@ -38,6 +39,7 @@ class Report:
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
     graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
+    cache: RecordCache | None = None             # what the next build may reuse
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
 
     @property
@@ -243,16 +245,22 @@ def _stopped(report: Report, sources: Path | None, why: str) -> Report:
     return report
 
 
-def validate(data_dir: Path, sources: Path | None = None) -> Report:
-    """Validate ``data_dir``; build the dataset only when the records are sound."""
+def validate(data_dir: Path, sources: Path | None = None,
+             previous: Path | None = None) -> Report:
+    """Validate ``data_dir``; build the dataset only when the records are sound.
 
-    records, problems = read_records(data_dir)
-    report = Report(records, problems)
+    ``previous`` is the folder of a build before: a file whose bytes did not change since is
+    not read again, and the duplicate check runs again only when an entity file changed
+    (:mod:`graph.data.cache`).
+    """
+    records, problems, cache = read_records_cached(data_dir, load_cache(previous))
+    report = Report(records, problems, cache=cache)
     if report.errors:
         return _stopped(report, sources, "the records do not read")
     ontology = load_ontology()
     report.problems.extend(check(records, concept_ids(ontology)))
-    report.problems.extend(duplicates(records))
+    report.problems.extend(cached_duplicates(records, cache, data_dir,
+                                             lambda recs: list(duplicates(recs))))
     if report.errors:
         return _stopped(report, sources, "the records do not fit together")
     sink = build_nquads(records, ontology)

@@ -1,0 +1,127 @@
+"""What a build keeps for the next one: each data file's records, keyed by the file's bytes.
+
+A build writes ``records.pickle`` into its own folder (beside ``graph.trig``, see
+:mod:`graph.data.publish`): for every file of ``data/`` its path, a hash of its bytes and what
+reading it gave (records and shape problems), and the duplicate-name problems with a hash of
+the entity files they were found in. The next build reads and checks a file again only when
+its bytes changed, and runs the duplicate check again only when an entity file changed, was
+added or was removed. The cache is also keyed by the code that reads records and compares
+names, so a new version of cinecoop does not reuse what an older one found. A missing,
+unreadable or foreign cache is ignored: the build then reads everything, as the first does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.data import duplicates as _duplicates
+from graph.data import records as _records
+from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
+from graph.names import __file__ as _names_file
+
+__all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
+           "cached_duplicates"]
+
+CACHE_FILE = "records.pickle"
+_FORMAT = 1
+
+
+def _code_key() -> str:
+    """A hash of the code whose results the cache keeps (reading records, comparing names)."""
+    h = hashlib.sha256(f"cinecoop-records-cache-{_FORMAT}".encode())
+    for module in (_records.__file__, _duplicates.__file__, _names_file):
+        h.update(Path(str(module)).read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class RecordCache:
+    """Per file (path relative to the data folder's parent): (bytes hash, records, problems)."""
+
+    files: dict[str, tuple[str, list[Record], list[Problem]]] = field(default_factory=dict)
+    duplicates: tuple[str, list[Problem]] | None = None   # (entity files' hash, problems)
+    code: str = ""
+
+
+def load_cache(folder: Path | None) -> RecordCache:
+    """The cache a build left in ``folder`` (an empty one when there is none to trust)."""
+    code = _code_key()
+    if folder is None:
+        return RecordCache(code=code)
+    try:
+        with open(folder / CACHE_FILE, "rb") as f:
+            cache = pickle.load(f)  # noqa: S301 - written by cinecoop into its own build folder
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError,
+            ValueError):
+        return RecordCache(code=code)
+    if not isinstance(cache, RecordCache) or cache.code != code:
+        return RecordCache(code=code)
+    return cache
+
+
+def save_cache(folder: Path, cache: RecordCache) -> None:
+    with open(folder / CACHE_FILE, "wb") as f:
+        pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def read_records_cached(data_dir: Path, cache: RecordCache
+                        ) -> tuple[list[Record], list[Problem], RecordCache]:
+    """What :func:`graph.data.records.read_records` returns, reading only the files whose
+    bytes are not in ``cache``; and the cache of this reading (for the next build)."""
+    if not data_dir.is_dir():
+        return (*_records.read_records(data_dir), RecordCache(code=cache.code))
+    now = RecordCache(code=cache.code, duplicates=cache.duplicates)
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for path in sorted(data_dir.rglob("*")):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        rel = str(path.relative_to(data_dir.parent))
+        digest = _digest(path)
+        old = cache.files.get(rel)
+        if digest is not None and old is not None and old[0] == digest:
+            found, errs = old[1], old[2]
+        else:
+            found, errs = read_file(path, data_dir)
+        if digest is not None:
+            now.files[rel] = (digest, found, errs)
+        records.extend(found)
+        problems.extend(errs)
+    return records, problems, now
+
+
+def _digest(path: Path) -> str | None:
+    """A hash of the file's bytes (None for a file too large or unreadable: never cached)."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+
+
+def _entity_key(cache: RecordCache, data_dir: Path) -> str:
+    """A hash of every entity file (path and bytes): what the duplicate check reads."""
+    h = hashlib.sha256()
+    for rel, (digest, _, _) in sorted(cache.files.items()):
+        parts = Path(rel).relative_to(data_dir.name).parts if rel.startswith(
+            data_dir.name + "/") else ()
+        if parts and parts[0] in ENTITY_FOLDERS:
+            h.update(f"{rel}\0{digest}\n".encode())
+    return h.hexdigest()
+
+
+def cached_duplicates(records: list[Record], cache: RecordCache, data_dir: Path,
+                      check: Callable[[list[Record]], list[Problem]]) -> list[Problem]:
+    """``check(records)`` (the duplicate check), or what it gave before when no entity file
+    changed since; the result is kept in ``cache``."""
+    key = _entity_key(cache, data_dir)
+    if cache.duplicates is not None and cache.duplicates[0] == key:
+        return list(cache.duplicates[1])
+    found = check(records)
+    cache.duplicates = (key, found)
+    return found
