@@ -355,7 +355,7 @@ def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: s
     from graph.network.reads import path_lines
 
     filters = _filters(since, until, include_undated, types)
-    cfg.ensure_built()
+    _current(cfg)
     lines = _network_call(path_lines, cfg.out, source, target, k, view_name, filters,
                           make_view=lambda: _view(cfg, view_name, filters),
                           resolve=lambda name: _resolve(cfg, name))
@@ -369,12 +369,23 @@ def _view(cfg: Config, view_name: str, filters: Any, with_types: bool = True) ->
     return load_view(cfg.graph(), view_name, filters, with_types, G=cfg.projection())
 
 
+def _current(cfg: Config) -> None:
+    """Rebuild first when data/ changed. A current build is recognised by its files' stats
+    alone (no API, no name matcher imported): what path, centrality and communities read is
+    kept beside the build."""
+    from graph.data.outputs import is_current
+
+    if not (cfg.data.is_dir() and is_current(cfg.data, cfg.out)):
+        cfg.ensure_built()
+
+
 def _resolve(cfg: Config, name: str) -> str:
     """The IRI of the entity a name means, or NetworkError (the one place path looks names
-    up)."""
+    up): the build's name index, read as ``show`` reads it."""
     from graph.network.reads import resolve_name
+    from graph.sparql.reader import open_reader
 
-    return resolve_name(cfg.reader(), name)
+    return resolve_name(open_reader(cfg.out), name)
 
 
 @cli.command()
@@ -398,7 +409,7 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 
     measures = list(MEASURE_NAMES) if measure == "all" else [measure]
     filters = _filters(since, until, include_undated, types)
-    cfg.ensure_built()
+    _current(cfg)
     click.echo(_network_call(centrality_text, cfg.out, view_name, measures, top, filters, fmt,
                              backend, compute=lambda: _centrality(cfg, view_name, measures,
                                                                   filters, backend)),
@@ -425,7 +436,7 @@ def communities(cfg: Config, view_name: str, since: str | None, until: str | Non
     from graph.network.reads import communities_lines
 
     filters = _filters(since, until, include_undated, types)
-    cfg.ensure_built()
+    _current(cfg)
     click.echo("\n".join(_network_call(communities_lines, cfg.out, view_name, filters,
                                        compute=lambda: _communities(cfg, view_name, filters))))
 

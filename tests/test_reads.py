@@ -214,12 +214,13 @@ def test_an_iri_parameter_cannot_leave_its_brackets(built: Path) -> None:
 
 
 def test_the_stat_check_walks_files_as_rglob_does(tmp_path: Path) -> None:
-    """The check every read makes (one ``stat`` per input file) hashes what the plain
-    ``rglob`` definition hashes: the same files, in the same order, symlinks alike."""
+    """The checks every read makes (one ``stat`` per input file; the bytes when the stats
+    differ) hash what the plain ``rglob`` definitions hash: the same files, in the same
+    order, symlinks alike."""
     import hashlib
     import os
 
-    from graph.data.outputs import FORMAT_VERSION, stat_fingerprint
+    from graph.data.outputs import FORMAT_VERSION, fingerprint, stat_fingerprint
     from graph.ns import ONTOLOGY_DIR
 
     data = tmp_path / "data"
@@ -238,5 +239,13 @@ def test_the_stat_check_walks_files_as_rglob_does(tmp_path: Path) -> None:
                          .encode())
         return h.hexdigest()
 
-    assert stat_fingerprint(data) == by_rglob(data)
-    assert stat_fingerprint(DATA) == by_rglob(DATA)
+    def bytes_by_rglob(root_dir: Path) -> str:
+        h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
+        for root in (root_dir, ONTOLOGY_DIR):
+            for path in sorted(p for p in root.rglob("*") if p.is_file()):
+                h.update(f"{path.relative_to(root.parent)}\0".encode() + path.read_bytes())
+        return h.hexdigest()
+
+    for folder in (data, DATA):
+        assert stat_fingerprint(folder) == by_rglob(folder)
+        assert fingerprint(folder) == bytes_by_rglob(folder)

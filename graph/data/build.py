@@ -88,8 +88,9 @@ class GraphText:
     spans: dict[str, Span] = field(default_factory=dict)   # each graph's place and digest
 
     @classmethod
-    def from_graphs(cls, graphs: dict[str, list[str]]) -> GraphText:
-        """From graph IRI -> distinct sorted N-Quads lines (:meth:`NQuadsSink.lines`)."""
+    def from_graphs(cls, graphs: dict[str, list[str]], union: bytes | None = None) -> GraphText:
+        """From graph IRI -> distinct sorted N-Quads lines (:meth:`NQuadsSink.lines`);
+        ``union``: their merge (:func:`graph.data.load.union_ntriples`) when already made."""
         blocks = [(name, "".join(graphs[name]).encode("utf-8")) for name in sorted(graphs)]
         spans: dict[str, Span] = {}
         start = 0
@@ -97,7 +98,8 @@ class GraphText:
             spans[name] = (start, start + len(block),
                            hashlib.blake2b(block, digest_size=16).hexdigest())
             start += len(block)
-        return cls(b"".join(block for _, block in blocks), union_ntriples(graphs), spans)
+        return cls(b"".join(block for _, block in blocks),
+                   union_ntriples(graphs) if union is None else union, spans)
 
     @classmethod
     def from_dataset(cls, ds: Dataset) -> GraphText:
@@ -172,8 +174,8 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
         steps.next("merge the graphs")
-        text = GraphText.from_graphs(report.graphs)
-        report.graphs = None    # the text holds them now
+        text = GraphText.from_graphs(report.graphs, report.union)
+        report.graphs = report.union = None    # the text holds them now
         summary: dict[str, Any] = {}
         curation = curation_outputs(data_dir, out_dir, report)
 
@@ -329,10 +331,16 @@ def write_store(target: Path, data: GraphText | Dataset, previous: Path | None =
             return
         shutil.rmtree(target, ignore_errors=True)
     store = ox.Store(str(target))
-    # One document (blank nodes stay shared): the named graphs, then the default graph
-    # holding their merge, each triple once, as rdflib's default_union has it (Oxigraph's
-    # own union mode would repeat a triple once per graph).
-    store.bulk_load(input=text.nquads + text.ntriples, format=ox.RdfFormat.N_QUADS)
+    # The named graphs, then the default graph holding their merge, each triple once, as
+    # rdflib's default_union has it (Oxigraph's own union mode would repeat a triple once per
+    # graph). With blank nodes, one document, so that they stay shared; else two loads (no
+    # copy of both texts in memory).
+    if b"_:" in text.nquads:
+        store.bulk_load(input=text.nquads + text.ntriples, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(input=text.nquads, format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(input=text.ntriples, format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph())
     store.flush()
     del store
     gc.collect()   # pyoxigraph releases its lock only when the object is collected

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, 
 from graph.names import __file__ as _names_file
 
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
-           "cached_duplicates"]
+           "cached_duplicates", "keep_duplicates"]
 
 CACHE_FILE = "records.pickle"
 _FORMAT = 1
@@ -115,13 +114,13 @@ def _entity_key(cache: RecordCache, data_dir: Path) -> str:
     return h.hexdigest()
 
 
-def cached_duplicates(records: list[Record], cache: RecordCache, data_dir: Path,
-                      check: Callable[[list[Record]], list[Problem]]) -> list[Problem]:
-    """``check(records)`` (the duplicate check), or what it gave before when no entity file
-    changed since; the result is kept in ``cache``."""
-    key = _entity_key(cache, data_dir)
-    if cache.duplicates is not None and cache.duplicates[0] == key:
+def cached_duplicates(cache: RecordCache, data_dir: Path) -> list[Problem] | None:
+    """The duplicate-name problems found before, when no entity file changed since."""
+    if cache.duplicates is not None and cache.duplicates[0] == _entity_key(cache, data_dir):
         return list(cache.duplicates[1])
-    found = check(records)
-    cache.duplicates = (key, found)
-    return found
+    return None
+
+
+def keep_duplicates(cache: RecordCache, data_dir: Path, problems: list[Problem]) -> None:
+    """Keep the duplicate-name problems of the entity files now in ``cache``."""
+    cache.duplicates = (_entity_key(cache, data_dir), list(problems))

@@ -32,29 +32,33 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     """A hash of every input file's path and bytes (data and ontology)."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for parts, _, _ in _stats(root):
-            h.update("/".join((root.name, *parts) if root.name else parts).encode())
+        for _, below, line in _stat_lines(root):
+            h.update(line.split("\0", 1)[0].encode())
             h.update(b"\0")
-            with open(os.path.join(root, *parts), "rb") as fh:
+            with open(os.path.join(root, below), "rb") as fh:
                 h.update(fh.read())
     return h.hexdigest()
 
 
-def _stats(root: Path) -> list[tuple[tuple[str, ...], int, int]]:
-    """(path parts below ``root``, size, mtime in ns) of every file under ``root``, sorted as
-    the paths sort: one ``scandir`` walk, one ``stat`` per file (symlinked folders are not
-    entered, symlinked files count, as with ``rglob``)."""
+def _stat_lines(root: Path) -> list[tuple[str, str, str]]:
+    """(sort key, path below ``root``, ``path\0size\0mtime`` line) for every file under
+    ``root``, the line's path relative to ``root.parent``; sorted as the paths sort
+    (component by component). One ``scandir`` walk, one ``stat`` per file; symlinked folders
+    are not entered and symlinked files count, as with ``rglob``."""
     out = []
-    stack: list[tuple[str, tuple[str, ...]]] = [(str(root), ())]
+    head = f"{root.name}/" if root.name else ""
+    stack = [(str(root), "")]
     while stack:
-        folder, parts = stack.pop()
+        folder, rel = stack.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, (*parts, entry.name)))
+                    stack.append((entry.path, f"{rel}{entry.name}/"))
                 elif entry.is_file():
                     st = entry.stat()
-                    out.append(((*parts, entry.name), st.st_size, st.st_mtime_ns))
+                    below = rel + entry.name
+                    out.append((below.replace("/", "\0"), below,
+                                f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     out.sort()
     return out
 
@@ -65,9 +69,7 @@ def stat_fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     Every read command checks it: at 20,000 files it is one ``stat`` each, no more."""
     h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for parts, size, mtime in _stats(root):
-            rel = "/".join((root.name, *parts) if root.name else parts)
-            h.update(f"{rel}\0{size}\0{mtime}\n".encode())
+        h.update("".join(line for _, _, line in _stat_lines(root)).encode())
     return h.hexdigest()
 
 

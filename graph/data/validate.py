@@ -9,14 +9,22 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pyshacl
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
-from graph.data.cache import RecordCache, cached_duplicates, load_cache, read_records_cached
+from graph.data.cache import (
+    RecordCache,
+    cached_duplicates,
+    keep_duplicates,
+    load_cache,
+    read_records_cached,
+)
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
 from graph.data.load import (
@@ -40,6 +48,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
     cache: RecordCache | None = None             # what the next build may reuse
+    union: bytes | None = None                   # the merge of the graphs, as N-Triples
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
 
     @property
@@ -58,6 +67,8 @@ class Report:
 def shacl_results(data: Dataset | Graph, shapes: Path = SHAPES_FILE) -> set[Result]:
     """pyshacl's results over the union of all graphs (a Dataset, or their merge as a Graph):
     (focus node, path, message, level) each once."""
+    import pyshacl  # lazy: the build runs graph.data.shacl; pyshacl only as the reference
+
     union = union_graph(data) if isinstance(data, Dataset) else data
     shapes_graph = Graph().parse(shapes, format="turtle")
     conforms, results, _ = pyshacl.validate(union, shacl_graph=shapes_graph, inference="none",
@@ -97,16 +108,18 @@ def shacl_problems(data: Dataset | Graph, records: list[Record],
 
 
 def fast_shacl_problems(graphs: dict[str, list[str]], records: list[Record],
-                        shapes: Path = SHAPES_FILE) -> list[Problem]:
-    """SHACL over the built graphs (graph IRI -> N-Quads lines): the engine of
-    :mod:`graph.data.shacl` when it evaluates every shape, else pyshacl; the same problems."""
+                        shapes: Path = SHAPES_FILE, union: bytes | None = None) -> list[Problem]:
+    """SHACL over the built graphs (graph IRI -> N-Quads lines; ``union``: their merge, when
+    already made): the engine of :mod:`graph.data.shacl` when it evaluates every shape, else
+    pyshacl; the same problems."""
     shapes_graph = Graph().parse(shapes, format="turtle")
     compiled = compile_shapes(shapes_graph)
     if compiled is None:
         return shacl_problems(shacl_data(graphs, shapes), records, shapes)
-    lines = _wanted_lines(union_ntriples(graphs), shacl_predicates(shapes_graph))
+    wanted = _wanted_lines(union_ntriples(graphs) if union is None else union,
+                           shacl_predicates(shapes_graph))
     try:
-        results = evaluate(lines.decode("utf-8").splitlines(keepends=True), compiled)
+        results = evaluate(wanted.decode("utf-8").splitlines(keepends=True), compiled)
     except NeedsPyshacl:
         return shacl_problems(shacl_data(graphs, shapes), records, shapes)
     return result_problems(results, records)
@@ -238,6 +251,45 @@ def text_problems(records: list[Record], folder: Path) -> list[Problem]:
     return out
 
 
+def _kept(cache: RecordCache, data_dir: Path, problems: list[Problem]) -> list[Problem]:
+    keep_duplicates(cache, data_dir, problems)
+    return problems
+
+
+def _beside(work: Callable[[], list[Problem]]) -> Callable[[], list[Problem]]:
+    """Start ``work`` in a forked process (it sees the parent's memory: nothing is copied to
+    it), so that it runs on another core beside the rest of validation; returns the function
+    that waits for its result. Where processes do not fork, or the child fails, the work runs
+    in this process."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> list[Problem]:
+        try:
+            found = receive.recv()
+        except (EOFError, OSError):
+            found = None
+        receive.close()
+        child.join()
+        return work() if found is None else list(found)
+
+    return result
+
+
+def _send(conn: Connection, work: Callable[[], list[Problem]]) -> None:
+    try:
+        found: list[Problem] | None = work()
+    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
+        found = None
+    conn.send(found)
+    conn.close()
+
+
 def _stopped(report: Report, sources: Path | None, why: str) -> Report:
     if sources is not None:
         report.text_checked = (f"not run: {why}; fix the {len(report.errors)} error(s) above "
@@ -257,15 +309,24 @@ def validate(data_dir: Path, sources: Path | None = None,
     report = Report(records, problems, cache=cache)
     if report.errors:
         return _stopped(report, sources, "the records do not read")
+    known = cached_duplicates(cache, data_dir)
+    same_names = (lambda: known) if known is not None else _beside(
+        lambda: list(duplicates(records)))
     ontology = load_ontology()
     report.problems.extend(check(records, concept_ids(ontology)))
-    report.problems.extend(cached_duplicates(records, cache, data_dir,
-                                             lambda recs: list(duplicates(recs))))
     if report.errors:
+        report.problems.extend(_kept(cache, data_dir, same_names()))
         return _stopped(report, sources, "the records do not fit together")
     sink = build_nquads(records, ontology)
-    report.graphs = {name: sink.lines(name) for name in sink.graphs}
-    report.problems.extend(fast_shacl_problems(report.graphs, records))
+    graphs = {name: sink.lines(name) for name in sink.graphs}
+    del sink
+    union = union_ntriples(graphs)
+    shacl = fast_shacl_problems(graphs, records, union=union)
+    report.problems.extend(_kept(cache, data_dir, same_names()))
+    if report.errors:
+        return _stopped(report, sources, "the records do not fit together")
+    report.graphs, report.union = graphs, union
+    report.problems.extend(shacl)
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,

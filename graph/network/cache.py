@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from graph.data.outputs import MANIFEST
-from graph.files import write_atomic
 
 __all__ = ["kept", "build_folder", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
 
@@ -75,6 +74,8 @@ def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable
             ImportError, IndexError):
         pass
     value = make()
+    from graph.files import write_atomic  # lazy: tempfile and shutil, only to write
+
     try:
         write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:

@@ -24,7 +24,6 @@ from graph.network.cache import kept
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
 from graph.network.plain import PlainView, plain_data
 from graph.network.relations import node_key
-from graph.sparql.describe import LookupError_, resolve
 
 __all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "node_in_view",
            "path_report", "path_lines", "centrality_text", "communities_lines", "render_table",
@@ -66,6 +65,8 @@ def kept_view(out_dir: Path, view_name: str, filters: Filters,
 def resolve_name(graph: Any, name: str) -> str:
     """The IRI of the entity ``name`` means (any label, any language) in ``graph`` (the
     built graph as the look-ups read it), or NetworkError with the candidates."""
+    from graph.sparql.describe import LookupError_, resolve  # lazy: the name matcher, for path
+
     try:
         return str(resolve(graph, name))
     except LookupError_ as exc:
