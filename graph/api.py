@@ -233,7 +233,7 @@ def view(kg: OpenGraph, name: str = "org-org", *, since: str | None = None,
     from graph.network.commands import Filters, load_view  # lazy: networkx for views only
 
     return load_view(kg.graph, name, Filters(since, until, include_undated, types),
-                     G=kg.projection)
+                     G=kg.projection).copy()   # the caller's own: views are shared read-only
 
 
 def write_map(kg: OpenGraph, view_name: str, path: str | Path, **options: Any) -> Path:

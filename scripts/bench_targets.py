@@ -36,16 +36,23 @@ sys.path[:0] = [str(REPO), str(SCRIPTS)]
 
 Emit = Callable[[str, list[dict[str, Any]]], None]
 PY = sys.executable
+#: The command as a user runs it: the installed ``cinecoop`` script beside this Python (else
+#: ``python -m graph.cli``, which starts slower: runpy imports the CLI module twice).
+_SCRIPT = Path(PY).with_name("cinecoop")
+CINECOOP = [str(_SCRIPT)] if _SCRIPT.is_file() else [PY, "-m", "graph.cli"]
 CPU = [0.0]   # CPU seconds (user + system) of the last cinecoop process
 
 
 def cli(data: Path, out: Path, *args: str) -> tuple[float, int]:
     """Wall seconds and peak RSS (MB) of one ``cinecoop`` process."""
-    cmd = ["/usr/bin/time", "-f", "%M %U %S", PY, "-m", "graph.cli", "--data", str(data), "--out",
+    cmd = ["/usr/bin/time", "-f", "%M %U %S", *CINECOOP, "--data", str(data), "--out",
            str(out), *args]
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, "CINECOOP_PROGRESS": "0"})
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=LIMIT,
+                              env={**os.environ, "CINECOOP_PROGRESS": "0"})
+    except subprocess.TimeoutExpired:
+        raise Unfinished(f"{' '.join(args)}: stopped after {LIMIT:.0f} s") from None
     wall = time.perf_counter() - t0
     if done.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(args)} failed: {done.stderr[-500:]}")
@@ -55,6 +62,13 @@ def cli(data: Path, out: Path, *args: str) -> tuple[float, int]:
 
 
 REPEAT = int(os.environ.get("CINECOOP_BENCH_REPEAT", "3"))
+#: CINECOOP_BENCH_TIMEOUT: seconds after which one command is stopped and reported as not
+#: finished (none by default).
+LIMIT = float(os.environ.get("CINECOOP_BENCH_TIMEOUT", "0")) or None
+
+
+class Unfinished(Exception):
+    """A command stopped at the time limit."""
 
 # The rdflib path of ``path`` and ``centrality``, in a fresh process: parse graph.trig, project
 # it, take the view and answer with networkx (graph.network.commands, the reference path).
@@ -76,7 +90,7 @@ def reference(out: Path, *args: str) -> float:
     """Wall seconds of the rdflib path of ``path A B`` or ``centrality`` (one process)."""
     cmd = ["/usr/bin/time", "-f", "%M %U %S", PY, "-c", REFERENCE, str(out), *args]
     t0 = time.perf_counter()
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=LIMIT)
     if done.returncode != 0:
         raise RuntimeError(f"reference {' '.join(args)} failed: {done.stderr[-500:]}")
     return time.perf_counter() - t0
@@ -121,11 +135,19 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
         ("export", ("export",), None),
         ("site", ("site",), None),
     ):
-        seconds, cpu = median(lambda args=args: cli(data, out, *args)[0])
-        rdflib = median(lambda m=memory: cli(data, out, *m)[0], 1)[0] if memory and (
-            label == "curated" or "posts-of" in what) else None
-        if args[0] in references:
-            rdflib = reference(out, *references[args[0]])
+        try:
+            seconds, cpu = median(lambda args=args: cli(data, out, *args)[0])
+        except Unfinished as exc:
+            rows.append({"graph": label, "what": what, "seconds": f"> {LIMIT:.0f} (stopped)",
+                         "cpu s": "", "rdflib path s": "", "note": str(exc)})
+            continue
+        try:
+            rdflib: Any = median(lambda m=memory: cli(data, out, *m)[0], 1)[0] if memory and (
+                label == "curated" or "posts-of" in what) else None
+            if args[0] in references:
+                rdflib = reference(out, *references[args[0]])
+        except (Unfinished, subprocess.TimeoutExpired):
+            rdflib = f"> {LIMIT:.0f} (stopped)"
         CPU[0] = cpu
         row(what, seconds, rdflib)
     return rows
@@ -160,7 +182,7 @@ def run(emit: Emit) -> None:
     import synth
 
     base = median(lambda: _wall([PY, "-c", "pass"]), 5)[0]
-    helptime = median(lambda: _wall([PY, "-m", "graph.cli", "--help"]), 5)[0]
+    helptime = median(lambda: _wall([*CINECOOP, "--help"]), 5)[0]
     emit("start-up (median of 5)", [
         {"command": "python -c pass", "seconds": base, "ratio": 1.0},
         {"command": "cinecoop --help", "seconds": helptime, "ratio": helptime / base}])

@@ -31,9 +31,18 @@ def _node(kind: str, pick: Callable[[Any], bool] = lambda rec: True) -> URIRef:
     return source_iri(rec.id) if kind == "source" else entity_iri(kind, rec.id)
 
 
+def _add(ds: Dataset, node: URIRef, pred: URIRef, value: Any) -> None:
+    """Add a value in the first graph (by name) that describes ``node``: a source's graph,
+    never whichever graph the Dataset happens to list first (that order follows the hash
+    seed, and the default graph is not a source's)."""
+    min((g for g in ds.graphs() if (node, None, None) in g),
+        key=lambda g: str(g.identifier)).add((node, pred, value))
+
+
 def _set(ds: Dataset, node: URIRef, pred: URIRef, *values: Any) -> None:
     """Replace ``pred`` of ``node`` with ``values`` (in a graph that describes it)."""
-    graphs = [g for g in ds.graphs() if (node, None, None) in g]
+    graphs = sorted((g for g in ds.graphs() if (node, None, None) in g),
+                    key=lambda g: str(g.identifier))
     for g in graphs:
         g.remove((node, pred, None))
     for value in values:
@@ -50,8 +59,8 @@ BREAKS: dict[str, Callable[[Dataset], None]] = {
         ds, _node("participation"), CC.event, EVENT, EVENT_2),
     "no citation": lambda ds: _set(ds, _node("post"), CC.citedIn),
     "no derivation": lambda ds: _set(ds, _node("agreement"), PROV.wasDerivedFrom),
-    "second English label (uniqueLang)": lambda ds: next(iter(ds.graphs())).add(
-        (PERSON, SKOS.prefLabel, Literal("Someone", lang="en"))),
+    "second English label (uniqueLang)": lambda ds: _add(
+        ds, PERSON, SKOS.prefLabel, Literal("Someone", lang="en")),
     "two start dates": lambda ds: _set(ds, EVENT, SCHEMA.startDate,
                                        Literal("2025", datatype=XSD.gYear),
                                        Literal("2024", datatype=XSD.gYear)),

@@ -333,9 +333,14 @@ def cutpoints(G: nx.Graph) -> Cutpoints:
 def split_by(G: nx.Graph, point: str) -> list[int]:
     """Component sizes left when ``point`` is removed (largest first)."""
 
-    H = G.copy()
-    H.remove_node(point)
+    H = nx.subgraph_view(G, filter_node=lambda n: n != point)   # a view: nothing copied
     return sorted((len(c) for c in nx.connected_components(H)), reverse=True)
+
+
+def without_edge(G: nx.Graph, u: str, v: str) -> nx.Graph:
+    """``G`` seen without the edge u-v (a view: nothing is copied)."""
+    gone = {(u, v), (v, u)}
+    return nx.subgraph_view(G, filter_edge=lambda a, b: (a, b) not in gone)
 
 
 def iter_kind(G: nx.Graph, *kinds: str) -> Iterator[str]:

@@ -48,6 +48,7 @@ merged into one edge whose ``facts`` list keeps each one, the first in relation 
 from __future__ import annotations
 
 import calendar
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
@@ -508,18 +509,30 @@ def _copy_node(H: nx.Graph, G: nx.MultiDiGraph, key: str) -> None:
 
 def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | None = None,
          include_undated: bool = False, types: Iterable[str] | None = None) -> nx.Graph:
-    """The named view of the projection ``G`` (an undirected ``nx.Graph``; see module doc).
+    """The named view of the projection ``G`` (an undirected ``nx.Graph``; see module doc),
+    read-only (``nx.freeze``: made once per projection and arguments; copy it to change it).
 
     Nodes and edges are inserted in sorted order, so walks, samples and ties do not depend on
     Python's hash seed.
     """
 
+    key = (name, since, until, include_undated, tuple(sorted(types or ())),
+           G.number_of_nodes(), G.number_of_edges())
+    kept = _VIEWS.setdefault(G, {})
+    if key in kept:          # the report and the site ask for the same view several times
+        return kept[key]
     H = _view(G, name, since, until, include_undated, types)
     S = nx.Graph(**H.graph)
     S.add_nodes_from(sorted(H.nodes(data=True)))
     S.add_edges_from(sorted(((min(u, v), max(u, v), d) for u, v, d in H.edges(data=True)),
                             key=lambda e: (e[0], e[1])))
-    return S
+    kept[key] = frozen = nx.freeze(S)   # shared, so read-only: copy it to change it
+    return frozen
+
+
+#: Views already made, per projection (dropped with it), by arguments and projection size.
+_VIEWS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[Any, ...], nx.Graph]] = \
+    weakref.WeakKeyDictionary()
 
 
 class _Kept(NamedTuple):

@@ -23,7 +23,14 @@ from typing import Any
 import networkx as nx
 
 from graph.files import write_atomic
-from graph.network.analytics import MEASURES, centrality, communities, cutpoints, split_by
+from graph.network.analytics import (
+    MEASURES,
+    centrality,
+    communities,
+    cutpoints,
+    split_by,
+    without_edge,
+)
 from graph.network.charts import CHART_CSS, bar_chart
 from graph.network.projection import VIEWS, view
 from graph.network.trends import SERIES_CLASS, SERIES_WORDS, Trends, trends
@@ -240,16 +247,13 @@ def _holds_together(views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
 
 def _bridge_sides(H: nx.Graph, u: str, v: str) -> tuple[str, str]:
     """(the end on the smaller side of the bridge u-v, the other end)."""
-    cut = H.copy()
-    cut.remove_edge(u, v)
+    cut = without_edge(H, u, v)
     return (v, u) if len(nx.node_connected_component(cut, v)) <= len(
         nx.node_connected_component(cut, u)) else (u, v)
 
 
 def small_side(H: nx.Graph, big: str, small: str) -> str:
-    cut = H.copy()
-    cut.remove_edge(big, small)
-    n = len(nx.node_connected_component(cut, small))
+    n = len(nx.node_connected_component(without_edge(H, big, small), small))
     return "it" if n == 1 else f"it and {n - 1} other{'s' if n > 2 else ''}"
 
 

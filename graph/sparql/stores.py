@@ -99,6 +99,18 @@ class OxigraphStore:
         kind = query_form(text)
         return run_with_timeout(lambda: self._run(text, kind), timeout, self.name)
 
+    def objects(self, subject: str, predicate: str) -> list[Any]:
+        """The objects of (subject, predicate) in the default graph, by one quad pattern
+        (plain terms): what ``labels`` reads per IRI, where a SPARQL ``VALUES`` join would
+        scan every triple."""
+        convert = ox_converter(True)
+        try:
+            found = self._store.quads_for_pattern(ox.NamedNode(subject), ox.NamedNode(predicate),
+                                                  None, ox.DefaultGraph())
+            return [convert(q.object) for q in found]
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{self.name} could not be read: {exc}") from None
+
     def _run(self, text: str, kind: str) -> QueryResult:
 
         convert = ox_converter(self.plain and kind not in ("construct", "describe"))

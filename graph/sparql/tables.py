@@ -41,6 +41,10 @@ SELECT DISTINCT ?s ?p ?l WHERE {
 }"""
 
 
+LABEL_PROPS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
+               "http://www.w3.org/2000/01/rdf-schema#label")
+
+
 class FormatError(ValueError):
     """A format that does not fit the kind of result (e.g. ``ttl`` for a SELECT)."""
 
@@ -72,16 +76,29 @@ def labels(store: Store, nodes: Iterable[Any], lang: str = "en",
 
     wanted = sorted({str(n) for n in nodes if _is_iri(n) and _own_name(str(n)) is None})
     found: dict[str, list[tuple[tuple[int, str, str], str]]] = {}
-    for i in range(0, len(wanted), chunk):
-        values = " ".join(f"<{n}>" for n in wanted[i:i + chunk])
-        for s, p, lit in store.query(LABELS % values).rows:
-            if not _is_iri(s) or lit is None or kind(lit) != "literal":
-                continue
-            tag = language(lit) or ""
-            rank = (0 if str(p).endswith("prefLabel") else 3) + (
-                0 if tag == lang else 1 if tag == "en" else 2)
-            found.setdefault(str(s), []).append(((rank, tag, str(lit)), str(lit)))
+    for s, p, lit in _label_rows(store, wanted, chunk):
+        if not _is_iri(s) or lit is None or kind(lit) != "literal":
+            continue
+        tag = language(lit) or ""
+        rank = (0 if str(p).endswith("prefLabel") else 3) + (
+            0 if tag == lang else 1 if tag == "en" else 2)
+        found.setdefault(str(s), []).append(((rank, tag, str(lit)), str(lit)))
     return {s: min(cands)[1] for s, cands in found.items()}
+
+
+def _label_rows(store: Store, iris: list[str], chunk: int) -> Iterable[tuple[Any, ...]]:
+    """(iri, property, label) for the IRIs: by quad patterns where the store reads them (the
+    Oxigraph store; its engine joins a VALUES block after scanning), else by SPARQL."""
+    objects = getattr(store, "objects", None)
+    if objects is not None:
+        for iri in iris:
+            for prop in LABEL_PROPS:
+                for lit in dict.fromkeys(objects(iri, prop)):
+                    yield iri, prop, lit
+        return
+    for i in range(0, len(iris), chunk):
+        values = " ".join(f"<{n}>" for n in iris[i:i + chunk])
+        yield from store.query(LABELS % values).rows
 
 
 def show(term: Any, names: dict[str, str]) -> str:
