@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from anyascii import anyascii
 
-__all__ = ["write_atomic", "AtomicBatch", "slug", "fingerprint"]
+T = TypeVar("T")
+
+__all__ = ["write_atomic", "AtomicBatch", "keep_pickle", "slug", "fingerprint"]
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -78,6 +83,28 @@ class AtomicBatch:
             for tmp, _ in self._pending:
                 Path(tmp).unlink(missing_ok=True)
             self._pending.clear()
+
+
+def keep_pickle(path: Path, key: str, make: Callable[[], T],
+                check: Callable[[Any], bool] | None = None) -> T:
+    """The value pickled at ``path`` under ``key`` (and accepted by ``check``), else
+    ``make()``, pickled there for next time; a corrupt or foreign file is made again, a
+    read-only folder only means it is not kept."""
+    try:
+        with path.open("rb") as fh:
+            stored, value = pickle.load(fh)
+        if stored == key and (check is None or check(value)):
+            loaded: T = value
+            return loaded
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
+            ImportError, IndexError):
+        pass
+    value = make()
+    try:
+        write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass      # a read-only build folder: made again next time
+    return value
 
 
 def _holds(path: Path, raw: bytes) -> bool:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,24 +62,9 @@ def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable
         text = json.dumps(params, sort_keys=True, ensure_ascii=False)
         key += "|" + text
         tag = "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
-    path = folder / f"{name}-{content[:16]}{tag}.pickle"
-    try:
-        with path.open("rb") as fh:
-            stored_key, value = pickle.load(fh)
-        if stored_key == key and (check is None or check(value)):
-            loaded: T = value
-            return loaded
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError,
-            ImportError, IndexError):
-        pass
-    value = make()
-    from graph.files import write_atomic  # lazy: tempfile and shutil, only to write
+    from graph.files import keep_pickle  # lazy: tempfile and shutil, only to write
 
-    try:
-        write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass   # a read-only build folder: made again next time
-    return value
+    return keep_pickle(folder / f"{name}-{content[:16]}{tag}.pickle", key, make, check)
 
 
 def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:

@@ -14,7 +14,6 @@ the hash of its quads, so it is made once per build.
 from __future__ import annotations
 
 import json
-import pickle
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,7 +21,7 @@ from typing import Any, TypeVar
 import pyoxigraph as ox
 
 from graph.data.outputs import MANIFEST, STORE_DIR
-from graph.files import write_atomic
+from graph.files import keep_pickle
 from graph.ns import XSD
 
 __all__ = ["GraphUnavailable", "Lit", "Patterns", "Reader", "MemoryReader", "RdflibReader",
@@ -99,8 +98,15 @@ class Patterns:
         """The term this reader uses for an IRI (a ``str``)."""
         return iri
 
+    folder: Path | None = None
+    _memo: dict[str, Any]
+
     def cached(self, name: str, make: Callable[[], T]) -> T:
-        raise NotImplementedError
+        """A value derived from this build, made once (see :func:`build_cache`)."""
+        if name not in self._memo:
+            self._memo[name] = build_cache(self.folder, name, make)
+        value: T = self._memo[name]
+        return value
 
 
 class Reader(Patterns):
@@ -137,13 +143,6 @@ class Reader(Patterns):
             return
         for q in found:
             yield _from_ox(q.subject), q.predicate.value, _from_ox(q.object)
-
-    def cached(self, name: str, make: Callable[[], T]) -> T:
-        """A value derived from this build, made once (see :func:`build_cache`)."""
-        if name not in self._memo:
-            self._memo[name] = build_cache(self.folder, name, make)
-        value: T = self._memo[name]
-        return value
 
 
 class MemoryReader(Patterns):
@@ -182,12 +181,6 @@ class MemoryReader(Patterns):
             for obj, subjects in found:
                 for subj in subjects:
                     yield subj, pred, obj
-
-    def cached(self, name: str, make: Callable[[], T]) -> T:
-        if name not in self._memo:
-            self._memo[name] = build_cache(self.folder, name, make)
-        value: T = self._memo[name]
-        return value
 
 
 def _key(term: Any) -> Any:
@@ -308,18 +301,4 @@ def build_cache(folder: Path | None, name: str, make: Callable[[], T]) -> T:
     key = _cache_key(folder) if folder is not None else None
     if folder is None or key is None:
         return make()
-    path = folder / f"{name}-{key[:16]}.pickle"
-    try:
-        with path.open("rb") as fh:
-            stored, value = pickle.load(fh)
-        if stored == key:
-            kept: T = value
-            return kept
-    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError):
-        pass
-    value = make()
-    try:
-        write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass      # a read-only build folder: made again next time
-    return value
+    return keep_pickle(folder / f"{name}-{key[:16]}.pickle", key, make)
