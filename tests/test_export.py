@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -84,3 +85,57 @@ def test_export_command(built: Path, tmp_path: Path) -> None:
         "full.edges.csv", "full.gexf", "full.nodes.csv",
         "org-org.edges.csv", "org-org.gexf", "org-org.nodes.csv"]
     assert nx.read_gexf(tmp_path / "org-org.gexf").number_of_nodes() > 0
+
+
+# ---------------------------------------------------------------------------- fast writers
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_fast_writers_give_networkx_bytes(G: nx.MultiDiGraph, name: str) -> None:
+    """GraphML and GEXF are written line by line; networkx's own writers are the reference."""
+    H = view(G, name)
+    rows = E.rows(H)
+    assert E._plain_rows(rows)          # the curated views take the fast path
+    assert E.graphml_text(H) == E.graphml_text_networkx(H)
+    assert E.gexf_text(H) == E.gexf_text_networkx(H)
+
+
+def _odd_graph() -> nx.Graph:
+    """Values that exercise escaping, types and empty elements."""
+    H = nx.Graph(view="odd & <view>", since="2024")
+    odd = 'a&b <c> "d" \'e\' tab\there cr\rlf\nvt\x0bfs\x1c ls\u2028 é Ж 😀'
+    H.add_node("n/1", label=odd, kind="organisation", flag=True, off=False, score=1.5,
+               big=float("inf"), nan=float("nan"), neg=float("-inf"), count=3, empty="",
+               date="2025-03")
+    H.add_node("n/0")                                   # no attributes at all
+    H.add_node("n/2", label="", kind="event", date="2025", sources=["x ¶1", "y ¶2"],
+               labels={"en": ["A"], "ru": ["Б"]})
+    H.add_edge("n/2", "n/1", relation="met_at", label=odd, weight=2, date="2025-12-01",
+               flag=True, year=2025)
+    H.add_edge("n/0", "n/1", relation="x", year="not a number")   # year as text: new key
+    return H
+
+
+@pytest.mark.parametrize("make", [
+    _odd_graph,
+    lambda: nx.Graph(view="empty"),
+    lambda: nx.Graph(),
+    lambda: nx.Graph([("a", "b")]),
+    lambda: nx.empty_graph(["only", "nodes"]),
+])
+def test_fast_writers_on_odd_values(make: Any) -> None:
+    H = make()
+    assert E._plain_rows(E.rows(H))
+    assert E.graphml_text(H) == E.graphml_text_networkx(H)
+    assert E.gexf_text(H) == E.gexf_text_networkx(H)
+
+
+def test_special_attributes_fall_back_to_networkx() -> None:
+    """An attribute networkx's GEXF writer reads itself (``id``, ``viz``, ...) is written by
+    networkx, so the bytes never depend on which writer ran."""
+    H = nx.Graph(view="v")
+    H.add_node("a", id="other", label="A")
+    H.add_edge("a", "b", type="directed")
+    assert not E._plain_rows(E.rows(H))
+    assert E.gexf_text(H) == E.gexf_text_networkx(H)
+    assert E.graphml_text(H) == E.graphml_text_networkx(H)

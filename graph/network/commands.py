@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.network.analytics import centrality, communities, cutpoints, split_by
-from graph.network.export import write
+from graph.network.export import rows, write
 from graph.network.projection import node_matches, project, type_filter, view
 from graph.network.reads import Filters as Filters
 from graph.network.reads import NetworkError as NetworkError
@@ -129,6 +129,7 @@ def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out:
             H = view(G, name, **filters.options())
         except ValueError as exc:
             raise NetworkError(str(exc)) from None
+        flat = rows(H)      # flattened once for every format
         for fmt in formats:
-            written += write(H, fmt, out)
+            written += write(H, fmt, out, r=flat)
     return written
