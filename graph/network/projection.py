@@ -502,9 +502,26 @@ def node_matches(data: dict[str, Any], accepted: dict[str, set[str]]) -> bool:
         or data["cls"].lower() in names
 
 
-def _copy_node(H: nx.Graph, G: nx.MultiDiGraph, key: str) -> None:
-    if key not in H:
-        H.add_node(key, **G.nodes[key])
+class _Out:
+    """What a view builder makes: nodes (attributes copied from the projection) and edges
+    keyed by their sorted pair; :func:`view` turns them into the sorted ``nx.Graph``."""
+
+    def __init__(self, attrs: dict[str, dict[str, Any]]):
+        self.attrs = attrs
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def node(self, key: str) -> None:
+        if key not in self.nodes:
+            self.nodes[key] = dict(self.attrs[key])
+
+    def edge(self, u: str, v: str, data: dict[str, Any]) -> None:
+        """As ``nx.Graph.add_edge(u, v, **data)`` (attributes of a repeated pair merged)."""
+        pair = (u, v) if u <= v else (v, u)
+        if pair in self.edges:
+            self.edges[pair].update(data)
+        else:
+            self.edges[pair] = dict(data)
 
 
 def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | None = None,
@@ -515,97 +532,145 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
     Nodes and edges are inserted in sorted order, so walks, samples and ties do not depend on
     Python's hash seed.
     """
-
-    key = (name, since, until, include_undated, tuple(sorted(types or ())),
-           G.number_of_nodes(), G.number_of_edges())
-    kept = _VIEWS.setdefault(G, {})
-    if key in kept:          # the report and the site ask for the same view several times
-        return kept[key]
-    H = _view(G, name, since, until, include_undated, types)
-    S = nx.Graph(**H.graph)
-    S.add_nodes_from(sorted(H.nodes(data=True)))
-    S.add_edges_from(sorted(((min(u, v), max(u, v), d) for u, v, d in H.edges(data=True)),
-                            key=lambda e: (e[0], e[1])))
-    kept[key] = frozen = nx.freeze(S)   # shared, so read-only: copy it to change it
+    base = _base(G)
+    key = (name, since, until, include_undated, tuple(sorted(types or ())))
+    if key in base.views:    # the report and the site ask for the same view several times
+        return base.views[key]
+    out, attrs = _view(G, base, name, since, until, include_undated, types)
+    S = nx.Graph(**attrs)
+    S.add_nodes_from(sorted(out.nodes.items()))
+    S.add_edges_from((u, v, d) for (u, v), d in sorted(out.edges.items()))
+    base.views[key] = frozen = nx.freeze(S)   # shared, so read-only: copy it to change it
     return frozen
 
 
-#: Views already made, per projection (dropped with it), by arguments and projection size.
-_VIEWS: weakref.WeakKeyDictionary[nx.MultiDiGraph, dict[tuple[Any, ...], nx.Graph]] = \
-    weakref.WeakKeyDictionary()
+class _Base(NamedTuple):
+    """Per projection: its edges (in its order), those each view reads, the views made from
+    it, and its size when they were made (a projection given nodes or newly linked pairs
+    starts again; treat a projection as read-only once views are made from it)."""
+
+    size: tuple[int, int]
+    edges: list[tuple[str, str, dict[str, Any]]]
+    nodes: dict[str, dict[str, Any]]
+    candidates: dict[str, list[tuple[str, str, dict[str, Any]]]]
+    views: dict[tuple[Any, ...], nx.Graph]
+
+
+def _base(G: nx.MultiDiGraph) -> _Base:
+    # nodes and linked pairs: a cheap stamp of the projection (views are made many times)
+    size = (G.number_of_nodes(), sum(map(len, G._adj.values())))
+    base = _VIEWS.get(G)
+    if base is None or base.size != size:
+        base = _VIEWS[G] = _Base(size, list(G.edges(data=True)), dict(G.nodes(data=True)),
+                                 {}, {})
+    return base
+
+
+#: Per projection (dropped with it): its edges and the views already made.
+_VIEWS: weakref.WeakKeyDictionary[nx.MultiDiGraph, _Base] = weakref.WeakKeyDictionary()
 
 
 class _Kept(NamedTuple):
-    """What the filters keep of the projection, for one view."""
+    """What the filters keep of the projection, for one view (``attrs``: its node
+    attributes, by key)."""
 
-    G: nx.MultiDiGraph
+    attrs: dict[str, dict[str, Any]]
     nodes: set[str]
     edges: list[tuple[str, str, dict[str, Any]]]
     windowed: bool
 
 
-def _view(G: nx.MultiDiGraph, name: str, since: str | None, until: str | None,
-          include_undated: bool, types: Iterable[str] | None) -> nx.Graph:
+#: The facts each view reads: (relations, kinds at the head, kinds at the tail); None: all.
+_READS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | None] = {
+    "full": None,
+    "person-event": (("participated_in",), ("person",), ("event",)),
+    "org-event": (("participated_in", "represented"), ("organisation", "country"), ("event",)),
+    "org-org": (("participated_in", "represented"), ("organisation", "country"), ("event",)),
+    "country-country": (("participated_in", "represented"), ("organisation", "country"),
+                        ("event",)),
+}
+
+
+def _candidates(G: nx.MultiDiGraph, base: _Base, name: str) -> list[tuple[str, str, Any]]:
+    """The projection's edges a view may read (:data:`_READS`), in the projection's order."""
+    reads = _READS[name]
+    if reads is None:
+        return base.edges
+    if name not in base.candidates:
+        relations, heads, tails = reads
+        kinds = base.nodes
+        base.candidates[name] = [e for e in base.edges if e[2]["relation"] in relations
+                                 and kinds[e[0]]["kind"] in heads
+                                 and kinds[e[1]]["kind"] in tails]
+    return base.candidates[name]
+
+
+def _view(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None, until: str | None,
+          include_undated: bool, types: Iterable[str] | None) -> tuple[_Out, dict[str, Any]]:
     """Filter the projection by date and type, then build the named view (:data:`BUILDERS`)."""
     if name not in VIEWS:
         raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
     _check_date(since, "--since")
     _check_date(until, "--until")
     accepted = type_filter(types)
+    windowed = since is not None or until is not None
+    memo: dict[str | None, bool] = {}
 
-    def keep_node(key: str) -> bool:
-        data = G.nodes[key]
-        if data["kind"] in ("event", "agreement") and not in_window(
-                data["date"], since, until, include_undated):
-            return False
-        return node_matches(data, accepted)
+    def dated_in(date: str | None) -> bool:
+        if date not in memo:
+            memo[date] = in_window(date, since, until, include_undated)
+        return memo[date]
 
-    def keep_edge(data: dict[str, Any]) -> bool:
-        if data["relation"] in TIMELESS:
-            return True
-        return in_window(data["date"], since, until, include_undated)
+    if windowed or accepted:
+        kept = {n for n, d in base.nodes.items()
+                if (d["kind"] not in ("event", "agreement") or dated_in(d["date"]))
+                and node_matches(d, accepted)}
+    else:
+        kept = set(base.nodes)
+    candidates = _candidates(G, base, name)
+    edges = [(u, v, d) for u, v, d in candidates if u in kept and v in kept
+             and (not windowed or d["relation"] in TIMELESS or dated_in(d["date"]))]
+    out = _Out(base.nodes)
+    BUILDERS[name](out, _Kept(base.nodes, kept, edges, windowed))
+    return out, {"view": name, "weighted": name in WEIGHTED_VIEWS, "since": since,
+                 "until": until, "include_undated": include_undated,
+                 "types": sorted(types or [])}
 
-    kept = {n for n in G if keep_node(n)}
-    edges = [(u, v, d) for u, v, d in G.edges(data=True)
-             if u in kept and v in kept and keep_edge(d)]
-    H = nx.Graph(view=name, weighted=name in WEIGHTED_VIEWS, since=since, until=until,
-                 include_undated=include_undated, types=sorted(types or []))
-    BUILDERS[name](H, _Kept(G, kept, edges, since is not None or until is not None))
-    return H
+
+_RANK = {r: i for i, r in enumerate(RELATION_ORDER)}
 
 
-def _full_view(H: nx.Graph, k: _Kept) -> None:
+def _full_view(H: _Out, k: _Kept) -> None:
     """Every entity; parallel facts between a pair merged into one edge listing each."""
     if not k.windowed:
         for n in sorted(k.nodes):
-            _copy_node(H, k.G, n)
+            H.node(n)
     merged: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for u, v, d in k.edges:
-        merged[(min(u, v), max(u, v))].append(d)
+        merged[(u, v) if u <= v else (v, u)].append(d)
+    rank = _RANK
     for (u, v), facts in sorted(merged.items()):
-        facts.sort(key=lambda d: (RELATION_ORDER.index(d["relation"])
-                                  if d["relation"] in RELATION_ORDER else 99, d["head"]))
-        _copy_node(H, k.G, u)
-        _copy_node(H, k.G, v)
-        main = facts[0]
-        H.add_edge(u, v, **{key: val for key, val in main.items()},
-                   facts=[dict(f) for f in facts] if len(facts) > 1 else [],
-                   relations=[f["relation"] for f in facts])
+        if len(facts) > 1:
+            facts.sort(key=lambda d: (rank.get(d["relation"], 99), d["head"]))
+        H.node(u)
+        H.node(v)
+        H.edge(u, v, {**facts[0], "facts": [dict(f) for f in facts] if len(facts) > 1 else [],
+                      "relations": [f["relation"] for f in facts]})
 
 
-def _person_event_view(H: nx.Graph, k: _Kept) -> None:
-    kinds = k.G.nodes
+def _person_event_view(H: _Out, k: _Kept) -> None:
+    kinds = k.attrs
     for u, v, d in sorted(k.edges, key=lambda e: (e[0], e[1])):
         if d["relation"] == "participated_in" and kinds[u]["kind"] == "person" \
                 and kinds[v]["kind"] == "event":
-            _copy_node(H, k.G, u)
-            _copy_node(H, k.G, v)
-            H.add_edge(u, v, **d)
+            H.node(u)
+            H.node(v)
+            H.edge(u, v, d)
 
 
 def _org_event_links(k: _Kept) -> dict[tuple[str, str], list[dict[str, Any]]]:
     """Organisation (or country) -> event links, direct or through a representative."""
-    kinds = k.G.nodes
+    kinds = k.attrs
     org_event: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for u, v, d in k.edges:
         if d["relation"] in ("participated_in", "represented") and \
@@ -614,26 +679,26 @@ def _org_event_links(k: _Kept) -> dict[tuple[str, str], list[dict[str, Any]]]:
     return org_event
 
 
-def _org_event_view(H: nx.Graph, k: _Kept) -> None:
-    kinds = k.G.nodes
+def _org_event_view(H: _Out, k: _Kept) -> None:
+    kinds = k.attrs
     for (u, v), facts in sorted(_org_event_links(k).items()):
         if kinds[u]["kind"] != "organisation":
             continue
         facts.sort(key=lambda d: d["relation"])
-        _copy_node(H, k.G, u)
-        _copy_node(H, k.G, v)
+        H.node(u)
+        H.node(v)
         people = sorted({p for d in facts for p in d.get("people", [])})
-        H.add_edge(u, v, relation="represented" if people else "participated_in",
-                   label="; ".join(d["label"] for d in facts), head=u,
-                   date=facts[0]["date"], date_basis=facts[0]["date_basis"],
-                   year=facts[0]["year"], people=people,
-                   roles=sorted({r for d in facts for r in d.get("roles", [])}),
-                   sources=sorted({s for d in facts for s in d["sources"]}))
+        H.edge(u, v, {"relation": "represented" if people else "participated_in",
+                      "label": "; ".join(d["label"] for d in facts), "head": u,
+                      "date": facts[0]["date"], "date_basis": facts[0]["date_basis"],
+                      "year": facts[0]["year"], "people": people,
+                      "roles": sorted({r for d in facts for r in d.get("roles", [])}),
+                      "sources": sorted({s for d in facts for s in d["sources"]})})
 
 
-def _met_view(H: nx.Graph, k: _Kept, countries: bool) -> None:
+def _met_view(H: _Out, k: _Kept, countries: bool) -> None:
     """Aggregated views: organisations (or countries) linked when at the same event."""
-    kinds = k.G.nodes
+    kinds = k.attrs
     present: dict[str, set[str]] = defaultdict(set)
     cites: dict[tuple[str, str], set[str]] = defaultdict(set)
     for (u, v), facts in _org_event_links(k).items():
@@ -652,18 +717,20 @@ def _met_view(H: nx.Graph, k: _Kept, countries: bool) -> None:
         for a, b in combinations(sorted(members), 2):
             pairs[(a, b)].append(event)
         for m in members:
-            _copy_node(H, k.G, m)
+            H.node(m)
+    order = {e: (kinds[e]["date"] or "9999", e) for e in present}
     for (a, b), events in sorted(pairs.items()):
-        events.sort(key=lambda e: (kinds[e]["date"] or "9999", e))
+        events.sort(key=order.__getitem__)
         dates = [kinds[e]["date"] for e in events if kinds[e]["date"]]
         first = events[0]
-        H.add_edge(a, b, relation="met_at", head=a,
-                   label="met at " + "; ".join(kinds[e]["label"] for e in events),
-                   weight=len(events), events=events,
-                   date=dates[0] if dates else None,
-                   date_basis=kinds[first]["date_basis"] if dates else None,
-                   year=year_of(dates[0]) if dates else None,
-                   sources=sorted({s for e in events for x in (a, b) for s in cites[(x, e)]}))
+        H.edge(a, b, {"relation": "met_at", "head": a,
+                      "label": "met at " + "; ".join(kinds[e]["label"] for e in events),
+                      "weight": len(events), "events": events,
+                      "date": dates[0] if dates else None,
+                      "date_basis": kinds[first]["date_basis"] if dates else None,
+                      "year": year_of(dates[0]) if dates else None,
+                      "sources": sorted({s for e in events for x in (a, b)
+                                         for s in cites[(x, e)]})})
 
 
 #: view name -> the function that builds it from what the filters kept
