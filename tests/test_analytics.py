@@ -173,3 +173,26 @@ def test_communities_command(built: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "modularity" in done.stdout and "articulation points" in done.stdout
     assert "Ministry of Culture of Azerbaijan [Ministry]" in done.stdout
+
+
+def _cut_reference(H: nx.Graph) -> tuple[list[tuple[str, str]], list[str]]:
+    return sorted(tuple(sorted(e)) for e in nx.bridges(H)), sorted(nx.articulation_points(H))
+
+
+@pytest.mark.parametrize("name", list(VIEWS))
+def test_cutpoints_and_splits_agree_with_networkx(G: nx.MultiDiGraph, name: str) -> None:
+    """igraph's bridges and articulation points, and the plain walks that size what a cut
+    leaves, give networkx's answers on every view (and on a random graph with many cuts)."""
+    for H in (view(G, name), nx.gnm_random_graph(300, 330, seed=7)):
+        H = nx.relabel_nodes(H, str) if not isinstance(next(iter(H), ""), str) else H
+        ref_bridges, ref_points = _cut_reference(H)
+        for backend in ("igraph", "networkx"):
+            cp = A.cutpoints(H, backend=backend)
+            assert (cp.bridges, cp.articulation_points) == (ref_bridges, ref_points), backend
+        for n in ref_points:
+            rest = nx.subgraph_view(H, filter_node=lambda x, n=n: x != n)
+            assert A.split_by(H, n) == sorted(map(len, nx.connected_components(rest)),
+                                              reverse=True)
+        for u, v in ref_bridges:
+            assert A.component_size(H, u, (v, u)) == len(
+                nx.node_connected_component(A.without_edge(H, u, v), u))

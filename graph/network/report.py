@@ -25,13 +25,15 @@ import networkx as nx
 from graph.files import write_atomic
 from graph.network.analytics import (
     MEASURES,
+    Communities,
     centrality,
     communities,
+    component_size,
     cutpoints,
     split_by,
-    without_edge,
 )
 from graph.network.charts import CHART_CSS, bar_chart
+from graph.network.parallel import beside
 from graph.network.projection import VIEWS, view
 from graph.network.trends import SERIES_CLASS, SERIES_WORDS, Trends, trends
 from graph.network.wording import (
@@ -114,11 +116,15 @@ def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None
     ctx = context or Context()
     opts: dict[str, Any] = {"since": since, "until": until, "include_undated": include_undated}
     views = {name: view(G, name, **opts) for name in VIEWS}
+    # Louvain (networkx) runs on the other core while this one does the rest
+    groups = beside(lambda: {name: communities(views[name]) for name in GROUPED})
+    central = _most_central(views, ctx, top, backend)
+    holding = _holds_together(views, ctx)
+    change = _change(trends(G, top, backend), G, ctx)
+    timeline = _timeline(G, views, ctx)
     blocks = [*_intro(ctx, since, until, include_undated), *_holdings(G, ctx),
-              *_maps(views, ctx), *_most_central(views, ctx, top, backend),
-              *_holds_together(views, ctx), *_communities(views, ctx),
-              *_change(trends(G, top, backend), G, ctx), *_timeline(G, views, ctx),
-              *_sources(ctx)]
+              *_maps(views, ctx), *central, *holding, *_communities(views, ctx, groups()),
+              *change, *timeline, *_sources(ctx)]
     return Report(TITLE, blocks)
 
 
@@ -247,21 +253,23 @@ def _holds_together(views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
 
 def _bridge_sides(H: nx.Graph, u: str, v: str) -> tuple[str, str]:
     """(the end on the smaller side of the bridge u-v, the other end)."""
-    cut = without_edge(H, u, v)
-    return (v, u) if len(nx.node_connected_component(cut, v)) <= len(
-        nx.node_connected_component(cut, u)) else (u, v)
+    return (v, u) if component_size(H, v, (u, v)) <= component_size(H, u, (u, v)) else (u, v)
 
 
 def small_side(H: nx.Graph, big: str, small: str) -> str:
-    n = len(nx.node_connected_component(without_edge(H, big, small), small))
+    n = component_size(H, small, (big, small))
     return "it" if n == 1 else f"it and {n - 1} other{'s' if n > 2 else ''}"
 
 
-def _communities(views: Mapping[str, nx.Graph], ctx: Context) -> list[Block]:
+GROUPED = ("org-org", "country-country")   # the views whose communities the report gives
+
+
+def _communities(views: Mapping[str, nx.Graph], ctx: Context,
+                 found: Mapping[str, Communities]) -> list[Block]:
     out = [Block("h2", "Groups that met among themselves")]
-    for name in ("org-org", "country-country"):
+    for name in GROUPED:
         H = views[name]
-        com = communities(H)
+        com = found[name]
         words = modularity_words(len(com.groups), com.modularity)
         out.append(Block("p", f"“{VIEW_TITLES.get(name, name)}”: {words}."))
         if len(com.groups) > 1 and com.modularity >= LIMIT_WEAK:
