@@ -10,15 +10,18 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pytest
 import yaml
 from conftest import REPO
 from rdflib import Literal, URIRef
 
-from graph.network.cache import cached_projection
+from graph.network.cache import build_folder, cached_projection
 from graph.network.projection import project
 from graph.sparql.named import named_queries
 from graph.sparql.quadgraph import open_graph
+from graph.sparql.ntriples import LinesReader, Unreadable, lines_reader
 from graph.sparql.querytext import bind_terms, inject_values
+from graph.sparql.reader import open_reader
 from graph.sparql.stores import MemoryStore, OxigraphStore
 
 AZIZOV = URIRef("https://w3id.org/cinecoop/id/person/rashad-azizov")
@@ -69,6 +72,62 @@ def test_cached_projection_is_the_projection_of_the_store(built: Path, G: nx.Mul
     first = cached_projection(built, lambda: open_graph(built / "store"))
     again = cached_projection(built, lambda: (_ for _ in ()).throw(AssertionError("re-read")))
     assert sorted(again.edges(keys=True, data=True)) == sorted(first.edges(keys=True, data=True))
+
+
+def _signature(G: nx.MultiDiGraph) -> tuple[Any, ...]:
+    """Everything of a projection, order included (nodes, edges, attribute keys)."""
+    return (list(G.nodes(data=True)), [list(d) for _, d in G.nodes(data=True)],
+            list(G.edges(keys=True, data=True)), [list(d) for *_, d in G.edges(keys=True,
+                                                                                data=True)])
+
+
+def test_graph_nt_projects_as_the_store_does(built: Path, G: nx.MultiDiGraph) -> None:
+    """The build's graph.nt read as text gives the projection of the store read by quad
+    patterns and of the rdflib Dataset, order included; the cache makes it from the text."""
+    lines = lines_reader(build_folder(built))
+    assert lines is not None
+    from_text = project(lines)
+    assert _signature(from_text) == _signature(project(open_reader(built))) == _signature(G)
+    cached = cached_projection(built, lambda: (_ for _ in ()).throw(AssertionError("store")))
+    assert _signature(cached) == _signature(from_text)
+
+
+def test_lines_reader_reads_every_literal_as_the_store_does(tmp_path: Path) -> None:
+    """Escapes, languages, datatypes and characters a line split could break: the reader's
+    terms are the store's, triple for triple."""
+    import pyoxigraph as ox
+
+    from graph.sparql.reader import Reader
+
+    ex = "https://example.org/"
+    odd = ['plain', 'quote " and \\ backslash', "tab\tnew\nline\rcr", "ls\u2028ps\u2029nel\x85",
+           "é Ж 😀", "", "\x00\x1f control"]
+    store = ox.Store()
+    for i, text in enumerate(odd):
+        s = ox.NamedNode(f"{ex}s{i}")
+        store.add(ox.Quad(s, ox.NamedNode(f"{ex}p"), ox.Literal(text)))
+        store.add(ox.Quad(s, ox.NamedNode(f"{ex}q"), ox.Literal(text, language="ru")))
+        store.add(ox.Quad(s, ox.NamedNode(f"{ex}r"), ox.Literal(
+            text, datatype=ox.NamedNode(f"{ex}type"))))
+        store.add(ox.Quad(s, ox.NamedNode(f"{ex}i"), ox.NamedNode(f"{ex}o/ü{i}")))
+    text = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()).decode()
+    lines = LinesReader(text)
+    reader = Reader(store)
+    for p in ("p", "q", "r", "i"):
+        want = sorted(((s, o) for s, _, o in reader.triples((None, ex + p, None))), key=repr)
+        got = sorted(lines.pairs(ex + p), key=repr)
+        assert [(s, o, getattr(o, "language", None), getattr(o, "datatype", None))
+                for s, o in got] == [(s, o, getattr(o, "language", None),
+                                      getattr(o, "datatype", None)) for s, o in want], p
+    assert len(list(lines.triples((None, None, None)))) == 4 * len(odd)
+
+
+def test_a_blank_node_sends_the_projection_to_the_store(tmp_path: Path) -> None:
+    """A line the text reader does not read (a blank node) is read from the store instead."""
+    lines = LinesReader("_:b0 <https://example.org/p> <https://example.org/o> .\n")
+    with pytest.raises(Unreadable):
+        lines.pairs("https://example.org/p")
+    assert lines_reader(tmp_path) is None       # no graph.nt there: the store is read
 
 
 def test_synthetic_data_builds_through_the_cli(tmp_path: Path) -> None:

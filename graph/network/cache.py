@@ -9,7 +9,9 @@ hash, in another folder, so nothing kept can be read for the wrong build. A file
 recorded key differs is ignored and written again; a read-only folder keeps nothing.
 
 :func:`cached_projection` is the networkx projection (:func:`graph.network.projection.project`)
-kept that way; networkx is imported only when a projection is asked for.
+kept that way; networkx is imported only when a projection is asked for. It is made from the
+build's ``graph.nt`` (the store's default graph, the same lines the store was loaded from:
+:mod:`graph.sparql.ntriples`), read as text, or from the store when that file is missing.
 """
 
 from __future__ import annotations
@@ -73,6 +75,16 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
     import networkx as nx  # lazy: only a command that needs the projection loads networkx
 
     from graph.network.projection import project  # lazy: as above (networkx, rdflib)
+    from graph.sparql.ntriples import Unreadable, lines_reader  # lazy: only to project
 
-    return kept(out_dir, "projection", None, lambda: project(graph()),
-                version=PROJECTION_VERSION, check=lambda G: isinstance(G, nx.MultiDiGraph))
+    def make() -> Any:
+        lines = lines_reader(build_folder(out_dir))  # the store's triples, read as text
+        if lines is not None:
+            try:
+                return project(lines)
+            except Unreadable:
+                pass
+        return project(graph())
+
+    return kept(out_dir, "projection", None, make, version=PROJECTION_VERSION,
+                check=lambda G: isinstance(G, nx.MultiDiGraph))

@@ -48,6 +48,7 @@ merged into one edge whose ``facts`` list keeps each one, the first in relation 
 from __future__ import annotations
 
 import calendar
+import gc
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -134,10 +135,13 @@ def readable(ds: Any) -> Patterns:
     return as_reader(ds)
 
 
-def _pairs(g: Patterns, pred: str) -> Iterator[tuple[Node, Node]]:
+def _pairs(g: Patterns, pred: str) -> Iterable[tuple[Node, Node]]:
     """(subject, object) for ``pred``."""
-    for s, _, o in g.triples((None, pred, None)):
-        yield s, o
+    pairs = getattr(g, "pairs", None)
+    if pairs is not None:               # a LinesReader has them as a list
+        found: list[tuple[Node, Node]] = pairs(pred)
+        return found
+    return ((s, o) for s, _, o in g.triples((None, pred, None)))
 
 
 def _index(g: Any, pred: Any) -> dict[Node, list[Node]]:
@@ -290,6 +294,16 @@ def project(ds: Any) -> nx.MultiDiGraph:
     as an rdflib graph), an rdflib Dataset or Graph: it is read with plain terms
     (:func:`readable`). The steps run in this order.
     """
+    collecting = gc.isenabled()
+    gc.disable()    # ~2 million new objects, none in a cycle: no collection passes meanwhile
+    try:
+        return _project(ds)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _project(ds: Any) -> nx.MultiDiGraph:
     G = nx.MultiDiGraph()
     facts = _Facts(readable(ds))
     _add_nodes(G, facts)

@@ -1,0 +1,129 @@
+"""The build's ``graph.nt`` read by predicate, with the plain terms of :mod:`graph.sparql.reader`.
+
+``graph.nt`` is the store's default graph as the build loaded it: the same N-Triples lines,
+sorted, written once per build beside the store. Reading a large part of the graph (the
+network projection reads half of its triples) from that text costs a fraction of asking the
+store for it pattern by pattern, where every term of every quad is looked up in RocksDB.
+:class:`LinesReader` splits each line once, keeps the lines by predicate and turns a
+predicate's lines into terms only when asked for them (an IRI is a ``str``, a literal a
+:class:`~graph.sparql.reader.Lit`, as the store's :class:`~graph.sparql.reader.Reader` gives
+them). A line it does not know how to read (a blank node) makes :func:`lines_reader` give up,
+so the caller reads the store instead.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from graph.sparql.reader import Lit, Patterns, _key
+
+__all__ = ["LinesReader", "lines_reader", "NT_FILE", "Unreadable"]
+
+NT_FILE = "graph.nt"
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+          "\\": "\\"}
+
+
+class Unreadable(ValueError):
+    """A line this reader does not read (the store must be asked instead)."""
+
+
+def _unescape(text: str) -> str:
+    def one(m: re.Match[str]) -> str:
+        code = m.group(1) or m.group(2)
+        if code:
+            return chr(int(code, 16))
+        if m.group(3) not in _ECHAR:
+            raise Unreadable(f"unknown escape \\{m.group(3)}")
+        return _ECHAR[m.group(3)]
+
+    return _ESCAPE.sub(one, text) if "\\" in text else text
+
+
+def _iri(token: str) -> str:
+    if token[:1] != "<" or token[-1:] != ">":
+        raise Unreadable(f"not an IRI: {token[:60]}")
+    return _unescape(token[1:-1])
+
+
+def _term(token: str) -> Any:
+    if token[:1] == "<":
+        return _iri(token)
+    if token[:1] != '"':
+        raise Unreadable(f"not an IRI or a literal: {token[:60]}")
+    end = token.rindex('"')
+    lex = _unescape(token[1:end])
+    tail = token[end + 1:]
+    if not tail:
+        return Lit(lex)
+    if tail[0] == "@":
+        return Lit(lex, tail[1:])
+    if tail[:2] == "^^":
+        return Lit(lex, None, _iri(tail[2:]))
+    raise Unreadable(f"not a literal: {token[:60]}")
+
+
+def _pair(s: str, o: str) -> tuple[Any, Any]:
+    """A line's subject and object as terms (IRIs without escapes: the common case, inline)."""
+    subject = s[1:-1] if s[0] == "<" and "\\" not in s else _iri(s)
+    return subject, (o[1:-1] if o[0] == "<" and "\\" not in o else _term(o))
+
+
+class LinesReader(Patterns):
+    """N-Triples text (canonical lines: ``<s> <p> o .``), read by predicate."""
+
+    def __init__(self, text: str, folder: Path | None = None):
+        self.folder = folder
+        self._memo: dict[str, Any] = {}
+        self._lines: dict[str, list[tuple[str, str]]] = {}
+        self._terms: dict[str, list[tuple[Any, Any]]] = {}
+        lines = self._lines
+        for line in text.split("\n"):       # not splitlines: U+2028 may be in a literal
+            if not line or line[0] == "#":
+                continue
+            s, p, rest = line.split(" ", 2)
+            if rest[-2:] != " .":
+                raise Unreadable(f"not an N-Triples line: {line[:80]}")
+            found = lines.get(p)
+            if found is None:
+                found = lines[p] = []
+            found.append((s, rest[:-2]))
+
+    def pairs(self, predicate: str) -> list[tuple[Any, Any]]:
+        """(subject, object) of every triple with ``predicate``, as plain terms."""
+        found = self._terms.get(predicate)
+        if found is None:
+            raw = self._lines.get(f"<{predicate}>", [])
+            found = self._terms[predicate] = [_pair(s, o) for s, o in raw]
+        return found
+
+    def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
+        s, p, o = pattern
+        want_s = None if s is None else str(s)
+        want_o = None if o is None else _key(o if isinstance(o, Lit) else str(o))
+        for pred in [str(p)] if p is not None else sorted(_iri(t) for t in self._lines):
+            for subj, obj in self.pairs(pred):
+                if (want_s is None or subj == want_s) and (want_o is None or _key(obj) == want_o):
+                    yield subj, pred, obj
+
+
+def lines_reader(folder: Path | None) -> LinesReader | None:
+    """The build's ``graph.nt`` in ``folder`` (the build's own folder) as a reader, or None
+    when it is not there or holds a line this reader does not read."""
+    if folder is None:
+        return None
+    collecting = gc.isenabled()
+    gc.disable()     # a million new tuples, none in a cycle: no collection passes meanwhile
+    try:
+        text = (folder / NT_FILE).read_text(encoding="utf-8")
+        return LinesReader(text, folder)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    finally:
+        if collecting:
+            gc.enable()
