@@ -18,8 +18,8 @@ from rdflib import Literal, URIRef
 from graph.network.cache import build_folder, cached_projection
 from graph.network.projection import project
 from graph.sparql.named import named_queries
-from graph.sparql.quadgraph import open_graph
 from graph.sparql.ntriples import LinesReader, Unreadable, lines_reader
+from graph.sparql.quadgraph import open_graph
 from graph.sparql.querytext import bind_terms, inject_values
 from graph.sparql.reader import open_reader
 from graph.sparql.stores import MemoryStore, OxigraphStore
