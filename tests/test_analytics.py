@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import io
 import json
 from pathlib import Path
@@ -196,3 +197,31 @@ def test_cutpoints_and_splits_agree_with_networkx(G: nx.MultiDiGraph, name: str)
         for u, v in ref_bridges:
             assert A.component_size(H, u, (v, u)) == len(
                 nx.node_connected_component(A.without_edge(H, u, v), u))
+
+
+def test_closeness_beside_the_other_measures_gives_the_same_scores(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large view closeness runs in a forked child: the same scores, in the same order,
+    as when every measure runs in this process."""
+    H = nx.relabel_nodes(nx.gnm_random_graph(1200, 6000, seed=3), lambda n: f"n/{n:05d}")
+    for i, (_, _, d) in enumerate(H.edges(data=True)):
+        d["weight"] = 1 + i % 4
+    H.graph["weighted"] = True
+    assert H.number_of_nodes() >= A.PARALLEL_NODES
+    beside = A.centrality(H, A.MEASURES, backend="igraph")
+    monkeypatch.setattr(A, "PARALLEL_NODES", 10**9)
+    alone = A.centrality(H, A.MEASURES, backend="igraph")
+    assert list(beside.scores) == list(alone.scores)
+    for m in ("degree", "betweenness", "closeness"):
+        assert beside.scores[m] == alone.scores[m], m
+    for m in ("eigenvector", "pagerank"):   # igraph's own run-to-run noise: the last bit
+        assert all(abs(beside.scores[m][n] - alone.scores[m][n]) < 1e-12 for n in H), m
+
+
+def test_work_beside_comes_back_or_runs_here() -> None:
+    from graph.network.parallel import beside
+
+    assert beside(lambda: {"a": [1, 2.5]})() == {"a": [1, 2.5]}
+    parent = os.getpid()
+    # the child fails (here: only in the child); the parent runs the work itself
+    assert beside(lambda: 1 // (os.getpid() == parent))() == 1

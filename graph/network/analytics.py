@@ -29,6 +29,7 @@ import igraph as ig
 import networkx as nx
 
 from graph.network.backends import igraph_available
+from graph.network.parallel import beside
 from graph.network.paths import INVERSE as INVERSE
 from graph.network.paths import Hop as Hop
 from graph.network.paths import NoPath as NoPath
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 
 MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
 SAMPLE_THRESHOLD = 2000
+PARALLEL_NODES = 1000     # from this size, closeness runs beside the other measures
 SAMPLE_K = 256
 SEED = 0
 
@@ -159,8 +161,7 @@ def centrality(G: nx.Graph, measures: Iterable[str] = MEASURES, backend: str = "
     if not n:
         scores: dict[str, dict[str, float]] = {m: {} for m in measures}
     elif backend == "igraph":
-        converted = _to_igraph(G, weighted)  # once for all measures
-        scores = {m: _igraph_scores(converted, m, sources) for m in measures}
+        scores = _igraph_all(_to_igraph(G, weighted), measures, sources)
     else:
         scores = {m: _networkx_scores(G, m, weighted, sources, seed) for m in measures}
     return Centrality(scores, backend, weighted, notes)
@@ -221,6 +222,20 @@ def _to_igraph(G: nx.Graph, weighted: bool) -> _IGraph:
     return _IGraph(g, nodes, index, weights if weighted else None,
                    _distances(G) if weighted else None,
                    (distance_unit(G) or 1) if weighted else 1)
+
+
+def _igraph_all(c: _IGraph, measures: list[str], sources: list[str] | None
+                ) -> dict[str, dict[str, float]]:
+    """Every measure on the converted view. On a large view, closeness (a shortest-path
+    search from every node, the costliest) runs in a forked child beside the others."""
+    later = beside(lambda: _igraph_scores(c, "closeness", sources)) \
+        if "closeness" in measures and len(measures) > 1 and len(c.nodes) >= PARALLEL_NODES \
+        else None
+    scores = {m: _igraph_scores(c, m, sources) for m in measures
+              if later is None or m != "closeness"}
+    if later is not None:
+        scores["closeness"] = later()
+    return {m: scores[m] for m in measures}
 
 
 def _igraph_scores(c: _IGraph, measure: str, sources: list[str] | None) -> dict[str, float]:

@@ -16,6 +16,7 @@ uses: ``G.nodes[n]``, ``G.edges[a, b]``, ``G.adj[n]``, ``n in G``, ``G.graph``.
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -31,11 +32,24 @@ def _edge(data: dict[str, Any]) -> str:
     kept = {k: v for k, v in data.items() if k in EDGE_KEYS}
     if "facts" in kept:
         kept["facts"] = [{k: v for k, v in f.items() if k in EDGE_KEYS} for f in kept["facts"]]
-    return json.dumps(kept, ensure_ascii=False, separators=(",", ":"))
+    return _JSON.encode(kept)
+
+
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))   # json.dumps's own
 
 
 def plain_data(H: Any) -> dict[str, Any]:
     """The plain form of a networkx view ``H`` (see the module doc)."""
+    collecting = gc.isenabled()
+    gc.disable()        # many new strings and lists, none in a cycle: no collection passes
+    try:
+        return _plain_data(H)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _plain_data(H: Any) -> dict[str, Any]:
     same = {n: n for n in H}        # one string per node, shared by every list it is in
     edges: dict[str, str] = {}
     seen: set[str] = set()

@@ -48,7 +48,6 @@ merged into one edge whose ``facts`` list keeps each one, the first in relation 
 from __future__ import annotations
 
 import calendar
-import gc
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -58,6 +57,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 import pyoxigraph as ox
 
+from graph.network.parallel import no_collection
 from graph.network.relations import KINDS as KINDS
 from graph.network.relations import RELATION_ORDER as RELATION_ORDER
 from graph.network.relations import ROLE_WORDS as ROLE_WORDS
@@ -294,13 +294,8 @@ def project(ds: Any) -> nx.MultiDiGraph:
     as an rdflib graph), an rdflib Dataset or Graph: it is read with plain terms
     (:func:`readable`). The steps run in this order.
     """
-    collecting = gc.isenabled()
-    gc.disable()    # ~2 million new objects, none in a cycle: no collection passes meanwhile
-    try:
+    with no_collection():      # ~2 million new objects, none in a cycle
         return _project(ds)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _project(ds: Any) -> nx.MultiDiGraph:
@@ -550,10 +545,11 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
     key = (name, since, until, include_undated, tuple(sorted(types or ())))
     if key in base.views:    # the report and the site ask for the same view several times
         return base.views[key]
-    out, attrs = _view(G, base, name, since, until, include_undated, types)
-    S = nx.Graph(**attrs)
-    S.add_nodes_from(sorted(out.nodes.items()))
-    S.add_edges_from((u, v, d) for (u, v), d in sorted(out.edges.items()))
+    with no_collection():
+        out, attrs = _view(G, base, name, since, until, include_undated, types)
+        S = nx.Graph(**attrs)
+        S.add_nodes_from(sorted(out.nodes.items()))
+        S.add_edges_from((u, v, d) for (u, v), d in sorted(out.edges.items()))
     base.views[key] = frozen = nx.freeze(S)   # shared, so read-only: copy it to change it
     return frozen
 
