@@ -95,7 +95,7 @@ def test_fast_writers_give_networkx_bytes(G: nx.MultiDiGraph, name: str) -> None
     """GraphML and GEXF are written line by line; networkx's own writers are the reference."""
     H = view(G, name)
     rows = E.rows(H)
-    assert E._plain_rows(rows)          # the curated views take the fast path
+    assert rows.plain          # the curated views take the fast path
     assert E.graphml_text(H) == E.graphml_text_networkx(H)
     assert E.gexf_text(H) == E.gexf_text_networkx(H)
 
@@ -125,7 +125,7 @@ def _odd_graph() -> nx.Graph:
 ])
 def test_fast_writers_on_odd_values(make: Any) -> None:
     H = make()
-    assert E._plain_rows(E.rows(H))
+    assert E.rows(H).plain
     assert E.graphml_text(H) == E.graphml_text_networkx(H)
     assert E.gexf_text(H) == E.gexf_text_networkx(H)
 
@@ -136,6 +136,39 @@ def test_special_attributes_fall_back_to_networkx() -> None:
     H = nx.Graph(view="v")
     H.add_node("a", id="other", label="A")
     H.add_edge("a", "b", type="directed")
-    assert not E._plain_rows(E.rows(H))
+    assert not E.rows(H).plain
     assert E.gexf_text(H) == E.gexf_text_networkx(H)
     assert E.graphml_text(H) == E.graphml_text_networkx(H)
+
+
+def test_csv_rows_as_dictwriter_writes_them() -> None:
+    import csv
+    import io
+
+    rows = [{"id": "a", "label": 'x, "y"\nz', "n": 3}, {"id": "b", "kind": "k", "flag": True},
+            {"id": "c"}]
+    buf = io.StringIO()
+    columns = ["id", "label", "kind", "flag", "n"]
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    assert E._csv(rows, ["id", "label", "kind"]) == buf.getvalue()
+
+
+def test_export_shared_with_a_child_writes_the_same_files(
+        G: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large projection a forked child writes part of the views: the same files, the
+    same bytes, listed in the same order as when this process writes them all."""
+    from graph.network import commands as C
+
+    views, fmts = list(VIEWS), list(E.FORMATS)
+    assert C._other_half(views) and set(C._other_half(views)) < set(views)
+    alone = C.export_files(None, views, fmts, tmp_path / "alone", C.Filters(), G=G)
+    monkeypatch.setattr(C, "PARALLEL_EXPORT", 0)
+    shared = C.export_files(None, views, fmts, tmp_path / "shared", C.Filters(), G=G)
+    assert [p.name for p in shared] == [p.name for p in alone]
+    for a, b in zip(alone, shared, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    with pytest.raises(C.NetworkError, match="--since"):
+        C.export_files(None, views, fmts, tmp_path / "bad", C.Filters(since="soon"), G=G)
+    assert not (tmp_path / "bad").exists()

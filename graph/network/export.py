@@ -35,10 +35,12 @@ def _value(v: Any) -> str | int | float | bool | None:
         return v
     if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
         return "; ".join(v)
-    return json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _JSON.encode(v)
 
 
 _SCALARS = frozenset({str, int, float, bool})
+#: json.dumps(v, ensure_ascii=False, sort_keys=True, separators=(",", ":")), made once
+_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def flat(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
@@ -53,20 +55,31 @@ def flat(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
 
 class Rows(NamedTuple):
     """A view flattened once for every format: graph attributes, nodes and edges in the
-    order the writers use (sorted), each with its flat attributes and its Gephi time span."""
+    order the writers use (sorted), each with its flat attributes and its Gephi time span;
+    ``plain``: nothing in them that networkx's writers treat specially (see below)."""
 
     graph: dict[str, str | int | float | bool]
     nodes: list[tuple[str, dict[str, Any], dict[str, str]]]
     edges: list[tuple[str, str, dict[str, Any], dict[str, str]]]
+    plain: bool = False
 
 
 def rows(G: nx.Graph) -> Rows:
     """``G`` flattened (see :func:`flat_graph`, whose node and edge order this is)."""
-    nodes = [(n, flat(d := G.nodes[n]), _span(d)) for n in sorted(G)]
+    spans: dict[Any, dict[str, str]] = {}
+
+    def span(d: dict[str, Any]) -> dict[str, str]:
+        date = d.get("date")
+        if date not in spans:
+            spans[date] = _span(d)
+        return spans[date]
+
+    nodes = [(n, flat(d := G.nodes[n]), span(d)) for n in sorted(G)]
     edges = sorted(((min(a, b), max(a, b), d) for a, b, d in G.edges(data=True)),
                    key=lambda e: (e[0], e[1]))
-    return Rows(flat({k: v for k, v in G.graph.items() if k in ("view", "since", "until")}),
-                nodes, [(u, v, flat(d), _span(d)) for u, v, d in edges])
+    r = Rows(flat({k: v for k, v in G.graph.items() if k in ("view", "since", "until")}),
+             nodes, [(u, v, flat(d), span(d)) for u, v, d in edges])
+    return r._replace(plain=_plain_rows(r))
 
 
 def flat_graph(G: nx.Graph, with_time: bool = False) -> nx.Graph:
@@ -133,17 +146,26 @@ def _cdata(text: str) -> str:
     return text
 
 
+_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e]")    # what str.splitlines also breaks at
+
+
 def _document(lines: list[str]) -> str:
     """As networkx hands it over: ASCII with character references, re-split into lines."""
     text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return "\n".join(text.splitlines()) + "\n"
+    if _BREAKS.search(text):
+        text = "\n".join(text.splitlines())
+    return text + "\n"
 
 
 def _plain_rows(r: Rows) -> bool:
-    """Whether the fast writers give networkx's bytes for ``r`` (no special attribute)."""
-    return not any(k in _SPECIAL or type(v) not in _GRAPHML_TYPES
-                   for d in (r.graph, *(a for _, a, _ in r.nodes), *(a for *_, a, _ in r.edges))
-                   for k, v in d.items()) and all(u != v for u, v, _, _ in r.edges)
+    """Whether the fast writers give networkx's bytes for ``r`` (no special attribute, every
+    value exactly a str, int, float or bool, no self-loop)."""
+    types: set[type] = set()
+    for d in (r.graph, *(a for _, a, _ in r.nodes), *(a for *_, a, _ in r.edges)):
+        if not _SPECIAL.isdisjoint(d):
+            return False
+        types.update(map(type, d.values()))
+    return types <= _SCALARS and all(u != v for u, v, _, _ in r.edges)
 
 
 def _graphml(r: Rows) -> str:
@@ -245,7 +267,7 @@ def _gexf(r: Rows) -> str:
 
 def graphml_text(G: nx.Graph, r: Rows | None = None) -> str:
     r = r if r is not None else rows(G)
-    return _graphml(r) if _plain_rows(r) else graphml_text_networkx(G, r)
+    return _graphml(r) if r.plain else graphml_text_networkx(G, r)
 
 
 def graphml_text_networkx(G: nx.Graph, r: Rows | None = None) -> str:
@@ -256,7 +278,7 @@ def graphml_text_networkx(G: nx.Graph, r: Rows | None = None) -> str:
 
 def gexf_text(G: nx.Graph, r: Rows | None = None) -> str:
     r = r if r is not None else rows(G)
-    return _gexf(r) if _plain_rows(r) else gexf_text_networkx(G, r)
+    return _gexf(r) if r.plain else gexf_text_networkx(G, r)
 
 
 def gexf_text_networkx(G: nx.Graph, r: Rows | None = None) -> str:
@@ -271,11 +293,12 @@ def gexf_text_networkx(G: nx.Graph, r: Rows | None = None) -> str:
 
 
 def _csv(rows: list[dict[str, Any]], first: list[str]) -> str:
+    """As ``csv.DictWriter`` writes them (a missing column empty), without its checks."""
     columns = first + sorted({k for r in rows for k in r} - set(first))
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([[r.get(c, "") for c in columns] for r in rows])
     return buf.getvalue()
 
 

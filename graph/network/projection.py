@@ -601,6 +601,16 @@ _READS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] | Non
 }
 
 
+def check_options(name: str, since: str | None, until: str | None,
+                  types: Iterable[str] | None) -> dict[str, set[str]]:
+    """ValueError for an unknown view, a bad date or type; else the type filter."""
+    if name not in VIEWS:
+        raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
+    _check_date(since, "--since")
+    _check_date(until, "--until")
+    return type_filter(types)
+
+
 def _candidates(G: nx.MultiDiGraph, base: _Base, name: str) -> list[tuple[str, str, Any]]:
     """The projection's edges a view may read (:data:`_READS`), in the projection's order."""
     reads = _READS[name]
@@ -618,11 +628,7 @@ def _candidates(G: nx.MultiDiGraph, base: _Base, name: str) -> list[tuple[str, s
 def _view(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None, until: str | None,
           include_undated: bool, types: Iterable[str] | None) -> tuple[_Out, dict[str, Any]]:
     """Filter the projection by date and type, then build the named view (:data:`BUILDERS`)."""
-    if name not in VIEWS:
-        raise ValueError(f"unknown view {name!r}; choose one of: {', '.join(VIEWS)}")
-    _check_date(since, "--since")
-    _check_date(until, "--until")
-    accepted = type_filter(types)
+    accepted = check_options(name, since, until, types)
     windowed = since is not None or until is not None
     memo: dict[str | None, bool] = {}
 
