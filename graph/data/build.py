@@ -50,6 +50,15 @@ from graph.data.outputs import (
 )
 from graph.data.publish import CURRENT, build_lock, publish
 from graph.data.records import Problem
+from graph.data.splice import (
+    OutputError,
+    load_pieces,
+    new_pieces,
+    save_pieces,
+    sorted_prefixes,
+    splice_trig,
+    splice_ttl,
+)
 from graph.data.validate import Report, validate
 from graph.files import fingerprint as files_fingerprint
 from graph.files import write_atomic
@@ -122,7 +131,7 @@ def serialise_text(text: GraphText) -> dict[str, bytes]:
     ttl = ox.serialize(ox.parse(text.ntriples, format=ox.RdfFormat.N_TRIPLES),
                        format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert trig is not None and ttl is not None
-    return {"graph.trig": _sorted_prefixes(trig), "graph.ttl": _sorted_prefixes(ttl),
+    return {"graph.trig": sorted_prefixes(trig), "graph.ttl": sorted_prefixes(ttl),
             "graph.nt": text.ntriples}
 
 
@@ -135,16 +144,6 @@ def serialise(ds: Dataset) -> dict[str, str]:
 def trig_text(ds: Dataset) -> str:
     """graph.trig for an rdflib Dataset."""
     return serialise(ds)["graph.trig"]
-
-
-def _sorted_prefixes(data: bytes) -> bytes:
-    """The ``@prefix`` lines pyoxigraph writes first, in prefix order (it keeps no order)."""
-    head: list[bytes] = []
-    rest = data
-    while rest.startswith(b"@prefix "):
-        line, _, rest = rest.partition(b"\n")
-        head.append(line + b"\n")
-    return b"".join(sorted(head)) + rest
 
 
 def text_class_counts(text: GraphText) -> dict[str, int]:
@@ -210,20 +209,28 @@ def curation_outputs(data_dir: Path, out_dir: Path, report: Report) -> dict[str,
 def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | None = None,
                   reading: Callable[[], None] | None = None,
                   previous: Path | None = None) -> dict[str, Any]:
-    """Write every output of a build into ``folder`` and read it back (:func:`verify_outputs`):
-    the three texts, the store, the manifest.
+    """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
-    pyoxigraph loads the store in a thread of its own while the texts are written and read
-    back (it does not hold Python's lock); ``previous``: the folder of the build before, whose
-    store it updates (:func:`write_store`). Returns the manifest (class counts, triples,
-    ``content``: a hash of the quads that keys caches kept beside the build, ``graphs``: a
-    digest per named graph).
+    pyoxigraph loads the store in a thread of its own while the texts are written (it does
+    not hold Python's lock); ``previous``: the folder of the build before, whose store it
+    updates (:func:`write_store`) and whose unchanged pieces of graph.trig and graph.ttl it
+    reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed back). Returns the
+    manifest (class counts, triples, ``content``: a hash of the quads that keys caches kept
+    beside the build, ``graphs``: a digest per named graph).
     """
     with ThreadPoolExecutor(1) as pool:
         store = pool.submit(write_store, folder / STORE_DIR, text, previous)
         try:
-            for name, data in serialise_text(text).items():
+            before, files = load_pieces(previous)
+            pieces = new_pieces()
+            for name, data in (("graph.trig", splice_trig(text.nquads, text.spans, before,
+                                                          files, pieces)),
+                               ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
+                               ("graph.nt", text.ntriples)):
                 write_atomic(folder / name, data)
+                pieces.sizes[name] = len(data)
+            del files
+            save_pieces(folder, pieces)
             counts = text_class_counts(text)
             triples = text.ntriples.count(b"\n")  # one distinct triple per line
             manifest = {"fingerprint": fingerprint_, "stat": stat, "counts": counts,
@@ -233,15 +240,11 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
             write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             if reading is not None:
                 reading()
-            quads = verify_texts(folder, triples)
+            quads = text.nquads.count(b"\n")
         finally:
             store.result()   # waits for the store (and raises what stopped it)
     verify_store(folder, quads + triples)
     return manifest
-
-
-class OutputError(Exception):
-    """An output the build wrote does not read back: it is not published."""
 
 
 def verify_outputs(folder: Path) -> None:
