@@ -20,6 +20,7 @@ not after its own (the first piece starts at the beginning).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import pickle
 from collections.abc import Iterator
@@ -31,7 +32,7 @@ import pyoxigraph as ox
 from graph.terms import PREFIXES
 
 __all__ = ["PIECES_FILE", "Pieces", "new_pieces", "load_pieces", "save_pieces", "splice_trig",
-           "splice_ttl", "OutputError", "sorted_prefixes"]
+           "splice_ttl", "OutputError", "sorted_prefixes", "apply_delta"]
 
 PIECES_FILE = "pieces.pickle"
 _FORMAT = 1
@@ -188,15 +189,7 @@ def _subject(data: bytes, pos: int) -> bytes:
 def _line_start(data: bytes, key: bytes) -> int:
     """Where the first line of the sorted N-Triples ``data`` whose subject is not before
     ``key`` starts (``len(data)`` when there is none)."""
-    lo, hi = 0, len(data)   # lo and hi are line starts; every line before lo is before key
-    while lo < hi:
-        mid = (lo + hi) // 2
-        start = data.rfind(b"\n", lo, mid) + 1 or lo
-        if _subject(data, start) < key:
-            lo = data.index(b"\n", start) + 1
-        else:
-            hi = start
-    return lo
+    return _first_not_before(data, key, False)
 
 
 def _cuts(union: bytes, keys: list[bytes]) -> Iterator[tuple[bytes, int, int]]:
@@ -218,19 +211,28 @@ def _cuts(union: bytes, keys: list[bytes]) -> Iterator[tuple[bytes, int, int]]:
         pos = end
 
 
-def splice_ttl(union: bytes, before: Pieces, files: dict[str, bytes], now: Pieces) -> bytes:
+def splice_ttl(union: bytes, before: Pieces, files: dict[str, bytes], now: Pieces,
+               changed: list[str] | None = None) -> bytes:
     """graph.ttl from the merged graph's sorted N-Triples ``union``, one subject piece at a
-    time; a piece with the lines it had in the build before is taken from its graph.ttl."""
+    time; a piece with the lines it had in the build before is taken from its graph.ttl.
+    ``changed``: the only lines that differ from the build before's merged graph (its other
+    pieces are taken without comparing their lines)."""
     out = _Out()
     old = files.get("graph.ttl", b"")
     out.header = _old_header(files, "graph.ttl")
     keys = [key for key, _, _, _ in before.subjects] if out.header else []
     kept = {key: (digest, a, b) for key, digest, a, b in before.subjects}
+    touched = None if changed is None or not keys else {
+        keys[max(0, bisect.bisect_right(keys, line.split(" ", 1)[0].encode("utf-8")) - 1)]
+        for line in changed}
     pieces: list[tuple[bytes, str, int, int]] = []
     for key, start, end in _cuts(union, keys):
+        was = kept.get(key)
+        if touched is not None and key not in touched and was is not None:
+            pieces.append((key, was[0], *out.add(old[was[1]:was[2]])))
+            continue
         lines = union[start:end]
         digest = _digest(lines)
-        was = kept.get(key)
         if was is not None and was[0] == digest and out.header:
             body = old[was[1]:was[2]]
         elif lines:
@@ -245,3 +247,42 @@ def splice_ttl(union: bytes, before: Pieces, files: dict[str, bytes], now: Piece
     start = len(out.header)
     now.subjects = [(key, digest, start + a, start + b) for key, digest, a, b in pieces]
     return out.bytes()
+
+
+def _first_not_before(data: bytes, key: bytes, whole: bool) -> int:
+    """Where the first line of the sorted lines ``data`` that is not before ``key`` starts
+    (``len(data)`` when there is none); compared by subject, or by the ``whole`` line."""
+    lo, hi = 0, len(data)   # lo and hi are line starts; every line before lo is before key
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", lo, mid) + 1 or lo
+        end = data.index(b"\n", start) + 1
+        if (data[start:end] if whole else data[start:data.index(b" ", start)]) < key:
+            lo = end
+        else:
+            hi = start
+    return lo
+
+
+def apply_delta(old: bytes, removed: list[str], added: list[str]) -> bytes | None:
+    """The sorted N-Triples ``old`` without the lines ``removed`` and with the lines
+    ``added`` (each a line of the same form, sorted the same way); None when a line to remove
+    is not there (``old`` is not what the change was computed against)."""
+    edits: list[tuple[int, int, bytes]] = []
+    for line in removed:
+        data = line.encode("utf-8")
+        pos = _first_not_before(old, data, True)
+        if old[pos:pos + len(data)] != data:
+            return None
+        edits.append((pos, pos + len(data), b""))
+    for line in added:
+        data = line.encode("utf-8")
+        edits.append((pos := _first_not_before(old, data, True), pos, data))
+    edits.sort()
+    parts, at = [], 0
+    for start, end, data in edits:
+        parts.append(old[at:start])
+        parts.append(data)
+        at = max(at, end)
+    parts.append(old[at:])
+    return b"".join(parts)
