@@ -41,8 +41,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from anyascii import anyascii
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 __all__ = ["Candidate", "Match", "NameIndex", "fold", "skeleton", "words", "mixed_script",
            "name_in_text", "mention", "word_keys", "EXACT", "CONFIDENT", "PARTIAL"]
@@ -165,6 +163,8 @@ def _near(a: str, b: str) -> int | None:
     """The edits between two words when they are near spellings (one edit from 5 letters)."""
     if min(len(a), len(b)) < 5:
         return None
+    from rapidfuzz.distance import OSA  # lazy: only near spellings need it (13 ms to import)
+
     d = OSA.distance(a, b, score_cutoff=1)
     return d if d <= 1 else None
 
@@ -452,6 +452,8 @@ class NameIndex:
     def _near(self, qskel: str, qwords: list[str]) -> list[Match]:
         if not qskel:
             return []
+        from rapidfuzz import fuzz, process  # lazy: an exact name (show, --param) needs none
+
         found = process.extract(qskel, self._column(2), scorer=fuzz.ratio, score_cutoff=70,
                                 limit=50)
         out = []

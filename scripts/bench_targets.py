@@ -70,15 +70,22 @@ LIMIT = float(os.environ.get("CINECOOP_BENCH_TIMEOUT", "0")) or None
 class Unfinished(Exception):
     """A command stopped at the time limit."""
 
-# The rdflib path of ``path`` and ``centrality``, in a fresh process: parse graph.trig, project
-# it, take the view and answer with networkx (graph.network.commands, the reference path).
+# The rdflib path in a fresh process: parse graph.trig into rdflib, then ``show``/``stats`` by
+# the same describe code on the rdflib graph, or project it, take the view and answer ``path``
+# and ``centrality`` with networkx (graph.network.commands, the reference path).
 REFERENCE = """
 import sys
 from pathlib import Path
 from graph.data.build import load_dataset
 from graph.network.commands import Filters, centrality_text, path_lines
 ds = load_dataset(Path(sys.argv[1]))
-if sys.argv[2] == "path":
+if sys.argv[2] == "show":
+    from graph.sparql.describe import describe, resolve
+    print(describe(ds, resolve(ds, sys.argv[3])))
+elif sys.argv[2] == "stats":
+    from graph.sparql.describe import stats
+    print(stats(ds))
+elif sys.argv[2] == "path":
     print("\\n".join(path_lines(ds, sys.argv[3], sys.argv[4], 1, "full", Filters())))
 else:
     print(centrality_text(ds, "org-org", ["degree", "betweenness", "closeness", "eigenvector",
@@ -87,7 +94,8 @@ else:
 
 
 def reference(out: Path, *args: str) -> float:
-    """Wall seconds of the rdflib path of ``path A B`` or ``centrality`` (one process)."""
+    """Wall seconds of the rdflib path of ``show NAME``, ``stats``, ``path A B`` or
+    ``centrality`` (one process: the TriG parsed into rdflib, the same code answering)."""
     cmd = ["/usr/bin/time", "-f", "%M %U %S", PY, "-c", REFERENCE, str(out), *args]
     t0 = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=LIMIT)
@@ -122,7 +130,8 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
         first)
     first, _ = cli(data, out, "centrality", "--view", "org-org")
     row("first centrality --view org-org after a build (scores computed and kept)", first)
-    references = {"path": ("path", names["a"], names["b"]), "centrality": ("centrality",)}
+    references = {"path": ("path", names["a"], names["b"]), "centrality": ("centrality",),
+                  "show": ("show", names["show"]), "stats": ("stats",)}
     for what, args, memory in (
         ("show", ("show", names["show"]), None),
         ("stats", ("stats",), None),

@@ -59,6 +59,35 @@ def test_stats_and_names_agree_with_the_rdflib_path(reader: Reader, ds: Dataset)
     assert misses[0] == misses[1] and "place/heydar-aliyev-center" in misses[0]
 
 
+def test_stats_read_by_property_count_what_describing_each_entity_counts(
+        reader: Reader, ds: Dataset) -> None:
+    # stats reads one pattern per property; the slow way asks each entity for its class,
+    # citations and countries, as show does
+    from collections import Counter
+
+    from graph.sparql.describe import citations, entity_class
+
+    per_class: Counter[str] = Counter()
+    per_source: Counter[str] = Counter()
+    per_country: Counter[str] = Counter()
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    cc = "https://w3id.org/cinecoop/ontology#"
+    for node in entities(reader):
+        per_class[entity_class(reader, node)] += 1
+        per_source.update(c.source for c in citations(reader, node))
+        per_country.update(label(reader, c) for c in reader.objects(node, cc + "country"))
+    for cls in ("PostHeld", "Participation"):
+        for fact in set(reader.subjects(rdf_type, cc + cls)):
+            per_class[cls] += 1
+            per_source.update(c.source for c in citations(reader, fact))
+    counted = stats(reader)
+    assert counted == {"class": per_class, "source": per_source, "country": per_country}
+    assert counted == stats(ds)
+    # 004 ¶5 cites the director general's post and his speech at the forum
+    source_004 = next(s for s in counted["source"] if s.startswith("004_"))
+    assert counted["source"][source_004] >= 2 and counted["class"]["PostHeld"] >= 1
+
+
 def test_terms_come_out_plain(reader: Reader) -> None:
     # 004 ¶5: Rashad Azizov, director general of the Azerbaijan Film Agency
     node = resolve(reader, "Rashad Azizov")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from operator import attrgetter
 from pathlib import Path
 
 from graph.files import write_atomic
@@ -26,13 +27,14 @@ STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
+_NAME = attrgetter("name")
 
 
 def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     """A hash of every input file's path and bytes (data and ontology)."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for _, below, line in _stat_lines(root):
+        for below, line in _stat_lines(root):
             h.update(line.split("\0", 1)[0].encode())
             h.update(b"\0")
             with open(os.path.join(root, below), "rb") as fh:
@@ -40,26 +42,27 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     return h.hexdigest()
 
 
-def _stat_lines(root: Path) -> list[tuple[str, str, str]]:
-    """(sort key, path below ``root``, ``path\0size\0mtime`` line) for every file under
-    ``root``, the line's path relative to ``root.parent``; sorted as the paths sort
-    (component by component). One ``scandir`` walk, one ``stat`` per file; symlinked folders
-    are not entered and symlinked files count, as with ``rglob``."""
-    out = []
+def _stat_lines(root: Path) -> list[tuple[str, str]]:
+    """(path below ``root``, ``path\0size\0mtime`` line) for every file under ``root``, the
+    line's path relative to ``root.parent``; in the order the paths sort component by
+    component (each folder's entries sorted by name, folders walked where they sort). One
+    ``scandir`` per folder, one ``stat`` per file; symlinked folders are not entered and
+    symlinked files count, as with ``rglob``."""
+    out: list[tuple[str, str]] = []
     head = f"{root.name}/" if root.name else ""
-    stack = [(str(root), "")]
-    while stack:
-        folder, rel = stack.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{rel}{entry.name}/"))
-                elif entry.is_file():
-                    st = entry.stat()
-                    below = rel + entry.name
-                    out.append((below.replace("/", "\0"), below,
-                                f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
-    out.sort()
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=_NAME)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{rel}{entry.name}/")
+            elif entry.is_file():
+                st = entry.stat()
+                below = rel + entry.name
+                out.append((below, f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
+
+    walk(str(root), "")
     return out
 
 
@@ -69,7 +72,7 @@ def stat_fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
     Every read command checks it: at 20,000 files it is one ``stat`` each, no more."""
     h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        h.update("".join(line for _, _, line in _stat_lines(root)).encode())
+        h.update("".join(line for _, line in _stat_lines(root)).encode())
     return h.hexdigest()
 
 

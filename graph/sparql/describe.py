@@ -9,6 +9,7 @@ a miss lists near spellings ("did you mean").
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,9 +89,10 @@ def entities(g: Graph) -> list[Any]:
     return [r.node(iri) for iri in _entities(r)]
 
 
-def _entities(g: R) -> list[str]:
+def _entities(g: R, typed: Iterable[Any] | None = None) -> list[str]:
+    """The entities among ``typed`` (default: every subject with a type), sorted."""
     found: set[str] = set()
-    for s in g.subjects(RDF.type, None):
+    for s in g.subjects(RDF.type, None) if typed is None else typed:
         if not isinstance(s, Lit) and str(s).startswith(ID.base) and (
             "/source/" not in str(s)
         ) and any(k in str(s) for k in ("/person/", "/organisation/", "/country/", "/place/",
@@ -388,18 +390,43 @@ def stats(g: Graph) -> dict[str, Counter[str]]:
 
 
 def _stats(g: R) -> dict[str, Counter[str]]:
+    """The counts, read with one pattern per property (not several look-ups per entity, which
+    took 10 s at 5,000 synthetic events); the same numbers as describing each entity."""
+    types: dict[Any, list[Any]] = defaultdict(list)
+    for s, _, t in g.triples((None, RDF.type, None)):
+        types[s].append(t)
+    cited, cited_in, country = (_index(g, p) for p in (CC.citedParagraph, CC.citedIn,
+                                                       CC.country))
+    part_of = {p: o for p, _, o in g.triples((None, SCHEMA.isPartOf, None))}
+    placed = {p for p, _, _ in g.triples((None, SCHEMA.position, None))}
+
+    def sources(node: Any) -> set[str]:
+        found = {part_of[p] for p in cited.get(node, ()) if p in part_of and p in placed}
+        found.update(cited_in.get(node, ()))
+        return {short_id(src).split("/", 1)[1] for src in found}
+
     per_class: Counter[str] = Counter()
     per_source: Counter[str] = Counter()
     per_country: Counter[str] = Counter()
-    for node in _entities(g):
-        per_class[_entity_class(g, node)] += 1
-        for c in citations(g, node):
-            per_source[c.source] += 1
-        for country in g.objects(node, CC.country):
-            per_country[_label(g, country)] += 1
+    names: dict[Any, str] = {}
+    for node in _entities(g, list(types)):
+        kinds = sorted(str(t)[len(CC.base):] for t in types[node] if str(t).startswith(CC.base))
+        per_class[kinds[0] if kinds else "Thing"] += 1
+        per_source.update(sources(node))
+        for c in country.get(node, ()):
+            if c not in names:
+                names[c] = _label(g, c)
+            per_country[names[c]] += 1
     for cls in (CC.PostHeld, CC.Participation):
-        for fact in set(g.subjects(RDF.type, cls)):
+        for fact in {s for s, kinds in types.items() if cls in kinds}:
             per_class[str(cls).rsplit("#", 1)[-1]] += 1
-            for c in citations(g, fact):
-                per_source[c.source] += 1
+            per_source.update(sources(fact))
     return {"class": per_class, "source": per_source, "country": per_country}
+
+
+def _index(g: R, prop: Any) -> dict[Any, list[Any]]:
+    """Subject -> objects of one property, read with one pattern."""
+    index: dict[Any, list[Any]] = defaultdict(list)
+    for s, _, o in g.triples((None, prop, None)):
+        index[s].append(o)
+    return index

@@ -14,6 +14,7 @@ the hash of its quads, so it is made once per build.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -164,6 +165,32 @@ class MemoryReader(Patterns):
     def node(self, iri: str) -> Any:
         return iri if self._node is None else self._node(iri)
 
+    # the look-ups describe() makes most, answered from the indexes without a generator of
+    # triples (the same answers as through :meth:`triples`)
+    def objects(self, subject: Any = None, predicate: Any = None) -> Iterator[Any]:
+        if subject is None or predicate is None:
+            return super().objects(subject, predicate)
+        return iter(self.spo.get(_plain(subject), _NONE).get(str(predicate), ()))
+
+    def subjects(self, predicate: Any = None, obj: Any = None) -> Iterator[Any]:
+        if predicate is None or obj is None:
+            return super().subjects(predicate, obj)
+        found = self.pos.get(str(predicate), _NONE).get(_key(_plain(obj)))
+        return iter(found[1] if found is not None else ())
+
+    def value(self, subject: Any = None, predicate: Any = None, obj: Any = None) -> Any:
+        if subject is not None and predicate is not None and obj is None:
+            found = self.spo.get(_plain(subject), _NONE).get(str(predicate))
+            return found[0] if found else None
+        return super().value(subject, predicate, obj)
+
+    def __contains__(self, triple: tuple[Any, Any, Any]) -> bool:
+        s, p, o = triple
+        if s is None or p is None or o is None:
+            return super().__contains__(triple)
+        want = _key(_plain(o))
+        return any(_key(x) == want for x in self.spo.get(_plain(s), _NONE).get(str(p), ()))
+
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
         s, p, o = (None if t is None else _plain(t) for t in pattern)
         if s is not None:
@@ -181,6 +208,9 @@ class MemoryReader(Patterns):
             for obj, subjects in found:
                 for subj in subjects:
                     yield subj, pred, obj
+
+
+_NONE: dict[Any, Any] = {}
 
 
 def _key(term: Any) -> Any:
@@ -202,12 +232,56 @@ def load_reader(g: Any) -> MemoryReader:
     r = as_reader(g)
     if isinstance(r, MemoryReader):
         return r
+    if isinstance(r, Reader) and r.folder is not None and (r.folder / NTRIPLES).is_file():
+        try:    # the build's own N-Triples of the same quads: read 4x faster than the store
+            return MemoryReader(nt_triples(r.folder / NTRIPLES), r.folder, r._node)
+        except ValueError:
+            pass    # not the N-Triples the build writes (a blank node): read the store
     if isinstance(r, Reader):
         default = ox.DefaultGraph()
         found = ((_from_ox(q.subject), q.predicate.value, _from_ox(q.object))
                  for q in r.store.quads_for_pattern(None, None, None, default))
         return MemoryReader(found, r.folder, r._node)
     return MemoryReader(r.triples((None, None, None)), None, r.node)
+
+
+NTRIPLES = "graph.nt"   # the build's merged graph, one canonical N-Triples line per triple
+_ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
+_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
+            "\\": "\\"}
+
+
+def _unescape(m: re.Match[str]) -> str:
+    code = m.group(1) or m.group(2)
+    return chr(int(code, 16)) if code else _ESCAPES[m.group(3)]
+
+
+def nt_triples(path: Path) -> Iterator[tuple[str, str, Any]]:
+    """The triples of an N-Triples file as the build writes it (IRIs and literals, no blank
+    nodes), with plain terms; ValueError on a line of another shape."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith(" .\n"):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                raise ValueError(f"{path}: not a line of N-Triples: {line[:80]!r}")
+            s, p, o = line[:-3].split(" ", 2)
+            if s[0] != "<" or p[0] != "<" or o[0] not in "<\"":
+                raise ValueError(f"{path}: a blank node or another term: {line[:80]!r}")
+            if o[0] == "<":
+                yield s[1:-1], p[1:-1], o[1:-1]
+                continue
+            end = o.rindex('"')
+            text = o[1:end]
+            if "\\" in text:
+                text = _ESCAPE.sub(_unescape, text)
+            tail = o[end + 1:]
+            if not tail:
+                yield s[1:-1], p[1:-1], Lit(text)
+            elif tail[0] == "@":
+                yield s[1:-1], p[1:-1], Lit(text, tail[1:])
+            else:
+                yield s[1:-1], p[1:-1], Lit(text, None, tail[3:-1])
 
 
 class RdflibReader(Patterns):

@@ -1,0 +1,161 @@
+"""The site at scale: its fast parts give what the map component and a regular expression give.
+
+Entity pages no longer build a graph, a centrality and a map page per entity
+(:mod:`graph.web.neighbourhood`), nor run one regular expression of every name over each line
+(:class:`graph.web.entities.Linker`); these tests compare them, entity by entity and line by
+line, with the reference they replace, on the curated graph and on a hub larger than a small
+map draws.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset
+
+from graph.network.projection import view
+from graph.network.wording import entity_href, ontology_labels, source_list
+from graph.ns import SKOS
+from graph.sparql.describe import describe
+from graph.sparql.reader import MemoryReader, _from_ox, load_reader, nt_triples, open_reader
+from graph.terms import ID
+from graph.web.entities import ROOT, Linker, Part
+from graph.web.maps import LAYOUT_THRESHOLD, build_page, map_data, script_json
+from graph.web.neighbourhood import Neighbourhoods
+
+
+def reference_json(full: nx.Graph, key: str, notes: dict[str, str],
+                   labels: dict[str, str]) -> str:
+    """The small map as it was made before: an ego graph through ``build_page``."""
+    H = nx.ego_graph(full, key, radius=1).copy()
+    H.graph.update(full.graph)
+    page = build_page(H, title=str(full.nodes[key]["label"]), caption="", focus=key,
+                      pages={n: ROOT + entity_href(n) for n in H}, class_labels=labels,
+                      source_notes=notes)
+    return script_json(map_data(page))
+
+
+def neighbourhoods(ds: Dataset, G: nx.MultiDiGraph) -> tuple[Neighbourhoods, dict[str, str],
+                                                               dict[str, str]]:
+    notes = {s.stem: s.describe() for s in source_list(ds)}
+    labels = ontology_labels(ds)
+    return (Neighbourhoods(view(G, "full"), lambda n: ROOT + entity_href(n), notes, labels),
+            notes, labels)
+
+
+def test_every_small_map_is_the_map_components_own(ds: Dataset, G: nx.MultiDiGraph) -> None:
+    maps, notes, labels = neighbourhoods(ds, G)
+    full = view(G, "full")
+    assert len(full) > 50
+    for key in sorted(full):
+        assert maps.json(key) == reference_json(full, key, notes, labels), key
+    azizov = json.loads(maps.json("person/rashad-azizov") or "")
+    ids = {n["id"] for n in azizov["nodes"]}
+    # 004 ¶5: director general of the Azerbaijan Film Agency: a neighbour on his map
+    assert "organisation/azerbaijan-film-agency" in ids and azizov["focus"] in ids
+    assert all(n["page"].startswith(ROOT + "entity/") for n in azizov["nodes"])
+
+
+def test_a_hub_larger_than_a_small_map_goes_through_the_map_component(
+        ds: Dataset, G: nx.MultiDiGraph) -> None:
+    full = nx.Graph(view(G, "full"))
+    hub = "person/rashad-azizov"
+    for i in range(LAYOUT_THRESHOLD + 5):   # invented neighbours, only in this copy
+        full.add_node(f"person/extra-{i:03d}", kind="person", label=f"Extra {i}",
+                      labels={"en": [f"Extra {i}"]}, cls="Person", sources=[])
+        full.add_edge(hub, f"person/extra-{i:03d}", relation="met_at", head=hub,
+                      label="met", sources=[])
+    notes = {s.stem: s.describe() for s in source_list(ds)}
+    labels = ontology_labels(ds)
+    maps = Neighbourhoods(full, lambda n: ROOT + entity_href(n), notes, labels)
+    data = maps.json(hub) or ""
+    assert data == reference_json(full, hub, notes, labels)
+    assert json.loads(data)["physics"] is False   # laid out in advance, as a large map
+
+
+def old_parts(G: nx.MultiDiGraph, text: str, skip: str | None) -> list[tuple[str, str | None]]:
+    """The linker as it was: one alternation of every name, longest first."""
+    from graph.network.wording import humane_dates
+
+    names: dict[str, str] = {}
+    for key, d in sorted(G.nodes(data=True)):
+        names.setdefault(str(d["label"]), key)
+    ordered = sorted(names, key=lambda n: (-len(n), n))
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in ordered))
+    text = humane_dates(text)
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in pattern.finditer(text):
+        key = names[m.group(0)]
+        if key == skip:
+            continue
+        if m.start() > pos:
+            out.append((text[pos:m.start()], None))
+        out.append((m.group(0), ROOT + entity_href(key)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], None))
+    return out
+
+
+def pairs(parts: list[Part]) -> list[tuple[str, str | None]]:
+    return [(p.text, p.href) for p in parts]
+
+
+def test_names_are_linked_as_a_regular_expression_of_every_name_links_them(
+        ds: Dataset, G: nx.MultiDiGraph) -> None:
+    linker = Linker(G)
+    reader = load_reader(ds)
+    lines = 0
+    for key in sorted(G.nodes):
+        for _, text, _ in describe(reader, ID + key).facts:
+            assert pairs(linker.parts(text, skip=key)) == old_parts(G, text, key), text
+            lines += 1
+    assert lines > 300
+    # whole words only, the longest name first, a name next to punctuation still linked
+    tricky = ("Azerbaijan Film Agency, Azerbaijan Film Agencyx; (Rashad Azizov)"
+              " xRashad Azizov Rashad Azizov2")
+    assert pairs(linker.parts(tricky)) == old_parts(G, tricky, None)
+    linked = [text for text, href in pairs(linker.parts(tricky)) if href]
+    # the agency; in "Agencyx" only the country; Azizov in brackets, not inside other words
+    assert linked == ["Azerbaijan Film Agency", "Azerbaijan", "Rashad Azizov"]
+
+
+def test_the_whole_graph_read_from_the_builds_n_triples_is_the_stores(built: Path) -> None:
+    """load_reader reads graph.nt (4x faster than the store's quads): the same triples, terms
+    and literal forms; a file of another shape is refused, and the store is read instead."""
+    reader = open_reader(built)
+    fast = load_reader(reader)
+    slow = MemoryReader((_from_ox(q.subject), q.predicate.value, _from_ox(q.object))
+                        for q in reader.store.quads_for_pattern(None, None, None,
+                                                                ox.DefaultGraph()))
+
+    def terms(r: MemoryReader) -> set[tuple[str, str, str, str | None, str | None, str]]:
+        return {(s, p, str(o), getattr(o, "language", None), getattr(o, "datatype", None),
+                 type(o).__name__) for s, by_p in r.spo.items() for p, objs in by_p.items()
+                for o in objs}
+
+    assert terms(fast) == terms(slow) and len(terms(fast)) > 2000
+    # a label in Russian and a dated literal survive the text form (004 ¶5: Рашад Азизов)
+    azizov = ID + "person/rashad-azizov"
+    assert "Рашад Азизов" in {str(x) for x in fast.objects(azizov, SKOS.prefLabel)}
+    assert describe(fast, azizov).facts == describe(slow, azizov).facts
+
+
+def test_n_triples_escapes_and_odd_lines(tmp_path: Path) -> None:
+    nt = tmp_path / "graph.nt"
+    nt.write_text('<a:s> <a:p> "say \\"hi\\"\\n\\u00E9\\U0001F600 \\\\ ok"@en .\n'
+                  '<a:s> <a:p> "2025-12-09"^^<http://www.w3.org/2001/XMLSchema#date> .\n'
+                  '<a:s> <a:p> "plain" .\n<a:s> <a:q> <a:o> .\n', encoding="utf-8")
+    got = list(nt_triples(nt))
+    assert got[0][2] == 'say "hi"\né\U0001F600 \\ ok' and got[0][2].language == "en"
+    assert got[1][2].datatype == "http://www.w3.org/2001/XMLSchema#date"
+    assert got[2][2] == "plain" and got[2][2].datatype is None and got[3][2] == "a:o"
+    nt.write_text("_:b0 <a:p> <a:o> .\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="blank node"):
+        list(nt_triples(nt))
