@@ -71,9 +71,20 @@ class AtomicBatch:
             fh.write(raw)
         os.chmod(tmp, self._mode)
 
+    def detach(self) -> list[tuple[str, Path]]:
+        """The temporary files written so far and their targets, handed over (to the batch
+        of another process: :meth:`adopt`); this batch forgets them."""
+        pending, self._pending = self._pending, []
+        return pending
+
+    def adopt(self, pending: list[tuple[str, Path]]) -> None:
+        """Take over temporary files another batch wrote (:meth:`detach`): they are flushed
+        and renamed with this batch's own, or removed with them on an error."""
+        self._pending.extend(pending)
+
     def __exit__(self, kind: object, error: object, trace: object) -> None:
         try:
-            if kind is None:
+            if kind is None and self._pending:
                 os.sync()
                 while self._pending:
                     tmp, path = self._pending[0]

@@ -10,23 +10,28 @@ map draws.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
+from conftest import REPO
 from rdflib import Dataset
 
+from graph.files import AtomicBatch
 from graph.network.projection import view
 from graph.network.wording import entity_href, ontology_labels, source_list
 from graph.ns import SKOS
 from graph.sparql.describe import describe
 from graph.sparql.reader import MemoryReader, _from_ox, load_reader, nt_triples, open_reader
 from graph.terms import ID
-from graph.web.entities import ROOT, Linker, Part
+from graph.web.entities import ROOT, Linker, Part, entity_pages
 from graph.web.maps import LAYOUT_THRESHOLD, build_page, map_data, script_json
 from graph.web.neighbourhood import Neighbourhoods
+from graph.web.pages import entity_html
+from graph.web.site import beside
 
 
 def reference_json(full: nx.Graph, key: str, notes: dict[str, str],
@@ -159,3 +164,66 @@ def test_n_triples_escapes_and_odd_lines(tmp_path: Path) -> None:
     nt.write_text("_:b0 <a:p> <a:o> .\n", encoding="utf-8")
     with pytest.raises(ValueError, match="blank node"):
         list(nt_triples(nt))
+
+
+def test_pages_are_the_bytes_the_template_gave(ds: Dataset, G: nx.MultiDiGraph) -> None:
+    """Entity and source pages are written by string formatting (graph.web.pages); the jinja2
+    template they came from (kept in tests/fixtures) gives the same bytes for every page,
+    and a name with markup stays text."""
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(REPO / "tests" / "fixtures"),
+                             autoescape=True, keep_trailing_newline=True, trim_blocks=True,
+                             lstrip_blocks=True)
+    template = env.get_template("entity.html.j2")
+    srcs = {s.stem: s for s in source_list(ds)}
+    pages = entity_pages(load_reader(ds), G, srcs, ontology_labels(ds))
+    assert {p.key.split("/")[0] for p in pages} >= {"person", "organisation", "source"}
+    for page in pages:
+        jsonld = script_json(page.jsonld)
+        assert entity_html(page, ROOT, jsonld) == template.render(
+            page=page, root=ROOT, jsonld=jsonld), page.key
+    odd = pages[0]
+    odd.name = "<img src=x onerror=alert(1)> & 'Ö'"
+    odd.sections[0][1][0].parts.append(Part('"<b>"', "../../x.html?a=1&b=2"))
+    html = entity_html(odd, ROOT, "{}")
+    assert html == template.render(page=odd, root=ROOT, jsonld="{}")
+    assert "<img" not in html and "&lt;img src=x" in html
+
+
+def test_work_beside_runs_in_another_process_and_its_errors_come_back() -> None:
+    assert beside(os.getpid)() != os.getpid()
+
+    def broken() -> None:
+        raise ValueError("no such page")
+
+    with pytest.raises(ValueError, match="no such page"):
+        beside(broken)()
+
+
+def test_a_failed_site_publishes_no_page(ds: Dataset, G: nx.MultiDiGraph, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages are written beside their targets in the forked process; when a later step
+    fails in this one, none is published and no temporary file is left."""
+    import graph.web.site as site
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the report failed")
+
+    monkeypatch.setattr(site, "build_report", broken)
+    with pytest.raises(RuntimeError, match="the report failed"):
+        site.write_site(ds, tmp_path, projection=G)
+    assert not list((tmp_path / "entity").rglob("*.html"))
+    assert not [p for p in tmp_path.rglob(".*") if p.is_file()]
+
+
+def test_a_batch_hands_its_files_to_another(tmp_path: Path) -> None:
+    with AtomicBatch() as first:
+        first.write(tmp_path / "a.html", "A")
+        pending = first.detach()
+    assert not (tmp_path / "a.html").exists() and Path(pending[0][0]).is_file()
+    with AtomicBatch() as second:
+        second.adopt(pending)
+        second.write(tmp_path / "b.html", "B")
+    assert (tmp_path / "a.html").read_text() == "A" and (tmp_path / "b.html").read_text() == "B"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]

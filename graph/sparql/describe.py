@@ -60,9 +60,30 @@ def label(g: Graph, node: Any, lang: str = "en") -> str:
     return _label(as_reader(g), node, lang)
 
 
+def _remembered(g: R, what: str, node: Any, make: Any) -> Any:
+    """``make()``, remembered per reader when the reader is a snapshot that never changes
+    (a :class:`~graph.sparql.reader.MemoryReader`: the site describes every entity, and
+    names the same events, organisations and citations again and again)."""
+    memo = getattr(g, "lookups", None)
+    if memo is None:
+        return make()
+    key = (what, node)
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = make()
+    return found
+
+
 def _label(g: R, node: Any, lang: str = "en") -> str:
     if node is None:
         return "not stated"
+    if lang == "en":
+        label: str = _remembered(g, "label", node, lambda: _best_label(g, node, lang))
+        return label
+    return _best_label(g, node, lang)
+
+
+def _best_label(g: R, node: Any, lang: str) -> str:
     labels = sorted(g.objects(node, SKOS.prefLabel), key=lambda lit: (
         getattr(lit, "language", None) != lang, str(getattr(lit, "language", "")), str(lit)))
     if labels:
@@ -187,7 +208,10 @@ def citations(g: Graph, node: Any) -> list[Citation]:
 
 def cite_text(g: Graph, node: Any) -> str:
     """The citations of a node as text: ``001 ¶2,3; 004 ¶1``."""
-    return "; ".join(map(str, citations(g, node)))
+    g = as_reader(g)
+    text: str = _remembered(g, "cite", node,
+                            lambda: "; ".join(map(str, citations(g, node))))
+    return text
 
 
 def _date(g: R, node: Any, *props: str) -> str:
@@ -200,7 +224,12 @@ def _date(g: R, node: Any, *props: str) -> str:
 
 def event_when(g: Graph, event: Any) -> str:
     """An event's date as the sources give it, or 'reported <date>', or 'undated'."""
-    g = as_reader(g)
+    r = as_reader(g)
+    when: str = _remembered(r, "when", event, lambda: _when(r, event))
+    return when
+
+
+def _when(g: R, event: Any) -> str:
     start, end = _date(g, event, SCHEMA.startDate), _date(g, event, SCHEMA.endDate)
     if start:
         return f"{start}..{end}" if end else start

@@ -161,6 +161,7 @@ class MemoryReader(Patterns):
         self.folder = folder
         self._node = node
         self._memo: dict[str, Any] = {}
+        self.lookups: dict[tuple[str, Any], Any] = {}  # what describe() worked out once
 
     def node(self, iri: str) -> Any:
         return iri if self._node is None else self._node(iri)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +79,10 @@ class EntityPage:
     jsonld: dict[str, Any]
     map_json: str | None = None  # the neighbourhood map's data
     paragraphs: list[tuple[int, list[Line]]] = field(default_factory=list)  # source pages
+
+    def summary(self) -> EntityPage:
+        """What the index and the search need of the page (no facts, map or JSON-LD)."""
+        return EntityPage(self.key, self.file, self.name, self.kind, self.labels, [], {})
 
 
 class Linker:
@@ -274,14 +278,22 @@ def source_page(src: Source, paragraphs: dict[int, list[Line]]) -> EntityPage:
                                   for p in range(1, count + 1)])
 
 
-def entity_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
-                 labels: Mapping[str, str]) -> list[EntityPage]:
-    """Every entity's page and every source's page, in id order."""
+def iter_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
+               labels: Mapping[str, str]) -> Iterator[EntityPage]:
+    """Every entity's page and every source's page, in id order, one at a time (a site of
+    tens of thousands of pages writes each as it comes)."""
     maps = Neighbourhoods(view(G, "full"), lambda n: ROOT + entity_href(n),
                           {s.stem: s.describe() for s in sources.values()}, labels)
     linker = Linker(G)
     cited: dict[str, dict[int, list[Line]]] = defaultdict(dict)
-    pages = [entity_page(ds, G, maps, key, linker, sources, labels, cited)
-             for key in progress(sorted(G.nodes), "site: entity pages")]
-    pages += [source_page(src, cited.get(stem, {})) for stem, src in sorted(sources.items())]
-    return pages
+    keys = sorted(G.nodes)
+    for key in progress(keys, "site: entity pages"):
+        yield entity_page(ds, G, maps, key, linker, sources, labels, cited)
+    for stem, src in sorted(sources.items()):
+        yield source_page(src, cited.get(stem, {}))
+
+
+def entity_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
+                 labels: Mapping[str, str]) -> list[EntityPage]:
+    """Every entity's page and every source's page, in id order."""
+    return list(iter_pages(ds, G, sources, labels))

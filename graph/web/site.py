@@ -11,11 +11,13 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
 
@@ -26,7 +28,7 @@ from graph.network.report import build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
 from graph.sparql.reader import load_reader
-from graph.web.entities import EntityPage, entity_pages
+from graph.web.entities import ROOT, EntityPage, iter_pages
 from graph.web.maps import (
     MAX_LINKS,
     MAX_NODES,
@@ -38,6 +40,7 @@ from graph.web.maps import (
     vis_assets,
     write_html,
 )
+from graph.web.pages import entity_html
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -223,24 +226,86 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
                cache_dir: Path | None = None) -> Site:
     """The whole site in ``out_dir``: maps, static files, entity pages, report, index
     (``projection``: the projection of ``ds`` when the caller has it; ``cache_dir``: where
-    the maps' layouts are kept)."""
+    the maps' layouts are kept).
+
+    The entity and source pages are made in a forked process, on the other core, while this
+    one draws the maps and writes the report; their files are published together, with one
+    flush to disk, once both are done (on an error, none is)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
     labels = ontology_labels(ds)
     srcs = source_list(ds)
-    maps = _write_maps(ds, G, out_dir, views, labels, cache_dir)
-    # every entity is described: read the graph once, not a pattern per look-up
-    pages = entity_pages(load_reader(ds), G, {s.stem: s for s in srcs}, labels)
+    view(G, "full")     # made once, here: the forked process and the maps share it
+    finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir))
+    with AtomicBatch() as batch:
+        try:
+            maps = _write_maps(ds, G, out_dir, views, labels, cache_dir)
+            report = build_report(G, context=report_context(ds, links=True))
+            written = write_report(report, out_dir / "report.md", home="index.html")
+        finally:    # the pages' files join this batch: published with it, or removed
+            pages, pending = finish()
+            batch.adopt(pending)
     _write_static(out_dir, pages)
-    _write_entity_pages(out_dir, pages)
-    report = build_report(G, context=report_context(ds, links=True))
-    written = write_report(report, out_dir / "report.md", home="index.html")
     html = template_env().get_template("index.html").render(
         pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
         groups=_index_groups(G, pages, labels), names_js=_names_js(pages),
         site_js=_asset("static", "site.js"))
     write_atomic(out_dir / "index.html", html)
     return Site(maps, written[1], len(pages), out_dir / "index.html")
+
+
+Pending = list[tuple[str, Path]]
+
+
+def _page_files(ds: Dataset | Graph, G: nx.MultiDiGraph, srcs: Sequence[Source],
+                labels: dict[str, str], out_dir: Path) -> tuple[list[EntityPage], Pending]:
+    """Every entity and source page written to a temporary file beside its target; the
+    pages' summaries (for the index) and the files, to publish."""
+    # every entity is described: read the graph once, not a pattern per look-up
+    reader = load_reader(ds)
+    summaries = []
+    with AtomicBatch() as batch:
+        for page in iter_pages(reader, G, {s.stem: s for s in srcs}, labels):
+            batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
+            summaries.append(page.summary())
+        return summaries, batch.detach()
+
+
+T = TypeVar("T")
+
+
+def beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` in a forked process, on another core (it sees this process's memory:
+    nothing is copied to it); returns the function that waits for its result. Where
+    processes do not fork, or the child fails, the work runs in this process (and raises
+    its error here)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return work
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+
+    def result() -> T:
+        try:
+            found = receive.recv()
+        except (EOFError, OSError):
+            found = None
+        receive.close()
+        child.join()
+        return work() if found is None else cast(T, found[0])
+
+    return result
+
+
+def _send(conn: Connection, work: Callable[[], Any]) -> None:
+    try:
+        found: tuple[Any] | None = (work(),)
+    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
+        found = None
+    conn.send(found)
+    conn.close()
 
 
 def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: Sequence[str],
@@ -274,14 +339,6 @@ def _write_static(out_dir: Path, pages: Sequence[EntityPage]) -> None:
                        ("site.css", _asset("static", "site.css")),
                        ("names.js", _names_js(pages))):
         write_atomic(static / name, text)
-
-
-def _write_entity_pages(out_dir: Path, pages: Sequence[EntityPage]) -> None:
-    template = template_env().get_template("entity.html")
-    with AtomicBatch() as batch:        # one flush to disk for all the pages
-        for page in pages:
-            batch.write(out_dir / page.file, template.render(
-                page=page, root="../../", jsonld=script_json(page.jsonld)))
 
 
 def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
