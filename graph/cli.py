@@ -366,7 +366,7 @@ def _view(cfg: Config, view_name: str, filters: Any, with_types: bool = True) ->
     """The networkx view of the cached projection (when nothing is kept for it)."""
     from graph.network.commands import load_view
 
-    return load_view(cfg.graph(), view_name, filters, with_types, G=cfg.projection())
+    return load_view(None, view_name, filters, with_types, G=cfg.projection())
 
 
 def _current(cfg: Config) -> None:
@@ -382,10 +382,9 @@ def _current(cfg: Config) -> None:
 def _resolve(cfg: Config, name: str) -> str:
     """The IRI of the entity a name means, or NetworkError (the one place path looks names
     up): the build's name index, read as ``show`` reads it."""
-    from graph.network.reads import resolve_name
-    from graph.sparql.reader import open_reader
+    from graph.network.reads import resolve_in_build
 
-    return resolve_name(open_reader(cfg.out), name)
+    return resolve_in_build(cfg.out, name)
 
 
 @cli.command()

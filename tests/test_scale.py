@@ -122,6 +122,32 @@ def test_lines_reader_reads_every_literal_as_the_store_does(tmp_path: Path) -> N
     assert len(list(lines.triples((None, None, None)))) == 4 * len(odd)
 
 
+def test_names_resolve_from_graph_nt_as_from_the_store(built: Path) -> None:
+    """The name index made from graph.nt has the store's candidates; a name resolves to the
+    same entity either way (path resolves through the text when no index is kept yet)."""
+    from graph.network.reads import resolve_in_build, resolve_name
+    from graph.sparql.describe import candidates
+
+    lines = lines_reader(build_folder(built))
+    assert lines is not None
+    assert candidates(lines) == candidates(open_reader(built))
+    for name in ("Rashad Azizov", "Netflix", "Kyrgyzfilm", "Рашадом Азизовым"):
+        assert resolve_in_build(built, name) == resolve_name(open_reader(built), name)
+
+
+def test_one_text_reader_per_file_and_a_new_one_for_new_bytes(tmp_path: Path) -> None:
+    """graph.nt is read once per process; a file with other bytes is read again."""
+    nt = tmp_path / "graph.nt"
+    nt.write_text('<https://example.org/s> <https://example.org/p> "a" .\n', encoding="utf-8")
+    first = lines_reader(tmp_path)
+    assert first is not None and first is lines_reader(tmp_path)
+    assert [o for _, o in first.pairs("https://example.org/p")] == ["a"]
+    nt.write_text('<https://example.org/s> <https://example.org/p> "bb" .\n', encoding="utf-8")
+    again = lines_reader(tmp_path)
+    assert again is not None and again is not first
+    assert [o for _, o in again.pairs("https://example.org/p")] == ["bb"]
+
+
 def test_a_blank_node_sends_the_projection_to_the_store(tmp_path: Path) -> None:
     """A line the text reader does not read (a blank node) is read from the store instead."""
     lines = LinesReader("_:b0 <https://example.org/p> <https://example.org/o> .\n")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from rdflib import Dataset
 
 
-def load_view(ds: Dataset, name: str, filters: Filters, with_types: bool = True,
+def load_view(ds: Dataset | None, name: str, filters: Filters, with_types: bool = True,
               G: nx.MultiDiGraph | None = None) -> nx.Graph:
     """The named view of ``G`` (default: the projection of ``ds``)."""
     try:

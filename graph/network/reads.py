@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.network.cache import kept
+from graph.network.cache import build_folder, kept
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
 from graph.network.plain import PlainView, plain_data
 from graph.network.relations import node_key
+from graph.sparql.ntriples import Unreadable, lines_reader
+from graph.sparql.reader import open_reader
 
-__all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "node_in_view",
+__all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "resolve_in_build",
+           "node_in_view",
            "path_report", "path_lines", "centrality_text", "communities_lines", "render_table",
            "render_rows"]
 
@@ -71,6 +74,19 @@ def resolve_name(graph: Any, name: str) -> str:
         return str(resolve(graph, name))
     except LookupError_ as exc:
         raise NetworkError(str(exc)) from None
+
+
+def resolve_in_build(out_dir: Path, name: str) -> str:
+    """:func:`resolve_name` in the build in ``out_dir``: by its kept name index, else by one
+    made from its ``graph.nt`` read as text (once per process, shared with the projection),
+    else from the store."""
+    lines = lines_reader(build_folder(out_dir))
+    if lines is not None:
+        try:
+            return resolve_name(lines, name)
+        except Unreadable:
+            pass
+    return resolve_name(open_reader(out_dir), name)
 
 
 def node_in_view(H: Any, iri: str, name: str) -> str:

@@ -7,8 +7,8 @@ store for it pattern by pattern, where every term of every quad is looked up in 
 :class:`LinesReader` splits each line once, keeps the lines by predicate and turns a
 predicate's lines into terms only when asked for them (an IRI is a ``str``, a literal a
 :class:`~graph.sparql.reader.Lit`, as the store's :class:`~graph.sparql.reader.Reader` gives
-them). A line it does not know how to read (a blank node) makes :func:`lines_reader` give up,
-so the caller reads the store instead.
+them). A line it does not know how to read (a blank node) raises :class:`Unreadable`, and
+the caller reads the store instead.
 """
 
 from __future__ import annotations
@@ -75,24 +75,33 @@ def _pair(s: str, o: str) -> tuple[Any, Any]:
 
 
 class LinesReader(Patterns):
-    """N-Triples text (canonical lines: ``<s> <p> o .``), read by predicate."""
+    """N-Triples text (canonical lines: ``<s> <p> o .``), read by predicate: ``source`` is
+    the text itself or the file holding it, read on first use (:class:`Unreadable` then for
+    a file that cannot be read or a line this reader does not read)."""
 
-    def __init__(self, text: str, folder: Path | None = None):
+    def __init__(self, source: str | Path, folder: Path | None = None):
         self.folder = folder
         self._memo: dict[str, Any] = {}
-        self._lines: dict[str, list[tuple[str, str]]] = {}
+        self._source: str | Path | None = source
+        self._lines_by_p: dict[str, list[tuple[str, str]]] | None = None
         self._terms: dict[str, list[tuple[Any, Any]]] = {}
-        lines = self._lines
-        for line in text.split("\n"):       # not splitlines: U+2028 may be in a literal
-            if not line or line[0] == "#":
-                continue
-            s, p, rest = line.split(" ", 2)
-            if rest[-2:] != " .":
-                raise Unreadable(f"not an N-Triples line: {line[:80]}")
-            found = lines.get(p)
-            if found is None:
-                found = lines[p] = []
-            found.append((s, rest[:-2]))
+
+    @property
+    def _lines(self) -> dict[str, list[tuple[str, str]]]:
+        if self._lines_by_p is None:
+            source, self._source = self._source, None
+            collecting = gc.isenabled()
+            gc.disable()     # a million new tuples, none in a cycle: no collection passes
+            try:
+                text = source.read_text(encoding="utf-8") if isinstance(source, Path) \
+                    else source or ""
+                self._lines_by_p = _split(text)
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                raise Unreadable(f"{source}: {exc}") from None
+            finally:
+                if collecting:
+                    gc.enable()
+        return self._lines_by_p
 
     def pairs(self, predicate: str) -> list[tuple[Any, Any]]:
         """(subject, object) of every triple with ``predicate``, as plain terms."""
@@ -112,18 +121,38 @@ class LinesReader(Patterns):
                     yield subj, pred, obj
 
 
+def _split(text: str) -> dict[str, list[tuple[str, str]]]:
+    """predicate token -> (subject token, object token) of each line."""
+    lines: dict[str, list[tuple[str, str]]] = {}
+    for line in text.split("\n"):       # not splitlines: U+2028 may be in a literal
+        if not line or line[0] == "#":
+            continue
+        s, p, rest = line.split(" ", 2)
+        if rest[-2:] != " .":
+            raise Unreadable(f"not an N-Triples line: {line[:80]}")
+        found = lines.get(p)
+        if found is None:
+            found = lines[p] = []
+        found.append((s, rest[:-2]))
+    return lines
+
+
+_OPEN: dict[tuple[Path, int, int], LinesReader] = {}
+
+
 def lines_reader(folder: Path | None) -> LinesReader | None:
     """The build's ``graph.nt`` in ``folder`` (the build's own folder) as a reader, or None
-    when it is not there or holds a line this reader does not read."""
+    when it is not there. One reader per file and process: the projection and the name
+    index read the text once between them, and only when they are made."""
     if folder is None:
         return None
-    collecting = gc.isenabled()
-    gc.disable()     # a million new tuples, none in a cycle: no collection passes meanwhile
+    path = folder / NT_FILE
     try:
-        text = (folder / NT_FILE).read_text(encoding="utf-8")
-        return LinesReader(text, folder)
-    except (OSError, UnicodeDecodeError, ValueError):
+        st = path.stat()
+    except OSError:
         return None
-    finally:
-        if collecting:
-            gc.enable()
+    key = (path, st.st_size, st.st_mtime_ns)
+    if key not in _OPEN:
+        _OPEN.clear()
+        _OPEN[key] = LinesReader(path, folder)
+    return _OPEN[key]
