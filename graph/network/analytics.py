@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
 SAMPLE_THRESHOLD = 2000
 PARALLEL_NODES = 1000     # from this size, closeness runs beside the other measures
+CLOSENESS_SHARE = 0.75    # of the nodes, whose closeness the forked child computes
 SAMPLE_K = 256
 SEED = 0
 
@@ -227,15 +228,32 @@ def _to_igraph(G: nx.Graph, weighted: bool) -> _IGraph:
 def _igraph_all(c: _IGraph, measures: list[str], sources: list[str] | None
                 ) -> dict[str, dict[str, float]]:
     """Every measure on the converted view. On a large view, closeness (a shortest-path
-    search from every node, the costliest) runs in a forked child beside the others."""
-    later = beside(lambda: _igraph_scores(c, "closeness", sources)) \
-        if "closeness" in measures and len(measures) > 1 and len(c.nodes) >= PARALLEL_NODES \
-        else None
-    scores = {m: _igraph_scores(c, m, sources) for m in measures
-              if later is None or m != "closeness"}
-    if later is not None:
-        scores["closeness"] = later()
+    search from every node, the costliest) is shared: a forked child takes most of the
+    nodes while this process computes the other measures, then closeness of the rest."""
+    n = len(c.nodes)
+    if "closeness" not in measures or len(measures) < 2 or n < PARALLEL_NODES:
+        return {m: _igraph_scores(c, m, sources) for m in measures}
+    cut = int(n * CLOSENESS_SHARE)
+    later = beside(lambda: _igraph_closeness(c, range(cut)))
+    scores = {m: _igraph_scores(c, m, sources) for m in measures if m != "closeness"}
+    rest = _igraph_closeness(c, range(cut, n))
+    first = later()
+    scores["closeness"] = {u: (first[u] if i < cut else rest[u]) for i, u in enumerate(c.nodes)}
     return {m: scores[m] for m in measures}
+
+
+def _igraph_closeness(c: _IGraph, which: range) -> dict[str, float]:
+    """Closeness of the nodes numbered ``which`` (each node's own shortest-path search)."""
+    n = len(c.nodes)
+    components = c.g.connected_components()
+    sizes, member = components.sizes(), components.membership
+    raw = c.g.closeness(vertices=which, weights=c.dist, normalized=True)
+    out = {}
+    for j, i in enumerate(which):
+        reach = sizes[member[i]]
+        value = raw[j] if raw[j] == raw[j] else 0.0  # NaN for isolated nodes
+        out[c.nodes[i]] = float(value) * ((reach - 1) / (n - 1)) * c.unit if n > 1 else 0.0
+    return out
 
 
 def _igraph_scores(c: _IGraph, measure: str, sources: list[str] | None) -> dict[str, float]:
@@ -261,16 +279,7 @@ def _igraph_scores(c: _IGraph, measure: str, sources: list[str] | None) -> dict[
                     for i, u in enumerate(nodes)}
         return {u: float(raw[i]) * scale for i, u in enumerate(nodes)}
     if measure == "closeness":
-        components = g.connected_components()
-        sizes, member = components.sizes(), components.membership
-        raw = g.closeness(weights=dist, normalized=True)
-        unit = c.unit
-        out = {}
-        for i, u in enumerate(nodes):
-            reach = sizes[member[i]]
-            value = raw[i] if raw[i] == raw[i] else 0.0  # NaN for isolated nodes
-            out[u] = float(value) * ((reach - 1) / (n - 1)) * unit if n > 1 else 0.0
-        return out
+        return _igraph_closeness(c, range(n))
     if measure == "eigenvector":
         if not edges:
             return dict.fromkeys(nodes, 0.0)
