@@ -138,3 +138,14 @@ def test_communities_command_says_when_a_split_means_nothing(built: Path) -> Non
     lines = done.stdout.splitlines()
     assert lines[1].startswith("No community structure: modularity 0.00")
     assert not any(line.startswith("  1. (") for line in lines)  # no groups presented
+
+
+def test_groups_found_beside_give_the_same_report(G: nx.MultiDiGraph, ds: object,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """On large maps the communities are found in a forked child: the same bytes."""
+    from graph.network import report as R
+
+    ctx = report_context(ds)
+    here = markdown(build_report(G, context=ctx))
+    monkeypatch.setattr(R, "PARALLEL_NODES", 0)
+    assert markdown(build_report(G, context=ctx)) == here

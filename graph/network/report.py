@@ -25,6 +25,7 @@ import networkx as nx
 from graph.files import write_atomic
 from graph.network.analytics import (
     MEASURES,
+    PARALLEL_NODES,
     Communities,
     centrality,
     communities,
@@ -116,8 +117,12 @@ def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None
     ctx = context or Context()
     opts: dict[str, Any] = {"since": since, "until": until, "include_undated": include_undated}
     views = {name: view(G, name, **opts) for name in VIEWS}
-    # Louvain (networkx) runs on the other core while this one does the rest
-    groups = beside(lambda: {name: communities(views[name]) for name in GROUPED})
+    # Louvain (networkx) runs on the other core while this one does the rest (large maps)
+    def grouped() -> dict[str, Communities]:
+        return {name: communities(views[name]) for name in GROUPED}
+
+    groups = beside(grouped) if views["org-org"].number_of_nodes() >= PARALLEL_NODES \
+        else grouped
     central = _most_central(views, ctx, top, backend)
     holding = _holds_together(views, ctx)
     change = _change(trends(G, top, backend), G, ctx)
