@@ -20,6 +20,7 @@ from graph.data import cache as cache_module
 from graph.data.build import STORE_DIR, build
 from graph.data.diff import CHANGES_FILE
 from graph.data.records import read_file
+from graph.terms import source_graph
 
 S4 = "004_7e29c807a69063d9"
 SAME = ("graph.trig", "graph.ttl", "graph.nt", "names.json", "names.tsv", "manifest.json")
@@ -58,7 +59,8 @@ def test_a_rebuild_after_an_edit_writes_what_a_clean_build_writes(data: Path,
     first = {name: (out / name).read_bytes() for name in SAME[:4]}
     facts = data / "facts" / f"{S4}.yaml"
     _edit(facts, "role: moderator", "role: speaker")
-    build(data, out)
+    touched = build(data, out).report.touched     # only facts changed: a rebuild
+    assert touched is not None and S4 in touched and len(touched) < 5, touched
     _same_as_clean(data, out, tmp_path / "clean-edit")
     assert "moderator" in (out / CHANGES_FILE).read_text(encoding="utf-8")
     # the store was updated from the one before (hard links to its files), not loaded anew
@@ -128,3 +130,48 @@ def test_bad_data_after_a_good_build_fails_and_keeps_the_build(data: Path,
         build(data, out)
     assert "unknown id 'rashad-azizow'" in "\n".join(map(str, exc.value.problems))
     assert {name: (out / name).read_bytes() for name in SAME} == before
+
+
+def test_a_rebuild_writes_only_the_pieces_whose_lines_changed(data: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    """graph.trig and graph.ttl are spliced from the build before: only the edited source's
+    graph and the subject pieces holding its changed triples are written by pyoxigraph."""
+    from graph.data import splice
+
+    out = tmp_path / "out"
+    build(data, out)
+    written: list[str] = []
+    real = splice._write
+
+    def counting(lines, fmt, what, count):  # type: ignore[no-untyped-def]
+        written.append(what)
+        return real(lines, fmt, what, count)
+
+    monkeypatch.setattr(splice, "_write", counting)
+    _edit(data / "facts" / f"{S4}.yaml", "role: moderator", "role: speaker")
+    build(data, out)
+    graphs = [w for w in written if w.startswith("the TriG")]
+    assert graphs == [f"the TriG of graph <{source_graph(S4)}>"], written
+    assert 1 <= len(written) - len(graphs) <= 2, written
+    _same_as_clean(data, out, tmp_path / "clean")
+
+
+def test_pieces_of_another_code_or_a_changed_file_are_not_reused(data: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch
+                                                                 ) -> None:
+    from graph.data import splice
+
+    out = tmp_path / "out"
+    build(data, out)
+    monkeypatch.setattr(splice, "_code_key", lambda: "another version of cinecoop")
+    folder = (out / "current").resolve()
+    assert splice.load_pieces(folder) == (splice.Pieces(), {})
+    monkeypatch.undo()
+    assert splice.load_pieces(folder)[0].graphs
+    trig = (out / "graph.trig").resolve()
+    trig.write_bytes(trig.read_bytes() + b"# changed by hand\n")
+    assert splice.load_pieces(folder) == (splice.Pieces(), {})
+    _edit(data / "facts" / f"{S4}.yaml", "role: moderator", "role: speaker")
+    build(data, out)
+    _same_as_clean(data, out, tmp_path / "clean")

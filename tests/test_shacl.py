@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 from conftest import DATA
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SKOS, XSD
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from graph.data.build import GraphText
-from graph.data.load import build_dataset, union_graph
+from graph.data.load import build_dataset, build_nquads, union_graph, union_ntriples
 from graph.data.records import read_records
-from graph.data.shacl import NeedsPyshacl, compile_shapes, evaluate
+from graph.data.shacl import NeedsPyshacl, StoreData, compile_shapes, evaluate, update_results
 from graph.data.validate import fast_shacl_problems, shacl_problems, shacl_results
 from graph.terms import CC, ORG, PROV, SCHEMA, SHAPES_FILE, entity_iri, source_iri
 
@@ -161,3 +162,51 @@ def test_shapes_beyond_the_engine_fall_back_to_pyshacl() -> None:
         <urn:s> a sh:NodeShape ; sh:targetClass <urn:C> ;
             sh:property [ sh:path <urn:p> ; sh:minCount 1 ] .""", format="turtle")
     assert compile_shapes(silent) is None   # pyshacl's own message: leave it to pyshacl
+
+
+def _store_of(lines: list[str]) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(input="".join(lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.DefaultGraph())
+    return store
+
+
+def test_a_rebuild_validates_again_the_nodes_a_change_concerns() -> None:
+    """A rebuild validates only the nodes a change concerns (graph.data.shacl.update_results,
+    reading them from the store) and keeps the other results: the same results as the whole
+    graph validated again, after changes that cross records: the type of a node others refer
+    to removed or changed (their sh:class fails or passes), values removed, bad dates added."""
+    import random
+
+    sink = build_nquads(RECORDS)
+    lines = union_ntriples({name: sink.lines(name) for name in sink.graphs}
+                           ).decode("utf-8").splitlines(keepends=True)
+    shapes = compile_shapes(Graph().parse(SHAPES_FILE, format="turtle"))
+    assert shapes is not None
+    before = evaluate(lines, shapes)
+    typed = [line for line in lines if f" <{RDF.type}> <{CC._NS}" in line]
+    subjects = sorted({line.split(" ", 1)[0] for line in typed})
+    classes = sorted({line.split(" ")[2] for line in typed})
+    dated = [line for line in lines if f" <{SCHEMA.startDate}> " in line]
+    data = [line for line in lines if f" <{RDFS.subClassOf}> " not in line]  # next test
+    rng = random.Random(11)
+    failing = 0
+    for _ in range(25):
+        removed = set(rng.sample(data, 2) + rng.sample(typed, 2))
+        added = {f"{rng.choice(subjects)} <{RDF.type}> {rng.choice(classes)} .\n",
+                 rng.choice(dated).split(" ", 1)[0] + f' <{SCHEMA.startDate}> "someday" .\n'}
+        added -= set(lines)
+        now = sorted(set(lines) - removed | added)
+        store = _store_of(now)
+        expected = evaluate(now, shapes)
+        assert update_results(before, StoreData(store), shapes,
+                              sorted(removed | added)) == expected
+        failing += len(expected - before) > 0
+    assert failing > 10      # the changes did break shapes, beyond the changed nodes' own
+
+
+def test_a_changed_class_hierarchy_validates_everything_again() -> None:
+    line = f"<{CC.Person}> <{RDFS.subClassOf}> <{CC.Organisation}> .\n"
+    shapes = compile_shapes(Graph().parse(SHAPES_FILE, format="turtle"))
+    assert shapes is not None
+    assert update_results(set(), StoreData(_store_of([line])), shapes, [line]) is None

@@ -25,7 +25,7 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from graph.data.cache import save_cache
-from graph.data.delta import Span, update_store
+from graph.data.delta import Delta, Span, update_store
 from graph.data.diff import (
     CHANGES_FILE,
     NAMES_FILE,
@@ -50,7 +50,18 @@ from graph.data.outputs import (
 )
 from graph.data.publish import CURRENT, build_lock, publish
 from graph.data.records import Problem
-from graph.data.validate import Report, validate
+from graph.data.splice import (
+    PIECES_FILE,
+    OutputError,
+    apply_delta,
+    load_pieces,
+    new_pieces,
+    save_pieces,
+    sorted_prefixes,
+    splice_trig,
+    splice_ttl,
+)
+from graph.data.validate import Report, result_problems, store_shacl_results, validate
 from graph.files import fingerprint as files_fingerprint
 from graph.files import write_atomic
 from graph.progress import Steps
@@ -122,7 +133,7 @@ def serialise_text(text: GraphText) -> dict[str, bytes]:
     ttl = ox.serialize(ox.parse(text.ntriples, format=ox.RdfFormat.N_TRIPLES),
                        format=ox.RdfFormat.TURTLE, prefixes=prefixes)
     assert trig is not None and ttl is not None
-    return {"graph.trig": _sorted_prefixes(trig), "graph.ttl": _sorted_prefixes(ttl),
+    return {"graph.trig": sorted_prefixes(trig), "graph.ttl": sorted_prefixes(ttl),
             "graph.nt": text.ntriples}
 
 
@@ -137,16 +148,6 @@ def trig_text(ds: Dataset) -> str:
     return serialise(ds)["graph.trig"]
 
 
-def _sorted_prefixes(data: bytes) -> bytes:
-    """The ``@prefix`` lines pyoxigraph writes first, in prefix order (it keeps no order)."""
-    head: list[bytes] = []
-    rest = data
-    while rest.startswith(b"@prefix "):
-        line, _, rest = rest.partition(b"\n")
-        head.append(line + b"\n")
-    return b"".join(sorted(head)) + rest
-
-
 def text_class_counts(text: GraphText) -> dict[str, int]:
     """Instances per cinecoop class in the data (the ontology graph excluded)."""
     typed = f" <{RDF.type}> <{CC._NS}"
@@ -159,22 +160,26 @@ def text_class_counts(text: GraphText) -> dict[str, int]:
     return dict(sorted(Counter(cls for _, cls in seen).items()))
 
 
-def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildResult:
+def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
+          rebuild: bool = True) -> BuildResult:
     """Validate ``data_dir``, then publish every output into ``out_dir`` at once.
 
-    The outputs are written into a fresh build folder, read back (:func:`verify_outputs`) and
-    only then published (:mod:`graph.data.publish`): a failed or killed build leaves the
-    previous outputs in place, whole.
+    The outputs are written into a fresh build folder and only then published
+    (:mod:`graph.data.publish`): a failed or killed build leaves the previous outputs in
+    place, whole. ``rebuild``: when only facts changed since the build before, make only the
+    graphs they touch and update the rest from that build (:func:`write_rebuild`).
     """
     with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
         steps.next("validate (records, integrity, SHACL)")
         prints = (fingerprint(data_dir), stat_fingerprint(data_dir))   # before reading
         previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
-        report = validate(data_dir, sources, previous)
+        report = validate(data_dir, sources, previous,
+                          rebuild and previous is not None and rebuildable(previous))
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
         steps.next("merge the graphs")
-        text = GraphText.from_graphs(report.graphs, report.union)
+        text = GraphText.from_graphs(report.graphs, report.union if report.touched is None
+                                     else b"")
         report.graphs = report.union = None    # the text holds them now
         summary: dict[str, Any] = {}
         curation = curation_outputs(data_dir, out_dir, report)
@@ -183,16 +188,116 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None) -> BuildRe
             steps.next("write TriG, Turtle, N-Triples and the store")
             for name, content in curation.items():
                 write_atomic(folder / name, content)
+            if report.touched is not None and previous is not None:
+                summary.update(write_rebuild(folder, text, prints, report, previous))
+            else:
+                summary.update(write_outputs(folder, text, prints[0], prints[1],
+                                             lambda: steps.next("read the outputs back"),
+                                             previous))
             if report.cache is not None:
                 save_cache(folder, report.cache)
-            summary.update(write_outputs(folder, text, prints[0], prints[1],
-                                         lambda: steps.next("read the outputs back"),
-                                         previous))
             steps.next("publish")
 
-        with build_lock(out_dir):
-            publish(out_dir, write, ALL_OUTPUTS)
+        try:
+            with build_lock(out_dir):
+                publish(out_dir, write, ALL_OUTPUTS)
+        except _NoRebuild:
+            return build(data_dir, out_dir, sources, rebuild=False)
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
+
+
+class _NoRebuild(Exception):
+    """The build before cannot be updated after all (its store or texts do not fit)."""
+
+
+def rebuildable(previous: Path) -> bool:
+    """Whether the build in ``previous`` kept what :func:`write_rebuild` updates."""
+    try:
+        manifest = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(manifest, dict) and isinstance(manifest.get("graphs"), dict)
+            and isinstance(manifest.get("quads"), int) and (previous / PIECES_FILE).is_file()
+            and (previous / "graph.nt").is_file() and (previous / STORE_DIR / "CURRENT").is_file())
+
+
+def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
+                  report: Report, previous: Path) -> dict[str, Any]:
+    """The outputs of a rebuild whose ``text`` holds only the graphs an edit touched: the
+    store of the build before updated (:func:`graph.data.delta.update_store`), which tells
+    which triples left and joined the merged graph; graph.nt is the previous one with those
+    lines out and in, SHACL validates the nodes they concern, and graph.trig and graph.ttl
+    take every piece that did not change from the build before (:mod:`graph.data.splice`)."""
+    manifest = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+    kept = frozenset(manifest["graphs"]) - text.spans.keys()
+    before, files = load_pieces(previous)
+    if any(before.graphs.get(name, ("",))[0] != manifest["graphs"][name] for name in kept):
+        raise _NoRebuild     # the pieces of the graphs not made again are not all there
+    delta = update_store(folder / STORE_DIR, previous / STORE_DIR, text.nquads, text.spans,
+                         manifest["graphs"], kept)
+    union = None if delta is None else apply_delta(
+        (previous / "graph.nt").read_bytes(), delta.removed, delta.added)
+    if delta is None or union is None or _ontology_typed(folder / STORE_DIR):
+        raise _NoRebuild
+    changed = [*delta.removed, *delta.added]
+    store = ox.Store.read_only(str(folder / STORE_DIR))
+    assert report.cache is not None
+    report.cache.shacl = store_shacl_results(store, report.cache.shacl, changed, union)
+    del store
+    report.problems[report.shacl_at:report.shacl_at] = result_problems(report.cache.shacl,
+                                                                       report.records)
+    if not report.ok:
+        raise BuildError(report.problems)
+    pieces = new_pieces()
+    spans = {**{name: (0, 0, manifest["graphs"][name]) for name in kept}, **text.spans}
+    for name, data in (("graph.trig", splice_trig(text.nquads, spans, before, files, pieces)),
+                       ("graph.ttl", splice_ttl(union, before, files, pieces, changed)),
+                       ("graph.nt", union)):
+        write_atomic(folder / name, data)
+        pieces.sizes[name] = len(data)
+    save_pieces(folder, pieces)
+    graphs = {name: span[2] for name, span in spans.items()}
+    now = _manifest(prints, _shift_counts(manifest["counts"], delta),
+                    manifest["triples"] + len(delta.added) - len(delta.removed),
+                    manifest["quads"] + delta.quads, graphs)
+    write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n")
+    verify_store(folder, now["quads"] + now["triples"])
+    return now
+
+
+def _manifest(prints: tuple[str, str | None], counts: dict[str, int], triples: int,
+              quads: int, graphs: dict[str, str]) -> dict[str, Any]:
+    """``manifest.json``: ``content`` hashes the digests of the named graphs (the merged graph
+    follows from them): the key of every cache kept beside the build."""
+    content = hashlib.sha256("".join(f"{name} {digest}\n" for name, digest in
+                                     sorted(graphs.items())).encode()).hexdigest()
+    return {"fingerprint": prints[0], "stat": prints[1], "counts": counts,
+            "triples": triples, "quads": quads, "outputs": list(OUTPUTS), "content": content,
+            "graphs": dict(sorted(graphs.items()))}
+
+
+_TYPED = f"<{RDF.type}>"
+
+
+def _shift_counts(counts: dict[str, int], delta: Delta) -> dict[str, int]:
+    """The class counts of the build before, with the typed triples that left or arrived."""
+    out = Counter(counts)
+    for lines, step in ((delta.removed, -1), (delta.added, 1)):
+        for line in lines:
+            _, p, rest = line.split(" ", 2)
+            if p == _TYPED and rest.startswith(f"<{CC._NS}"):
+                out[rest[len(str(CC._NS)) + 1:rest.index(">")]] += step
+    return dict(sorted((name, n) for name, n in out.items() if n > 0))
+
+
+def _ontology_typed(store_dir: Path) -> bool:
+    """Whether the ontology graph types anything with a cinecoop class (then the class
+    counts, which leave the ontology out, cannot follow the merged graph)."""
+    store = ox.Store.read_only(str(store_dir))
+    found = any(str(q.object).startswith(f"<{CC._NS}") for q in store.quads_for_pattern(
+        None, ox.NamedNode(str(RDF.type)), None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
+    del store
+    return found
 
 
 def curation_outputs(data_dir: Path, out_dir: Path, report: Report) -> dict[str, str]:
@@ -210,38 +315,39 @@ def curation_outputs(data_dir: Path, out_dir: Path, report: Report) -> dict[str,
 def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | None = None,
                   reading: Callable[[], None] | None = None,
                   previous: Path | None = None) -> dict[str, Any]:
-    """Write every output of a build into ``folder`` and read it back (:func:`verify_outputs`):
-    the three texts, the store, the manifest.
+    """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
-    pyoxigraph loads the store in a thread of its own while the texts are written and read
-    back (it does not hold Python's lock); ``previous``: the folder of the build before, whose
-    store it updates (:func:`write_store`). Returns the manifest (class counts, triples,
-    ``content``: a hash of the quads that keys caches kept beside the build, ``graphs``: a
-    digest per named graph).
+    pyoxigraph loads the store in a thread of its own while the texts are written (it does
+    not hold Python's lock); ``previous``: the folder of the build before, whose store it
+    updates (:func:`write_store`) and whose unchanged pieces of graph.trig and graph.ttl it
+    reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed back). Returns the
+    manifest (class counts, triples, ``content``: a hash of the quads that keys caches kept
+    beside the build, ``graphs``: a digest per named graph).
     """
     with ThreadPoolExecutor(1) as pool:
         store = pool.submit(write_store, folder / STORE_DIR, text, previous)
         try:
-            for name, data in serialise_text(text).items():
+            before, files = load_pieces(previous)
+            pieces = new_pieces()
+            for name, data in (("graph.trig", splice_trig(text.nquads, text.spans, before,
+                                                          files, pieces)),
+                               ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
+                               ("graph.nt", text.ntriples)):
                 write_atomic(folder / name, data)
-            counts = text_class_counts(text)
-            triples = text.ntriples.count(b"\n")  # one distinct triple per line
-            manifest = {"fingerprint": fingerprint_, "stat": stat, "counts": counts,
-                        "triples": triples, "outputs": list(OUTPUTS),
-                        "content": hashlib.sha256(text.nquads).hexdigest(),
-                        "graphs": {name: span[2] for name, span in text.spans.items()}}
+                pieces.sizes[name] = len(data)
+            del files
+            save_pieces(folder, pieces)
+            manifest = _manifest((fingerprint_, stat), text_class_counts(text),
+                                 text.ntriples.count(b"\n"),  # one distinct triple per line
+                                 text.nquads.count(b"\n"),
+                                 {name: span[2] for name, span in text.spans.items()})
             write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
             if reading is not None:
                 reading()
-            quads = verify_texts(folder, triples)
         finally:
             store.result()   # waits for the store (and raises what stopped it)
-    verify_store(folder, quads + triples)
+    verify_store(folder, manifest["quads"] + manifest["triples"])
     return manifest
-
-
-class OutputError(Exception):
-    """An output the build wrote does not read back: it is not published."""
 
 
 def verify_outputs(folder: Path) -> None:

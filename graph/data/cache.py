@@ -6,8 +6,12 @@ reading it gave (records and shape problems), and the duplicate-name problems wi
 the entity files they were found in. The next build reads and checks a file again only when
 its bytes changed, and runs the duplicate check again only when an entity file changed, was
 added or was removed. The cache is also keyed by the code that reads records and compares
-names, so a new version of cinecoop does not reuse what an older one found. A missing,
+names, so a new version of cinecoop does not reuse what an older one found (every module of
+``graph.data``, the terms, the name matcher and the ontology's files count: a rebuild also
+reuses the graphs and SHACL results these make, see :mod:`graph.data.validate`). A missing,
 unreadable or foreign cache is ignored: the build then reads everything, as the first does.
+The cache also keeps the SHACL results of its build (``shacl``), which a rebuild updates for
+the nodes an edit concerns (:func:`graph.data.shacl.update_results`).
 """
 
 from __future__ import annotations
@@ -17,23 +21,29 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.data import duplicates as _duplicates
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
-from graph.names import __file__ as _names_file
+from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
+           "touched_sources",
            "cached_duplicates", "keep_duplicates"]
 
 CACHE_FILE = "records.pickle"
-_FORMAT = 1
+_FORMAT = 2
+_TOP = Path(__file__).resolve().parent.parent
+Result = tuple[str, str | None, str, str]   # as graph.data.shacl.Result
 
 
 def _code_key() -> str:
-    """A hash of the code whose results the cache keeps (reading records, comparing names)."""
+    """A hash of the code and the ontology whose results the cache keeps (reading records,
+    comparing names, emitting quads, SHACL)."""
     h = hashlib.sha256(f"cinecoop-records-cache-{_FORMAT}".encode())
-    for module in (_records.__file__, _duplicates.__file__, _names_file):
-        h.update(Path(str(module)).read_bytes())
+    files = [*sorted((_TOP / "data").glob("*.py")), *(_TOP / name for name in (
+        "terms.py", "ns.py", "names.py", "text.py")), *sorted(ONTOLOGY_DIR.glob("*.ttl"))]
+    for path in files:
+        h.update(f"{path.name}\0".encode())
+        h.update(path.read_bytes())
     return h.hexdigest()
 
 
@@ -44,6 +54,7 @@ class RecordCache:
     files: dict[str, tuple[str, list[Record], list[Problem]]] = field(default_factory=dict)
     duplicates: tuple[str, list[Problem]] | None = None   # (entity files' hash, problems)
     code: str = ""
+    shacl: set[Result] | None = None    # the SHACL results of the build that kept the cache
 
 
 def load_cache(folder: Path | None) -> RecordCache:
@@ -124,3 +135,30 @@ def cached_duplicates(cache: RecordCache, data_dir: Path) -> list[Problem] | Non
 def keep_duplicates(cache: RecordCache, data_dir: Path, problems: list[Problem]) -> None:
     """Keep the duplicate-name problems of the entity files now in ``cache``."""
     cache.duplicates = (_entity_key(cache, data_dir), list(problems))
+
+
+FACTS = ("post", "participation", "agreement")
+
+
+def touched_sources(before: RecordCache, now: RecordCache,
+                    records: list[Record]) -> set[str] | None:
+    """The sources whose named graphs the files changed since ``before`` can alter, when
+    only facts changed: the sources of the changed facts (as they were and as they are), and
+    every source with a participation at an event where a changed participation is (they
+    share ``cc:metWith`` triples). None when an entity or source file changed, was added or
+    removed, or nothing is known of the build before: then every graph is made again."""
+    if not before.files or len(records) != sum(len(v[1]) for v in now.files.values()):
+        return None
+    changed: list[Record] = []
+    for rel in before.files.keys() | now.files.keys():
+        was, now_ = before.files.get(rel), now.files.get(rel)
+        if was is None or now_ is None or was[0] != now_[0]:
+            changed.extend([*(was[1] if was else []), *(now_[1] if now_ else [])])
+    if any(rec.kind not in FACTS for rec in changed):
+        return None
+    sources = {rec.source or "" for rec in changed}
+    events = {rec.data.get("event") for rec in changed if rec.kind == "participation"}
+    if events:
+        sources |= {rec.source or "" for rec in records
+                    if rec.kind == "participation" and rec.data.get("event") in events}
+    return sources

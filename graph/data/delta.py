@@ -12,13 +12,24 @@ scratch (tested); the previous build's store is not touched.
 from __future__ import annotations
 
 import gc
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["Span", "update_store"]
+__all__ = ["Span", "Delta", "update_store"]
 
 Span = tuple[int, int, str]   # start and end in the N-Quads text, digest of the graph's lines
+
+
+@dataclass
+class Delta:
+    """What an update changed: the merged graph's triples (N-Triples lines, sorted) that left
+    it and that arrived, and how many quads the named graphs hold more (or fewer)."""
+
+    removed: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    quads: int = 0
 
 
 def _quads(store: ox.Store, name: str) -> set[ox.Quad]:
@@ -26,13 +37,14 @@ def _quads(store: ox.Store, name: str) -> set[ox.Quad]:
 
 
 def update_store(target: Path, previous: Path, nquads: bytes, spans: dict[str, Span],
-                 before: dict[str, str]) -> bool:
+                 before: dict[str, str], kept: frozenset[str] = frozenset()) -> Delta | None:
     """Make the store ``target`` from the store ``previous`` (whose graphs had the digests
-    ``before``) for the named graphs ``spans`` of ``nquads``. False, with nothing made, when
-    it cannot (no previous store, blank nodes); then load the store from scratch."""
+    ``before``) for the named graphs ``spans`` of ``nquads``; ``kept``: graphs not in
+    ``spans`` that are unchanged (every other graph of ``before`` is gone). None, with nothing
+    made, when it cannot (no previous store, blank nodes); then load the store from scratch."""
     if not (previous / "CURRENT").is_file() or b" _:" in nquads or nquads.startswith(b"_:"):
-        return False
-    changed = sorted(name for name in spans.keys() | before.keys()
+        return None
+    changed = sorted(name for name in spans.keys() | (before.keys() - kept)
                      if name not in before or name not in spans or before[name] != spans[name][2])
     try:
         old = ox.Store.read_only(str(previous))
@@ -40,14 +52,16 @@ def update_store(target: Path, previous: Path, nquads: bytes, spans: dict[str, S
         del old
         gc.collect()
     except OSError:
-        return False
+        return None
     store = ox.Store(str(target))
+    delta = Delta()
     left: set[ox.Triple] = set()
     arrived: set[ox.Triple] = set()
     for name in changed:
         was = _quads(store, name)
         start, end, _ = spans.get(name, (0, 0, ""))
         now = set(ox.parse(nquads[start:end], format=ox.RdfFormat.N_QUADS))
+        delta.quads += len(now) - len(was)
         for quad in was - now:
             store.remove(quad)
             left.add(quad.triple)
@@ -60,9 +74,15 @@ def update_store(target: Path, previous: Path, nquads: bytes, spans: dict[str, S
         if not any(not isinstance(q.graph_name, ox.DefaultGraph)
                    for q in store.quads_for_pattern(s, p, o)):
             store.remove(ox.Quad(s, p, o, default))
+            delta.removed.append(f"{triple} .\n")
     for triple in arrived:
-        store.add(ox.Quad(triple.subject, triple.predicate, triple.object, default))
+        quad = ox.Quad(triple.subject, triple.predicate, triple.object, default)
+        if quad not in store:
+            store.add(quad)
+            delta.added.append(f"{triple} .\n")
     store.flush()
     del store
     gc.collect()   # pyoxigraph releases its lock only when the object is collected
-    return True
+    delta.removed.sort()
+    delta.added.sort()
+    return delta

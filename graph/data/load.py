@@ -66,6 +66,7 @@ source_iri = functools.lru_cache(maxsize=1 << 16)(_terms.source_iri)
 paragraph_iri = functools.lru_cache(maxsize=1 << 18)(_terms.paragraph_iri)
 
 CLASS_OF_KIND = {"country": CC.Country, "person": CC.Person}
+FACTS = ("post", "participation", "agreement")
 Triple = tuple[Any, Any, Any]
 
 
@@ -460,7 +461,8 @@ def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
                   ids: dict[str, Record]) -> None:
     """Materialise participatedIn/hasParticipant and metWith from participations.
 
-    Every triple goes into the graph of each source whose participations support it.
+    Every triple goes into the graph of each source whose participations support it (of
+    those in ``graphs``: a rebuild writes some graphs only).
     """
     at_event: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for rec in parts:
@@ -468,13 +470,14 @@ def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
         if not d.get("agent"):
             continue  # an unnamed group: its shortcuts come with the group (_add_group)
         event = iri(ids, d["event"])
-        g = graphs[rec.source or ""]
+        g = graphs.get(rec.source or "")
         agents = [d["agent"]] + ([d["on_behalf_of"]] if d.get("on_behalf_of") else [])
         countries = {c for a in agents if (c := _country_of(ids, a))}
         for agent in sorted(set(agents) | countries):
             node = iri(ids, agent)
-            g.add((node, CC.participatedIn, event))
-            g.add((event, CC.hasParticipant, node))
+            if g is not None:
+                g.add((node, CC.participatedIn, event))
+                g.add((event, CC.hasParticipant, node))
             if ids[agent].kind in ("organisation", "country"):
                 at_event[d["event"]][agent].add(rec.source or "")
     for members in at_event.values():
@@ -483,7 +486,7 @@ def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
             for b in names[i + 1:]:
                 if ids[a].kind != ids[b].kind:
                     continue
-                for source in sorted(members[a] | members[b]):
+                for source in sorted((members[a] | members[b]) & graphs.keys()):
                     graphs[source].add((iri(ids, a), CC.metWith, iri(ids, b)))
                     graphs[source].add((iri(ids, b), CC.metWith, iri(ids, a)))
 
@@ -517,41 +520,59 @@ def union_ntriples(graphs: dict[str, list[str]]) -> bytes:
     return "".join(sorted(union)).encode("utf-8")
 
 
-def build_nquads(records: list[Record], ontology: Graph | None = None) -> NQuadsSink:
-    """The same quads as :func:`build_dataset`, as N-Quads lines per named graph."""
+def build_nquads(records: list[Record], ontology: Graph | None = None,
+                 only: set[str] | None = None) -> NQuadsSink:
+    """The same quads as :func:`build_dataset`, as N-Quads lines per named graph (``only``:
+    just the graphs of these sources, see :func:`emit`)."""
     sink = NQuadsSink()
-    emit(records, sink, ontology)
+    emit(records, sink, ontology, only)
     return sink
 
 
-def emit(records: list[Record], sink: QuadSink, ontology: Graph | None = None) -> None:
+def emit(records: list[Record], sink: QuadSink, ontology: Graph | None = None,
+         only: set[str] | None = None) -> None:
     """Write the whole knowledge graph to ``sink``: one named graph per source, plus the
-    ontology."""
+    ontology.
+
+    ``only``: write just the named graphs of these sources (no ontology), each with the same
+    triples as in the whole graph: what a rebuild needs for the sources an edit touched.
+    """
     ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
-    onto = sink.graph(ONTOLOGY_GRAPH)
-    for triple in ontology if ontology is not None else load_ontology():
-        onto.add(triple)
+    if only is None:
+        onto = sink.graph(ONTOLOGY_GRAPH)
+        for triple in ontology if ontology is not None else load_ontology():
+            onto.add(triple)
     sources = sorted((r for r in records if r.kind == "source"), key=lambda r: r.id)
-    graphs = {s.id: sink.graph(source_graph(s.id)) for s in sources}
     source_date = {s.id: s.data.get("date") for s in sources}
+    if only is not None:
+        sources = [s for s in sources if s.id in only]
+    graphs = {s.id: sink.graph(source_graph(s.id)) for s in sources}
     for s in sources:
         describe_source(graphs[s.id], s, ids)
     _emit_entities(graphs, records, ids, source_date)
     parts = []
     for rec in records:
-        if rec.kind == "post":
-            add_post(graphs[rec.source or ""], rec, ids, source_date.get(rec.source or ""))
+        g = graphs.get(rec.source or "") if rec.kind in FACTS else None
+        if g is None:
+            if rec.kind == "participation":
+                parts.append(rec)     # its shortcuts may meet those of the graphs written
+        elif rec.kind == "post":
+            add_post(g, rec, ids, source_date.get(rec.source or ""))
         elif rec.kind == "participation":
-            add_participation(graphs[rec.source or ""], rec, ids)
+            add_participation(g, rec, ids)
             parts.append(rec)
         elif rec.kind == "agreement":
-            add_agreement(graphs[rec.source or ""], rec, ids)
+            add_agreement(g, rec, ids)
+    if only is not None:     # only the events where a written graph has participants count
+        events = {rec.data["event"] for rec in parts if (rec.source or "") in graphs}
+        parts = [rec for rec in parts if rec.data["event"] in events]
     add_shortcuts(graphs, parts, ids)
 
 
 def _emit_entities(graphs: dict[str, TripleSink], records: list[Record],
                    ids: dict[str, Record], source_date: dict[str, Any]) -> None:
-    """Each entity into the graph of every source citing it; events get ``cc:reportedOn``."""
+    """Each entity into the graph of every source citing it; events get ``cc:reportedOn``
+    (in the graph of the source with the earliest date, when that graph is written)."""
     reported: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for rec in sorted(records, key=lambda r: (r.kind, r.id)):
         if rec.kind in ("source", "post", "participation", "agreement"):
@@ -560,13 +581,16 @@ def _emit_entities(graphs: dict[str, TripleSink], records: list[Record],
         for source, para in rec.cites():
             by_source[source].append(para)
         for source, paras in sorted(by_source.items()):
-            node = describe_entity(graphs[source], rec, ids, fields_from(rec, source))
-            _cite(graphs[source], node, source, paras)
             if rec.kind == "event" and source_date.get(source):
                 reported[rec.id].append((str(source_date[source]), source))
+            if source not in graphs:
+                continue
+            node = describe_entity(graphs[source], rec, ids, fields_from(rec, source))
+            _cite(graphs[source], node, source, paras)
     for ident, dates in reported.items():
         date, source = min(dates)
-        graphs[source].add((entity_iri("event", ident), CC.reportedOn, date_literal(date)))
+        if source in graphs:
+            graphs[source].add((entity_iri("event", ident), CC.reportedOn, date_literal(date)))
 
 
 def _bind(ds: Dataset) -> None:

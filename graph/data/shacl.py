@@ -25,13 +25,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from graph.data.load import nt_literal
 
-__all__ = ["Shapes", "Result", "NeedsPyshacl", "compile_shapes", "evaluate"]
+__all__ = ["Shapes", "Result", "NeedsPyshacl", "compile_shapes", "evaluate", "StoreData",
+           "update_results"]
 
 Result = tuple[str, str | None, str, str]   # focus, path (None on a node shape), message, level
 
@@ -346,3 +348,131 @@ def evaluate(lines: Iterable[str], shapes: Shapes) -> set[Result]:
                     path = None if one.path is None else one.path[1:-1]
                     out.update((_focus_name(node), path, m, "error") for m in one.messages)
     return out
+
+
+# ---------------------------------------------------------------- a rebuild: changed nodes only
+
+
+class StoreData(Data):
+    """The merged graph read from the default graph of an Oxigraph store (a rebuild's SHACL
+    looks at a few nodes; reading them from the store costs no pass over the graph)."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.out = {}
+        self._supers = {}
+        self._instances = None
+        self._default = ox.DefaultGraph()
+        self._values: dict[tuple[str, str], list[str]] = {}
+
+    def values(self, node: str, path: str) -> list[str]:
+        found = self._values.get((node, path))
+        if found is None:
+            found = self._values[node, path] = [] if not node.startswith("<") else [
+                str(q.object) for q in self.store.quads_for_pattern(
+                    ox.NamedNode(node[1:-1]), ox.NamedNode(path[1:-1]), None, self._default)]
+        return found
+
+    def referrers(self, node: str, path: str | None = None) -> set[str]:
+        """The subjects with ``node`` as a value (on ``path``, or on any predicate)."""
+        term = _ox_term(node)
+        pred = None if path is None else ox.NamedNode(path[1:-1])
+        if term is None:
+            return set()
+        return {str(q.subject) for q in self.store.quads_for_pattern(None, pred, term,
+                                                                   self._default)}
+
+
+def _ox_term(term: str) -> ox.NamedNode | ox.Literal | None:
+    """The pyoxigraph term of an N-Triples term (None for a blank node)."""
+    if term.startswith("<"):
+        return ox.NamedNode(term[1:-1])
+    if term.startswith("_:"):
+        return None
+    triple = next(iter(ox.parse(f"<x:s> <x:p> {term} .\n".encode(),
+                                format=ox.RdfFormat.N_TRIPLES)))
+    obj = triple.object
+    return obj if isinstance(obj, ox.Literal) else None
+
+
+def _reach(shape: Shape, into: set[str], inner: set[str]) -> int:
+    """How many links away from a focus node a change can alter its result (0: its own
+    triples only); adds to ``into`` the paths that lead from a node to a value whose types
+    (``sh:class``) or own triples (``sh:node``, ``sh:or``) its result depends on, and to
+    ``inner`` the predicates of such a value that count (``rdf:type``, nested paths)."""
+    depth = 0
+    for one in (shape, *shape.properties):
+        for kind, arg in one.constraints:
+            if kind not in ("class", "node", "or"):
+                continue
+            if one.path is not None:
+                into.add(one.path)
+            inner.add(_RDF_TYPE)
+            for nested in [arg] if kind == "node" else arg if kind == "or" else []:
+                inner.update(p.path for p in nested.properties if p.path is not None)
+                depth = max(depth, _reach(nested, into, inner))
+            depth = max(depth, 1 if one.path is not None else 0)
+    return depth
+
+
+def changed_nodes(data: StoreData, shapes: Shapes, lines: list[str]) -> set[str] | None:
+    """The nodes whose results can differ after the merged graph gained or lost the triples
+    ``lines`` (N-Triples): their subjects and objects, and the nodes that reach a subject
+    whose types or nested values changed, through the paths the shapes follow, as many links
+    away as the shapes look (:func:`_reach`). None when a ``rdfs:subClassOf`` triple changed
+    (the class hierarchy: every node may be concerned)."""
+    into: set[str] = set()
+    inner: set[str] = set()
+    depth = max((_reach(shape, into, inner) for shape, _ in shapes.targeted), default=0)
+    nodes: set[str] = set()
+    frontier: set[str] = set()
+    for line in lines:
+        s, p, rest = line.split(" ", 2)
+        if p == _SUBCLASS:
+            return None
+        nodes.update((s, rest[:-3]))
+        if p in inner:
+            frontier.add(s)
+    for _ in range(depth):
+        found = {r for node in frontier for path in into for r in data.referrers(node, path)}
+        frontier = found - nodes
+        nodes |= found
+    return nodes
+
+
+def _targets(data: StoreData, kind: str, term: str, node: str) -> bool:
+    """Whether one target selects ``node`` (what :meth:`Data.focus` selects, node by node)."""
+    if kind == "node":
+        return node == term
+    if kind == "class":
+        return data.is_a(node, term)
+    if kind == "subjects":
+        return bool(data.values(node, term))
+    return bool(data.referrers(node, term))
+
+
+def evaluate_nodes(data: StoreData, shapes: Shapes, nodes: set[str]) -> set[Result]:
+    """The validation results whose focus node is one of ``nodes`` (what :func:`evaluate`
+    reports for them over the whole graph)."""
+    out: set[Result] = set()
+    for shape, targets in shapes.targeted:
+        for node in sorted(nodes):
+            if not any(_targets(data, kind, term, node) for kind, term in targets):
+                continue
+            for one in (shape, *shape.properties):
+                if not _passes(data, one, _values(data, one, node)):
+                    path = None if one.path is None else one.path[1:-1]
+                    out.update((_focus_name(node), path, m, "error") for m in one.messages)
+    return out
+
+
+def update_results(before: set[Result], data: StoreData, shapes: Shapes,
+                   lines: list[str]) -> set[Result] | None:
+    """The results after the merged graph gained or lost ``lines``, from the results
+    ``before``: those of the nodes concerned evaluated again, the others kept. None when the
+    change concerns every node (see :func:`changed_nodes`)."""
+    nodes = changed_nodes(data, shapes, lines)
+    if nodes is None:
+        return None
+    names = {_focus_name(node) for node in nodes}
+    return {r for r in before if r[0] not in names} | evaluate_nodes(data, shapes, nodes)

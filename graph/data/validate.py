@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
@@ -24,6 +25,7 @@ from graph.data.cache import (
     keep_duplicates,
     load_cache,
     read_records_cached,
+    touched_sources,
 )
 from graph.data.duplicates import duplicates
 from graph.data.integrity import check
@@ -36,7 +38,14 @@ from graph.data.load import (
     union_ntriples,
 )
 from graph.data.records import Problem, Record, surfaces
-from graph.data.shacl import NeedsPyshacl, Result, compile_shapes, evaluate
+from graph.data.shacl import (
+    NeedsPyshacl,
+    Result,
+    StoreData,
+    compile_shapes,
+    evaluate,
+    update_results,
+)
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
 from graph.text import read_paragraphs, text_checksum
@@ -50,6 +59,10 @@ class Report:
     cache: RecordCache | None = None             # what the next build may reuse
     union: bytes | None = None                   # the merge of the graphs, as N-Triples
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
+    #: a rebuild: ``graphs`` holds only the graphs of these sources, and SHACL runs when the
+    #: store is updated (:func:`graph.data.build.build`); its problems go at ``shacl_at``
+    touched: set[str] | None = None
+    shacl_at: int = 0
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,17 +125,42 @@ def fast_shacl_problems(graphs: dict[str, list[str]], records: list[Record],
     """SHACL over the built graphs (graph IRI -> N-Quads lines; ``union``: their merge, when
     already made): the engine of :mod:`graph.data.shacl` when it evaluates every shape, else
     pyshacl; the same problems."""
+    return result_problems(union_shacl_results(
+        union_ntriples(graphs) if union is None else union, shapes), records)
+
+
+def union_shacl_results(union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]:
+    """The SHACL results of the merged graph ``union`` (sorted N-Triples): the engine of
+    :mod:`graph.data.shacl` when it evaluates every shape, else pyshacl; the same results."""
     shapes_graph = Graph().parse(shapes, format="turtle")
     compiled = compile_shapes(shapes_graph)
-    if compiled is None:
-        return shacl_problems(shacl_data(graphs, shapes), records, shapes)
-    wanted = _wanted_lines(union_ntriples(graphs) if union is None else union,
-                           shacl_predicates(shapes_graph))
-    try:
-        results = evaluate(wanted.decode("utf-8").splitlines(keepends=True), compiled)
-    except NeedsPyshacl:
-        return shacl_problems(shacl_data(graphs, shapes), records, shapes)
-    return result_problems(results, records)
+    wanted = _wanted_lines(union, shacl_predicates(shapes_graph))
+    if compiled is not None:
+        try:
+            return evaluate(wanted.decode("utf-8").splitlines(keepends=True), compiled)
+        except NeedsPyshacl:
+            pass
+    g = Graph()
+    for prefix, ns in PREFIXES.items():   # pyshacl's own messages name nodes with them
+        g.bind(prefix, ns, override=True, replace=True)
+    return shacl_results(g.parse(data=wanted, format="nt"), shapes)
+
+
+def store_shacl_results(store: ox.Store, before: set[Result] | None, lines: list[str],
+                        union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]:
+    """The SHACL results of a rebuild whose merged graph (the default graph of ``store``;
+    ``union`` as N-Triples) gained or lost the triples ``lines``, from the results
+    ``before`` of the build before: only the nodes the change concerns are validated again
+    (:func:`graph.data.shacl.update_results`); the whole graph when that cannot be said."""
+    compiled = compile_shapes(Graph().parse(shapes, format="turtle"))
+    if before is not None and compiled is not None:
+        try:
+            found = update_results(before, StoreData(store), compiled, lines)
+        except NeedsPyshacl:
+            found = None
+        if found is not None:
+            return found
+    return union_shacl_results(union, shapes)
 
 
 def _wanted_lines(text: bytes, wanted: set[str] | None) -> bytes:
@@ -298,14 +336,17 @@ def _stopped(report: Report, sources: Path | None, why: str) -> Report:
 
 
 def validate(data_dir: Path, sources: Path | None = None,
-             previous: Path | None = None) -> Report:
+             previous: Path | None = None, rebuild: bool = False) -> Report:
     """Validate ``data_dir``; build the dataset only when the records are sound.
 
     ``previous`` is the folder of a build before: a file whose bytes did not change since is
     not read again, and the duplicate check runs again only when an entity file changed
-    (:mod:`graph.data.cache`).
+    (:mod:`graph.data.cache`). ``rebuild``: when only facts changed since, make only the
+    graphs they touch (``report.touched``) and leave SHACL to the build, which validates the
+    changed nodes on the updated store (:func:`store_shacl_results`).
     """
-    records, problems, cache = read_records_cached(data_dir, load_cache(previous))
+    before = load_cache(previous)
+    records, problems, cache = read_records_cached(data_dir, before)
     report = Report(records, problems, cache=cache)
     if report.errors:
         return _stopped(report, sources, "the records do not read")
@@ -317,16 +358,23 @@ def validate(data_dir: Path, sources: Path | None = None,
     if report.errors:
         report.problems.extend(_kept(cache, data_dir, same_names()))
         return _stopped(report, sources, "the records do not fit together")
-    sink = build_nquads(records, ontology)
+    touched = touched_sources(before, cache, records) if rebuild else None
+    if touched is not None:
+        cache.shacl = before.shacl
+    sink = build_nquads(records, ontology, touched)
     graphs = {name: sink.lines(name) for name in sink.graphs}
     del sink
-    union = union_ntriples(graphs)
-    shacl = fast_shacl_problems(graphs, records, union=union)
+    union = shacl = None
+    if touched is None:
+        union = union_ntriples(graphs)
+        cache.shacl = union_shacl_results(union)
+        shacl = result_problems(cache.shacl, records)
     report.problems.extend(_kept(cache, data_dir, same_names()))
     if report.errors:
         return _stopped(report, sources, "the records do not fit together")
-    report.graphs, report.union = graphs, union
-    report.problems.extend(shacl)
+    report.graphs, report.union, report.touched = graphs, union, touched
+    report.problems.extend(shacl or [])
+    report.shacl_at = len(report.problems)
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,

@@ -1,0 +1,288 @@
+"""``graph.trig`` and ``graph.ttl`` spliced from pieces, reusing the pieces of the build before.
+
+pyoxigraph writes TriG one named graph after another and Turtle one subject after another,
+with nothing carried from one to the next but the ``@prefix`` lines (tested: the pieces
+concatenated have the bytes of the whole written at once). So the build writes each named
+graph's TriG (a *graph piece*) and the Turtle of each run of subjects of the merged graph (a
+*subject piece*) on its own, and concatenates them after one ``@prefix`` header. A rebuild
+takes a piece whose input did not change (the same digest of the same N-Quads/N-Triples
+lines) from the previous build's file, by its byte span, instead of writing it again; only
+the new pieces are written by pyoxigraph, and each is parsed back (the pieces taken were
+parsed when they were made).
+
+The spans are kept in ``pieces.pickle`` beside the outputs, with the size of each file they
+point into and a hash of the code that writes the pieces (this module, the prefixes, the
+pyoxigraph version): a file of another size, or another version of the code, and nothing is
+taken. The subject pieces keep their first subject from build to build: the merged graph's
+N-Triples lines are sorted, so a line falls into the piece whose first subject is the greatest
+not after its own (the first piece starts at the beginning).
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.terms import PREFIXES
+
+__all__ = ["PIECES_FILE", "Pieces", "new_pieces", "load_pieces", "save_pieces", "splice_trig",
+           "splice_ttl", "OutputError", "sorted_prefixes", "apply_delta"]
+
+PIECES_FILE = "pieces.pickle"
+_FORMAT = 1
+#: about this many bytes of N-Triples per subject piece (a few hundred subjects)
+PIECE_BYTES = 1 << 16
+# id: is left out: entity IRIs hold a slash, which a prefixed name must escape (id:a\/b)
+WRITE_PREFIXES = {p: ns for p, ns in sorted(PREFIXES.items()) if p != "id"}
+
+
+class OutputError(Exception):
+    """An output the build wrote does not read back: it is not published."""
+
+
+def _code_key() -> str:
+    h = hashlib.sha256(f"cinecoop-pieces-{_FORMAT}-{ox.__version__}".encode())
+    h.update(repr(sorted(WRITE_PREFIXES.items())).encode())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class Pieces:
+    """Where each piece of a build's graph.trig and graph.ttl is, and what it was made from."""
+
+    code: str = ""
+    sizes: dict[str, int] = field(default_factory=dict)       # file name -> its size
+    graphs: dict[str, tuple[str, int, int]] = field(default_factory=dict)  # digest, span
+    subjects: list[tuple[bytes, str, int, int]] = field(default_factory=list)
+    # (first subject, digest of the piece's N-Triples lines, span in graph.ttl)
+
+
+def new_pieces() -> Pieces:
+    """An empty index for the pieces of a new build."""
+    return Pieces(code=_code_key())
+
+
+def load_pieces(folder: Path | None) -> tuple[Pieces, dict[str, bytes]]:
+    """The pieces of the build in ``folder`` and the files they point into (nothing when
+    there is no such build, its files changed size, or another version of the code made it)."""
+    if folder is None:
+        return Pieces(), {}
+    try:
+        with open(folder / PIECES_FILE, "rb") as f:
+            pieces = pickle.load(f)  # noqa: S301 - written by cinecoop into its own build folder
+        if not isinstance(pieces, Pieces) or pieces.code != _code_key():
+            return Pieces(), {}
+        files = {}
+        for name, size in pieces.sizes.items():
+            data = (folder / name).read_bytes()
+            if len(data) != size:
+                return Pieces(), {}
+            files[name] = data
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
+            TypeError, ValueError):
+        return Pieces(), {}
+    return pieces, files
+
+
+def save_pieces(folder: Path, pieces: Pieces) -> None:
+    with open(folder / PIECES_FILE, "wb") as f:
+        pickle.dump(pieces, f, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def sorted_prefixes(data: bytes) -> bytes:
+    """The ``@prefix`` lines pyoxigraph writes first, in prefix order (it keeps no order)."""
+    end = _header_end(data)
+    return b"".join(sorted(data[:end].splitlines(keepends=True))) + data[end:]
+
+
+def _header_end(data: bytes) -> int:
+    pos = 0
+    while data.startswith(b"@prefix ", pos):
+        pos = data.index(b"\n", pos) + 1
+    return pos
+
+
+def _write(lines: bytes, fmt: ox.RdfFormat, what: str, count: int) -> tuple[bytes, bytes]:
+    """(header, body) of ``lines`` (N-Quads or N-Triples) written as ``fmt``, parsed back."""
+    source = ox.RdfFormat.N_QUADS if fmt == ox.RdfFormat.TRIG else ox.RdfFormat.N_TRIPLES
+    data = ox.serialize(ox.parse(lines, format=source), format=fmt, prefixes=WRITE_PREFIXES)
+    assert data is not None
+    data = sorted_prefixes(data)
+    try:
+        back = sum(1 for _ in ox.parse(data, format=fmt))
+    except (SyntaxError, ValueError) as exc:
+        raise OutputError(f"the build wrote {what} that does not read back ({exc}); "
+                          "nothing was published") from None
+    if back != count:
+        raise OutputError(f"{what} reads back {back} statements, not {count}; nothing was "
+                          "published")
+    end = _header_end(data)
+    return data[:end], data[end:]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class _Out:
+    """A file made of pieces: the header (from the first piece written) and the bodies."""
+
+    def __init__(self) -> None:
+        self.header = b""
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, body: bytes) -> tuple[int, int]:
+        start = self.size
+        self.parts.append(body)
+        self.size += len(body)
+        return start, self.size
+
+    def bytes(self) -> bytes:
+        return self.header + b"".join(self.parts)
+
+
+def _old_header(files: dict[str, bytes], name: str) -> bytes:
+    data = files.get(name, b"")
+    return data[:_header_end(data)]
+
+
+def splice_trig(nquads: bytes, spans: dict[str, tuple[int, int, str]], before: Pieces,
+                files: dict[str, bytes], now: Pieces) -> bytes:
+    """graph.trig from the named graphs' sorted N-Quads lines ``nquads`` (graph IRI ->
+    (start, end, digest) in it: ``spans``), in IRI order; a graph whose digest is that of the
+    build before is taken from its graph.trig."""
+    out = _Out()
+    old = files.get("graph.trig", b"")
+    out.header = _old_header(files, "graph.trig")
+    made: list[tuple[str, str, int, int]] = []
+    for name, (first, last, digest) in sorted(spans.items()):
+        kept = before.graphs.get(name)
+        if kept is not None and kept[0] == digest and out.header:
+            body = old[kept[1]:kept[2]]
+        elif last > first:
+            block = nquads[first:last]
+            header, body = _write(block, ox.RdfFormat.TRIG, f"the TriG of graph <{name}>",
+                                  block.count(b"\n"))
+            if out.header and header != out.header:
+                return splice_trig(nquads, spans, Pieces(), {}, now)   # new prefixes: all anew
+            out.header = header
+        else:
+            body = b""
+        made.append((name, digest, *out.add(body)))
+    start = len(out.header)
+    now.graphs = {name: (digest, start + a, start + b) for name, digest, a, b in made}
+    return out.bytes()
+
+
+def _subject(data: bytes, pos: int) -> bytes:
+    return data[pos:data.index(b" ", pos)]
+
+
+def _line_start(data: bytes, key: bytes) -> int:
+    """Where the first line of the sorted N-Triples ``data`` whose subject is not before
+    ``key`` starts (``len(data)`` when there is none)."""
+    return _first_not_before(data, key, False)
+
+
+def _cuts(union: bytes, keys: list[bytes]) -> Iterator[tuple[bytes, int, int]]:
+    """(first subject, start, end) of each subject piece of ``union``: at the ``keys`` of the
+    build before, else every ``PIECE_BYTES`` or so at a change of subject."""
+    if keys:
+        starts = [0] + [_line_start(union, key) for key in keys[1:]]
+        yield from zip(keys, starts, [*starts[1:], len(union)], strict=True)
+        return
+    pos, size = 0, len(union)
+    while pos < size:
+        end = union.find(b"\n", pos + PIECE_BYTES)
+        end = size if end < 0 else end + 1
+        if end < size:
+            last = _subject(union, union.rfind(b"\n", 0, end - 1) + 1)
+            while end < size and _subject(union, end) == last:
+                end = union.index(b"\n", end) + 1
+        yield (b"" if pos == 0 else _subject(union, pos)), pos, end
+        pos = end
+
+
+def splice_ttl(union: bytes, before: Pieces, files: dict[str, bytes], now: Pieces,
+               changed: list[str] | None = None) -> bytes:
+    """graph.ttl from the merged graph's sorted N-Triples ``union``, one subject piece at a
+    time; a piece with the lines it had in the build before is taken from its graph.ttl.
+    ``changed``: the only lines that differ from the build before's merged graph (its other
+    pieces are taken without comparing their lines)."""
+    out = _Out()
+    old = files.get("graph.ttl", b"")
+    out.header = _old_header(files, "graph.ttl")
+    keys = [key for key, _, _, _ in before.subjects] if out.header else []
+    kept = {key: (digest, a, b) for key, digest, a, b in before.subjects}
+    touched = None if changed is None or not keys else {
+        keys[max(0, bisect.bisect_right(keys, line.split(" ", 1)[0].encode("utf-8")) - 1)]
+        for line in changed}
+    pieces: list[tuple[bytes, str, int, int]] = []
+    for key, start, end in _cuts(union, keys):
+        was = kept.get(key)
+        if touched is not None and key not in touched and was is not None:
+            pieces.append((key, was[0], *out.add(old[was[1]:was[2]])))
+            continue
+        lines = union[start:end]
+        digest = _digest(lines)
+        if was is not None and was[0] == digest and out.header:
+            body = old[was[1]:was[2]]
+        elif lines:
+            header, body = _write(lines, ox.RdfFormat.TURTLE, "a piece of graph.ttl",
+                                  lines.count(b"\n"))
+            if out.header and header != out.header:
+                return splice_ttl(union, Pieces(), {}, now)
+            out.header = header
+        else:
+            body = b""
+        pieces.append((key, digest, *out.add(body)))
+    start = len(out.header)
+    now.subjects = [(key, digest, start + a, start + b) for key, digest, a, b in pieces]
+    return out.bytes()
+
+
+def _first_not_before(data: bytes, key: bytes, whole: bool) -> int:
+    """Where the first line of the sorted lines ``data`` that is not before ``key`` starts
+    (``len(data)`` when there is none); compared by subject, or by the ``whole`` line."""
+    lo, hi = 0, len(data)   # lo and hi are line starts; every line before lo is before key
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", lo, mid) + 1 or lo
+        end = data.index(b"\n", start) + 1
+        if (data[start:end] if whole else data[start:data.index(b" ", start)]) < key:
+            lo = end
+        else:
+            hi = start
+    return lo
+
+
+def apply_delta(old: bytes, removed: list[str], added: list[str]) -> bytes | None:
+    """The sorted N-Triples ``old`` without the lines ``removed`` and with the lines
+    ``added`` (each a line of the same form, sorted the same way); None when a line to remove
+    is not there (``old`` is not what the change was computed against)."""
+    edits: list[tuple[int, int, bytes]] = []
+    for line in removed:
+        data = line.encode("utf-8")
+        pos = _first_not_before(old, data, True)
+        if old[pos:pos + len(data)] != data:
+            return None
+        edits.append((pos, pos + len(data), b""))
+    for line in added:
+        data = line.encode("utf-8")
+        edits.append((pos := _first_not_before(old, data, True), pos, data))
+    edits.sort()
+    parts, at = [], 0
+    for start, end, data in edits:
+        parts.append(old[at:start])
+        parts.append(data)
+        at = max(at, end)
+    parts.append(old[at:])
+    return b"".join(parts)
