@@ -476,14 +476,21 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
+    from graph.network.cache import kept
     from graph.network.report import build_report, report_context, write_report
 
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
-    ds = cfg.graph()
-    try:
-        content = build_report(cfg.projection(), since, until, include_undated, top,
-                               context=report_context(ds, links=site_there))
+    _current(cfg)
+
+    def make() -> Any:
+        return build_report(cfg.projection(), since, until, include_undated, top,
+                            context=report_context(cfg.graph(), links=site_there))
+
+    options = {"since": since, "until": until, "include_undated": include_undated, "top": top,
+               "links": site_there}
+    try:   # kept beside the build, per options: made once per build
+        content = kept(cfg.out, "report", options, make)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     for written in write_report(content, target, home="index.html" if site_there else None):

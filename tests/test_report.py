@@ -149,3 +149,32 @@ def test_groups_found_beside_give_the_same_report(G: nx.MultiDiGraph, ds: object
     here = markdown(build_report(G, context=ctx))
     monkeypatch.setattr(R, "PARALLEL_NODES", 0)
     assert markdown(build_report(G, context=ctx)) == here
+
+
+def test_the_report_is_kept_per_build_and_options(tmp_path: Path) -> None:
+    """A report is made once per build and options and kept beside the build; an edit to the
+    data gives a new build, whose report says what the data now says."""
+    import shutil
+
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(DATA, data)
+
+    def report(*args: str) -> str:
+        target = tmp_path / "r" / "network.md"
+        done = cinecoop("--data", data, "--out", out, "report", "--out", target, *args)
+        assert done.returncode == 0, done.stderr
+        return target.read_text(encoding="utf-8")
+
+    first = report()
+    assert "Ministry of Culture of Azerbaijan" in first
+    assert len(list((out / "current").glob("report-*.pickle"))) == 1
+    assert report() == first                           # the kept one, the same bytes
+    assert report("--top", "2") != first               # other options: another report
+    assert len(list((out / "current").glob("report-*.pickle"))) == 2
+    entity = data / "organisations" / "ministry-of-culture-azerbaijan.yaml"
+    entity.write_text(entity.read_text(encoding="utf-8").replace(
+        "en: Ministry of Culture of Azerbaijan", "en: Azerbaijani Ministry of Culture"),
+        encoding="utf-8")
+    edited = report()
+    assert "Azerbaijani Ministry of Culture" in edited and "Ministry of Culture of Azerbaijan" \
+        not in edited
