@@ -272,7 +272,8 @@ def test_small_maps_draw_offline_in_chromium_a_hubs_too(
     hub = hub_graph(ds, G, LAYOUT_THRESHOLD + 5)
     notes = {s.stem: s.describe() for s in srcs.values()}
     big = Neighbourhoods(hub, lambda n: ROOT + entity_href(n), notes, ontology_labels(ds))
-    _write_static(tmp_path, list(pages.values()))
+    with AtomicBatch() as batch:
+        _write_static(batch, tmp_path, list(pages.values()))
     files = {"small": tmp_path / "entity/person/rashad-azizov.html",
              "hub": tmp_path / "entity/person/hub.html"}
     files["small"].parent.mkdir(parents=True)
