@@ -192,3 +192,21 @@ def test_a_file_rewritten_with_its_size_and_time_kept_is_read_again(data: Path,
     build(data, out)
     assert "советник руководителя" in (out / "graph.nt").read_text(encoding="utf-8")
     _same_as_clean(data, out, tmp_path / "clean")
+
+
+def test_names_json_written_in_sections_has_the_bytes_of_the_whole() -> None:
+    """A rebuild takes the unchanged sections of names.json (entities, sources, the facts of
+    untouched sources) from the build before: the same bytes as json writing it whole."""
+    import json
+
+    from graph.data.diff import snapshot, snapshot_json, updated_snapshot
+    from graph.data.records import read_records
+
+    records, _ = read_records(DATA)
+    snap = snapshot(records)
+    whole = json.dumps(snap, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert snapshot_json(snap) == whole
+    sources = set(snap["facts"])
+    assert updated_snapshot(snap, records, {S4}) == snap
+    assert snapshot_json(snap, whole, ("entities", "sources", "version"),
+                         sources - {S4}) == whole

@@ -34,6 +34,7 @@ from graph.data.diff import (
     read_snapshot,
     snapshot,
     snapshot_json,
+    updated_snapshot,
 )
 from graph.data.duplicates import names_table
 from graph.data.load import PREFIXES, union_ntriples
@@ -303,19 +304,27 @@ def _ontology_typed(store_dir: Path) -> bool:
 def curation_outputs(data_print: str, out_dir: Path, report: Report) -> dict[str, str]:
     """``names.json`` (the snapshot ``diff`` compares), ``names.tsv`` (what ``find`` reads,
     headed by ``data_print``) and ``CHANGES.md`` against the build before; warns (in
-    ``report``) when a derived fact moved. A rebuild after facts only keeps the rows of
-    ``names.tsv`` (entities' labels and sources: no entity file changed)."""
-    previous = read_snapshot(out_dir / NAMES_FILE)
+    ``report``) when a derived fact moved. A rebuild after facts only keeps the entities'
+    part of both (no entity file changed) and makes again the facts of the sources touched."""
+    try:
+        before = (out_dir / NAMES_FILE).read_text(encoding="utf-8")
+    except OSError:
+        before = ""
+    previous = read_snapshot(out_dir / NAMES_FILE, before)
     report.problems.extend(moved_warnings(previous, report.records))
-    now = snapshot(report.records)
-    rows = None
-    if report.touched is not None:
+    rows, touched = None, report.touched
+    if touched is not None and previous is not None:
+        now = updated_snapshot(previous, report.records, touched)
+        names = snapshot_json(now, before, ("entities", "sources", "version"),
+                              set(previous.get("facts", {})) - touched)
         try:
             rows = (out_dir / TABLE).read_text(encoding="utf-8").partition("\n")[2]
         except OSError:
             rows = None
-    return {NAMES_FILE: snapshot_json(now),
-            TABLE: names_table(report.records, data_print, rows),
+    else:
+        now = snapshot(report.records)
+        names = snapshot_json(now)
+    return {NAMES_FILE: names, TABLE: names_table(report.records, data_print, rows),
             CHANGES_FILE: markdown(changes(previous, now), "the previous build", "this build")
             if previous else "# Changes\n\nThe first build in this folder.\n"}
 
