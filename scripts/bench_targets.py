@@ -162,6 +162,20 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
     return rows
 
 
+def named_rows(data: Path, out: Path) -> list[dict[str, Any]]:
+    """Each named query, run as the usage line in its header says (``query NAME -p ...``)."""
+    import shlex
+
+    from graph.sparql.named import QUERIES_DIR, named_query
+
+    rows = []
+    for path in sorted(QUERIES_DIR.glob("*.rq")):
+        args = shlex.split(named_query(path.stem).usage)[1:]     # after 'cinecoop'
+        seconds, cpu = median(lambda args=args: cli(data, out, *args)[0])
+        rows.append({"query": path.stem, "seconds": seconds, "cpu s": cpu})
+    return rows
+
+
 def edit_one_fact(data: Path) -> Path:
     """Edit one fact as a curator would: the role of the first speaker in the first facts file
     that has one becomes moderator (in the benchmark's copy of the data). Returns the file."""
@@ -213,6 +227,9 @@ def run(emit: Emit) -> None:
         curated.append({"graph": "curated", "what": "full build",
                         "rdflib path s": f"{ds_s:.3g} Dataset + {trig_s:.3g} TriG"})
         emit(f"curated graph (load average {load:.1f} at start)", curated)
+        emit("curated graph: every named query as its usage line runs it (fresh process, "
+             f"median of {REPEAT})", named_rows(Path(tmp) / "curated-data",
+                                                Path(tmp) / "curated-out"))
         _synth(emit, tmp, n, synth)
 
 
