@@ -210,3 +210,18 @@ def test_names_json_written_in_sections_has_the_bytes_of_the_whole() -> None:
     assert updated_snapshot(snap, records, {S4}) == snap
     assert snapshot_json(snap, whole, ("entities", "sources", "version"),
                          sources - {S4}) == whole
+
+
+def test_the_record_cache_walks_files_as_rglob_does(tmp_path: Path) -> None:
+    """The records are read in the order ``sorted(rglob)`` gives (the order of the records,
+    hence of every message), symlinked folders not entered, dot files left out."""
+    root = tmp_path / "data"
+    for rel in ("a/b.yaml", "a-c.yaml", "a/z/.hidden", "b.yaml", "Ä/ü.yaml", ".x/y.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    (root / "link.yaml").symlink_to(root / "b.yaml")
+    (root / "linked-folder").symlink_to(root / "a", target_is_directory=True)
+    for folder in (root, DATA):
+        expected = [str(p.relative_to(folder)) for p in sorted(folder.rglob("*"))
+                    if not p.is_dir() and not p.name.startswith(".")]
+        assert [below for below, _, _ in cache_module._walk(folder)] == expected
