@@ -54,6 +54,8 @@ class AtomicBatch:
     def __init__(self) -> None:
         self._pending: list[tuple[str, Path]] = []
         self._mode = 0o666 & ~_umask()
+        self._folders: set[Path] = set()      # made already: no mkdir per file
+        self._tag = f".{os.getpid()}.{id(self):x}.tmp"
 
     def __enter__(self) -> AtomicBatch:
         return self
@@ -61,15 +63,23 @@ class AtomicBatch:
     def write(self, path: Path, data: bytes | str) -> None:
         """Write ``data`` beside ``path`` (nothing when ``path`` already holds these bytes:
         a site written again from the same graph touches no file)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
+        folder = path.parent
+        if folder not in self._folders:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
         raw = data.encode("utf-8") if isinstance(data, str) else data
         if _holds(path, raw):
             return
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        # a name only this batch uses, created with the usual mode (no chmod, no random name)
+        tmp = str(folder / f".{path.name}{self._tag}")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:     # left by a process that stopped: another name
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            os.chmod(tmp, self._mode)
         self._pending.append((tmp, path))
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
-        os.chmod(tmp, self._mode)
 
     def detach(self) -> list[tuple[str, Path]]:
         """The temporary files written so far and their targets, handed over (to the batch

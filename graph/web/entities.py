@@ -151,7 +151,22 @@ _WORD = re.compile(r"\w").match
 
 
 def cite_parts(text: str, sources: Mapping[str, Source]) -> list[Part]:
-    """Citations linked to the source's page at each paragraph: "Trend, 9 December 2025, ¶5, ¶6"."""
+    """Citations linked to the source's page at each paragraph: "Trend, 9 December 2025, ¶5, ¶6"
+    (the same list for the same text and sources: read it, do not change it)."""
+    memo = _CITES.get(id(sources))
+    if memo is None or memo[0] is not sources:
+        _CITES.clear()
+        memo = _CITES[id(sources)] = (sources, {})
+    found = memo[1].get(text)
+    if found is None:
+        found = memo[1][text] = _cite_parts(text, sources)
+    return found
+
+
+_CITES: dict[int, tuple[Mapping[str, Source], dict[str, list[Part]]]] = {}
+
+
+def _cite_parts(text: str, sources: Mapping[str, Source]) -> list[Part]:
     out: list[Part] = []
     for stem, paras in parse_citations(text):
         src = sources.get(stem)

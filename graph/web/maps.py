@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
@@ -311,31 +312,56 @@ def related_people(context: Any, H: Any) -> dict[str, list[str]]:
     organisations he spoke for, his events and his country, strongest tie first.
     """
     ties: dict[str, Counter[str]] = defaultdict(Counter)
-
-    def tie(person: str, other: str, weight: int) -> None:
+    pairs, stated, _ = _person_ties(context)
+    for person, other, weight, country in pairs:
+        if person in H:
+            continue
         if other in H:
             ties[person][other] += weight
         # a map of countries: the country of the organisation stands in for it
-        country = context.nodes[other].get("country_id")
-        if context.nodes[other].get("kind") == "organisation" and country in H:
+        if country is not None and country in H:
             ties[person][country] += weight
-
-    for u, v, data in context.edges(data=True):
-        rel = data.get("relation")
-        for person, other in ((u, v), (v, u)):
-            if context.nodes[person].get("kind") == "person" and person not in H:
-                tie(person, other, 2 if rel == "held_post_at" else 1)
-        if rel == "represented":
-            for person in data.get("people", []):
-                if person not in H:
-                    tie(person, u, 2)
-    for person, data in context.nodes(data=True):
-        if data.get("kind") == "person" and person not in H and data.get("country_id") in H:
-            ties[person][data["country_id"]] += 1  # a country the source states
+    for person, country in stated:
+        if person not in H and country in H:
+            ties[person][country] += 1  # a country the source states
     order = {k: i for i, k in enumerate(("organisation", "event", "country"))}
     return {p: sorted(c, key=lambda n: (-c[n], order.get(H.nodes[n].get("kind"), 9),
                                         str(H.nodes[n].get("label")), n))
             for p, c in sorted(ties.items())}
+
+
+_Ties = tuple[list[tuple[str, str, int, "str | None"]], list[tuple[str, str]],
+              dict[str, tuple[str, list[str]]]]
+_TIES: weakref.WeakKeyDictionary[Any, tuple[int, _Ties]] = weakref.WeakKeyDictionary()
+
+
+def _person_ties(context: Any) -> _Ties:
+    """Every tie of a person in the projection ``context``, read once per projection (each map
+    of a site keeps those to its own nodes): (person, other, weight, the other's country when
+    it is an organisation), (person, the country a source states for them), and a place for
+    people's names. The projection is read-only: it is known by identity and node count
+    (counting a multigraph's edges costs a pass over them)."""
+    kept = _TIES.get(context)
+    if kept is not None and kept[0] == context.number_of_nodes():
+        return kept[1]
+    nodes = context.nodes
+    kind = {n: d.get("kind") for n, d in nodes(data=True)}
+    org_country = {n: nodes[n].get("country_id") for n, k in kind.items()
+                   if k == "organisation"}
+    pairs = []
+    for u, v, data in context.edges(data=True):
+        rel = data.get("relation")
+        for person, other in ((u, v), (v, u)):
+            if kind[person] == "person":
+                pairs.append((person, other, 2 if rel == "held_post_at" else 1,
+                              org_country.get(other)))
+        if rel == "represented":
+            pairs.extend((person, u, 2, org_country.get(u)) for person in data.get("people", []))
+    stated = [(n, d["country_id"]) for n, d in nodes(data=True)
+              if d.get("kind") == "person" and d.get("country_id") is not None]
+    found: _Ties = (pairs, stated, {})
+    _TIES[context] = (context.number_of_nodes(), found)
+    return found
 
 
 def short_label(text: str, limit: int = LABEL_LIMIT) -> str:
@@ -603,8 +629,11 @@ def _people(context: Any, G: Any) -> tuple[list[dict[str, Any]], set[Any]]:
     if context is None:
         return [], set()
     ties = related_people(context, G)
-    return [{"label": str(context.nodes[p].get("label") or p),
-             "names": _names(context.nodes[p]), "via": targets}
+    names = _person_ties(context)[2]     # each person's names, made once per projection
+    for p in ties:
+        if p not in names:
+            names[p] = (str(context.nodes[p].get("label") or p), _names(context.nodes[p]))
+    return [{"label": names[p][0], "names": names[p][1], "via": targets}
             for p, targets in ties.items()], set(ties)
 
 

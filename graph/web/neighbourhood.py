@@ -44,6 +44,8 @@ from graph.web.maps import (
 
 __all__ = ["Neighbourhoods"]
 
+_MARK = "\x00"   # stands for a node's count of links while its tooltip is made
+
 class _Within:
     """The names a tooltip may use: those of the nodes drawn on one small map (as the map's
     own graph would give them)."""
@@ -90,11 +92,9 @@ class Neighbourhoods:
         kind = data.get("kind") if data.get("kind") in KIND_STYLES else "other"
         name = str(data.get("label") or n)
         head = _js({"id": str(n), "name": name, "group": kind})[:-1]
-        # the tooltip around its count of links (the one character where 0 and 1 differ)
-        zero = node_tooltip(str(n), data, 0, self.source_notes)
-        one = node_tooltip(str(n), data, 1, self.source_notes)
-        cut = next(i for i, (a, b) in enumerate(zip(zero, one, strict=True)) if a != b)
-        before, after = zero[:cut], zero[cut + 1:]
+        # the tooltip around its count of links (a character no tooltip has stands for it)
+        title = node_tooltip(str(n), data, _MARK, self.source_notes)  # type: ignore[arg-type]
+        before, after = title.split(_MARK)
         rest: dict[str, Any] = {}
         names = _names(data)
         if names != [name]:

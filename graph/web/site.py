@@ -113,11 +113,13 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
              max_nodes: int | None = MAX_NODES, max_links: int | None = MAX_LINKS,
              size_by: str = "degree",
              projection: Any = None, pages: bool = False,
-             labels: dict[str, str] | None = None, cache_dir: Path | None = None) -> MapPage:
+             labels: dict[str, str] | None = None, cache_dir: Path | None = None,
+             srcs: Sequence[Source] | None = None) -> MapPage:
     """The map of one view of the built graph; raises ValueError/LookupError_ on bad input.
 
     ``max_nodes``, ``max_links``: the budget (None: no limit); ``cache_dir``: where computed
-    layouts are kept (the build's folder), keyed by what they depend on.
+    layouts are kept (the build's folder), keyed by what they depend on; ``srcs``: the
+    graph's sources when the caller has them (:func:`sources`).
     """
     check_budget(max_nodes, max_links)
 
@@ -143,7 +145,7 @@ def map_page(ds: Dataset | Graph, view_name: str, *, since: str | None = None,
         focus_key = key
         title = f"{name}: everything within {depth} link{'s' if depth != 1 else ''}"
         what = f"the neighbourhood of {name} in the {view_name} view ({what})"
-    srcs = sources(ds)
+    srcs = sources(ds) if srcs is None else srcs
     caption = (f"View {view_name}: {what[0].upper()}{what[1:]}. {H.number_of_nodes()} nodes, "
                f"{H.number_of_edges()} links."
                f"{_filters_text(since, until, include_undated, types)}\n{provenance(srcs)}")
@@ -239,7 +241,7 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir))
     with AtomicBatch() as batch:
         try:
-            maps = _write_maps(ds, G, out_dir, views, labels, cache_dir)
+            maps = _write_maps(ds, G, out_dir, views, labels, cache_dir, srcs)
             report = build_report(G, context=report_context(ds, links=True))
             written = write_report(report, out_dir / "report.md", home="index.html")
         finally:    # the pages' files join this batch: published with it, or removed
@@ -309,10 +311,12 @@ def _send(conn: Connection, work: Callable[[], Any]) -> None:
 
 
 def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: Sequence[str],
-                labels: dict[str, str], cache_dir: Path | None) -> list[SitePage]:
+                labels: dict[str, str], cache_dir: Path | None,
+                srcs: Sequence[Source]) -> list[SitePage]:
     out = []
     for name in views:
-        page = map_page(ds, name, projection=G, pages=True, labels=labels, cache_dir=cache_dir)
+        page = map_page(ds, name, projection=G, pages=True, labels=labels, cache_dir=cache_dir,
+                        srcs=srcs)
         page.home = "index.html"
         file = f"{name}.html"
         write_html(page, out_dir / file)
