@@ -175,3 +175,53 @@ def test_pieces_of_another_code_or_a_changed_file_are_not_reused(data: Path, tmp
     _edit(data / "facts" / f"{S4}.yaml", "role: moderator", "role: speaker")
     build(data, out)
     _same_as_clean(data, out, tmp_path / "clean")
+
+
+def test_a_file_rewritten_with_its_size_and_time_kept_is_read_again(data: Path,
+                                                                    tmp_path: Path) -> None:
+    """The build skips reading a file whose size, times and inode are those it saw; a
+    rewrite that keeps the size and sets the modification time back still changes the
+    inode's ctime, so the edit is seen."""
+    out = tmp_path / "out"
+    build(data, out)
+    facts = data / "facts" / f"{S4}.yaml"
+    st = facts.stat()
+    _edit(facts, "советник председателя", "советник руководителя")   # the same length
+    os.utime(facts, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert facts.stat().st_size == st.st_size
+    build(data, out)
+    assert "советник руководителя" in (out / "graph.nt").read_text(encoding="utf-8")
+    _same_as_clean(data, out, tmp_path / "clean")
+
+
+def test_names_json_written_in_sections_has_the_bytes_of_the_whole() -> None:
+    """A rebuild takes the unchanged sections of names.json (entities, sources, the facts of
+    untouched sources) from the build before: the same bytes as json writing it whole."""
+    import json
+
+    from graph.data.diff import snapshot, snapshot_json, updated_snapshot
+    from graph.data.records import read_records
+
+    records, _ = read_records(DATA)
+    snap = snapshot(records)
+    whole = json.dumps(snap, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert snapshot_json(snap) == whole
+    sources = set(snap["facts"])
+    assert updated_snapshot(snap, records, {S4}) == snap
+    assert snapshot_json(snap, whole, ("entities", "sources", "version"),
+                         sources - {S4}) == whole
+
+
+def test_the_record_cache_walks_files_as_rglob_does(tmp_path: Path) -> None:
+    """The records are read in the order ``sorted(rglob)`` gives (the order of the records,
+    hence of every message), symlinked folders not entered, dot files left out."""
+    root = tmp_path / "data"
+    for rel in ("a/b.yaml", "a-c.yaml", "a/z/.hidden", "b.yaml", "Ä/ü.yaml", ".x/y.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    (root / "link.yaml").symlink_to(root / "b.yaml")
+    (root / "linked-folder").symlink_to(root / "a", target_is_directory=True)
+    for folder in (root, DATA):
+        expected = [str(p.relative_to(folder)) for p in sorted(folder.rglob("*"))
+                    if not p.is_dir() and not p.name.startswith(".")]
+        assert [below for below, _, _ in cache_module._walk(folder)] == expected

@@ -17,20 +17,24 @@ the nodes an edit concerns (:func:`graph.data.shacl.update_results`).
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
 from graph.ns import ONTOLOGY_DIR
 
+_NAME = attrgetter("name")
+
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
-           "touched_sources",
+           "touched_sources", "changed_records",
            "cached_duplicates", "keep_duplicates"]
 
 CACHE_FILE = "records.pickle"
-_FORMAT = 2
+_FORMAT = 4
 _TOP = Path(__file__).resolve().parent.parent
 Result = tuple[str, str | None, str, str]   # as graph.data.shacl.Result
 
@@ -49,12 +53,22 @@ def _code_key() -> str:
 
 @dataclass
 class RecordCache:
-    """Per file (path relative to the data folder's parent): (bytes hash, records, problems)."""
+    """Per file (path relative to the data folder's parent): (bytes hash, its records and
+    problems pickled, how many records). Each file's pickle is made once, when the file is
+    read: saving the cache then writes bytes, not a hundred thousand objects again."""
 
-    files: dict[str, tuple[str, list[Record], list[Problem]]] = field(default_factory=dict)
+    files: dict[str, tuple[str, bytes, int]] = field(default_factory=dict)
     duplicates: tuple[str, list[Problem]] | None = None   # (entity files' hash, problems)
     code: str = ""
     shacl: set[Result] | None = None    # the SHACL results of the build that kept the cache
+    stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # rel -> stat
+    entity_key: str | None = field(default=None, compare=False)   # this build's, once made
+
+
+def unpack(entry: tuple[str, bytes, int]) -> tuple[list[Record], list[Problem]]:
+    """The records and problems of one file as the cache keeps them."""
+    found: tuple[list[Record], list[Problem]] = pickle.loads(entry[1])  # noqa: S301 - ours
+    return found
 
 
 def load_cache(folder: Path | None) -> RecordCache:
@@ -81,27 +95,64 @@ def save_cache(folder: Path, cache: RecordCache) -> None:
 def read_records_cached(data_dir: Path, cache: RecordCache
                         ) -> tuple[list[Record], list[Problem], RecordCache]:
     """What :func:`graph.data.records.read_records` returns, reading only the files whose
-    bytes are not in ``cache``; and the cache of this reading (for the next build)."""
+    bytes are not in ``cache``; and the cache of this reading (for the next build).
+
+    A file whose size, times and inode are those the cache saw is not even read (its hash is
+    the one kept): any write changes its ``ctime``, which no program can set back."""
     if not data_dir.is_dir():
         return (*_records.read_records(data_dir), RecordCache(code=cache.code))
-    now = RecordCache(code=cache.code, duplicates=cache.duplicates)
+    now = RecordCache(code=cache.code, duplicates=cache.duplicates, shacl=cache.shacl)
     records: list[Record] = []
     problems: list[Problem] = []
-    for path in sorted(data_dir.rglob("*")):
-        if path.is_dir() or path.name.startswith("."):
-            continue
-        rel = str(path.relative_to(data_dir.parent))
-        digest = _digest(path)
+    head = f"{data_dir.name}/" if data_dir.name else ""
+    for below, path, stat in _walk(data_dir):
+        rel = head + below if head else str(Path(path).relative_to(data_dir.parent))
         old = cache.files.get(rel)
-        if digest is not None and old is not None and old[0] == digest:
-            found, errs = old[1], old[2]
+        if old is not None and stat is not None and cache.stats.get(rel) == stat:
+            digest: str | None = old[0]
         else:
-            found, errs = read_file(path, data_dir)
+            digest = _digest(Path(path))
+        if digest is not None and old is not None and old[0] == digest:
+            found, errs = unpack(old)
+            blob = old[1]
+        else:
+            found, errs = read_file(Path(path), data_dir)
+            blob = pickle.dumps((found, errs), protocol=pickle.HIGHEST_PROTOCOL)
         if digest is not None:
-            now.files[rel] = (digest, found, errs)
+            now.files[rel] = (digest, blob, len(found))
+            if stat is not None:
+                now.stats[rel] = stat
         records.extend(found)
         problems.extend(errs)
     return records, problems, now
+
+
+Stat = tuple[int, int, int, int]
+
+
+def _walk(data_dir: Path) -> list[tuple[str, str, Stat | None]]:
+    """(path below ``data_dir``, path, size/mtime/ctime/inode) of every file under it whose
+    name does not start with a dot, in the order ``sorted(data_dir.rglob("*"))`` gives
+    (component by component); symlinked folders are not entered, as with ``rglob``."""
+    out: list[tuple[str, str, Stat | None]] = []
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=_NAME)
+        for entry in entries:
+            if entry.is_dir():
+                if not entry.is_symlink():
+                    walk(entry.path, f"{rel}{entry.name}/")
+            elif not entry.name.startswith("."):
+                try:
+                    st = entry.stat()
+                    stat: Stat | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                except OSError:
+                    stat = None
+                out.append((rel + entry.name, entry.path, stat))
+
+    walk(str(data_dir), "")
+    return out
 
 
 def _digest(path: Path) -> str | None:
@@ -116,13 +167,16 @@ def _digest(path: Path) -> str | None:
 
 def _entity_key(cache: RecordCache, data_dir: Path) -> str:
     """A hash of every entity file (path and bytes): what the duplicate check reads."""
+    if cache.entity_key is not None:
+        return cache.entity_key
     h = hashlib.sha256()
+    head = data_dir.name + "/"
     for rel, (digest, _, _) in sorted(cache.files.items()):
-        parts = Path(rel).relative_to(data_dir.name).parts if rel.startswith(
-            data_dir.name + "/") else ()
-        if parts and parts[0] in ENTITY_FOLDERS:
+        below = rel[len(head):] if rel.startswith(head) else ""
+        if "/" in below and below.split("/", 1)[0] in ENTITY_FOLDERS:
             h.update(f"{rel}\0{digest}\n".encode())
-    return h.hexdigest()
+    cache.entity_key = h.hexdigest()
+    return cache.entity_key
 
 
 def cached_duplicates(cache: RecordCache, data_dir: Path) -> list[Problem] | None:
@@ -140,24 +194,37 @@ def keep_duplicates(cache: RecordCache, data_dir: Path, problems: list[Problem])
 FACTS = ("post", "participation", "agreement")
 
 
-def touched_sources(before: RecordCache, now: RecordCache,
+def changed_records(before: RecordCache, now: RecordCache
+                    ) -> tuple[list[Record], list[Record]] | None:
+    """The records of the files that changed since ``before`` (as they were, as they are);
+    None when nothing is known of the build before."""
+    if not before.files:
+        return None
+    was: list[Record] = []
+    is_: list[Record] = []
+    for rel in sorted(before.files.keys() | now.files.keys()):
+        old, new = before.files.get(rel), now.files.get(rel)
+        if old is None or new is None or old[0] != new[0]:
+            was.extend(unpack(old)[0] if old else [])
+            is_.extend(unpack(new)[0] if new else [])
+    return was, is_
+
+
+def touched_sources(changed: tuple[list[Record], list[Record]] | None,
                     records: list[Record]) -> set[str] | None:
-    """The sources whose named graphs the files changed since ``before`` can alter, when
-    only facts changed: the sources of the changed facts (as they were and as they are), and
-    every source with a participation at an event where a changed participation is (they
-    share ``cc:metWith`` triples). None when an entity or source file changed, was added or
-    removed, or nothing is known of the build before: then every graph is made again."""
-    if not before.files or len(records) != sum(len(v[1]) for v in now.files.values()):
+    """The sources whose named graphs the ``changed`` records (:func:`changed_records`) can
+    alter, when only facts changed: the sources of the changed facts (as they were and as
+    they are), and every source with a participation at an event where a changed
+    participation is (they share ``cc:metWith`` triples). None when an entity or source file
+    changed, was added or removed, or nothing is known of the build before: then every
+    graph is made again."""
+    if changed is None:
         return None
-    changed: list[Record] = []
-    for rel in before.files.keys() | now.files.keys():
-        was, now_ = before.files.get(rel), now.files.get(rel)
-        if was is None or now_ is None or was[0] != now_[0]:
-            changed.extend([*(was[1] if was else []), *(now_[1] if now_ else [])])
-    if any(rec.kind not in FACTS for rec in changed):
+    both = [*changed[0], *changed[1]]
+    if any(rec.kind not in FACTS for rec in both):
         return None
-    sources = {rec.source or "" for rec in changed}
-    events = {rec.data.get("event") for rec in changed if rec.kind == "participation"}
+    sources = {rec.source or "" for rec in both}
+    events = {rec.data.get("event") for rec in both if rec.kind == "participation"}
     if events:
         sources |= {rec.source or "" for rec in records
                     if rec.kind == "participation" and rec.data.get("event") in events}

@@ -195,9 +195,11 @@ def candidates(records: list[Record]) -> list[Candidate]:
     return out
 
 
-def names_table(records: list[Record], data_fingerprint: str) -> str:
-    """The text of ``names.tsv`` (a build writes it; ``cinecoop find`` reads it)."""
-    return f"{HEADER}{data_fingerprint}\n" + NameIndex(candidates(records)).table()
+def names_table(records: list[Record], data_fingerprint: str, rows: str | None = None) -> str:
+    """The text of ``names.tsv`` (a build writes it; ``cinecoop find`` reads it); ``rows``:
+    its rows when known (the entities did not change since they were made)."""
+    return f"{HEADER}{data_fingerprint}\n" + (
+        NameIndex(candidates(records)).table() if rows is None else rows)
 
 
 def record_names(data_dir: Path) -> NameIndex:

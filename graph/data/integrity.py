@@ -276,3 +276,32 @@ def check(records: list[Record], concepts: dict[str, set[str]]) -> list[Problem]
                   series_targets(records, ids), cycles(records, ids)):
         out.extend(found)
     return out
+
+
+def _id_key(rec: Record) -> tuple[bool, str]:
+    fact = rec.kind in ("post", "participation")
+    return fact, rec.kind + rec.id if fact else rec.id
+
+
+def check_changed(records: list[Record], before: list[Record], after: list[Record],
+                  concepts: dict[str, set[str]]) -> list[Problem] | None:
+    """The integrity problems of a rebuild in which only the facts ``before`` became
+    ``after`` (the records of the changed files), the build before having had none: ``[]``
+    when the new facts fit (checked against every record); None when they do not, or when
+    the change could concern other records (an agreement's id, which others may refer to,
+    came or went; an id is used twice): then :func:`check` says what, in its order."""
+    agreements = [{r.id for r in recs if r.kind == "agreement"} for recs in (before, after)]
+    if agreements[0] != agreements[1] or any(
+            name in SCHEMA[r.kind] for r in after for name in ("wikidata", "iso")) or any(
+            name in SCHEMA[r.kind] for r in after for name in HIERARCHIES):
+        return None
+    if len({_id_key(r) for r in records}) != len(records):
+        return None
+    ids = index(records)
+    sources = [r for r in records if r.kind == "source"]
+    for found in (dangling_references(after, ids), citations([*sources, *after], ids),
+                  controlled_values(after, concepts), consistency(after), model_v2(after),
+                  series_targets(after, ids)):
+        if next(iter(found), None) is not None:
+            return None
+    return []

@@ -30,15 +30,20 @@ FORMAT_VERSION = 1
 _NAME = attrgetter("name")
 
 
-def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
-    """A hash of every input file's path and bytes (data and ontology)."""
+def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
+                known: dict[str, str] | None = None) -> str:
+    """A hash of every input file's path and bytes (data and ontology): of each path with a
+    hash of the file's bytes, that hash taken from ``known`` (path -> blake2b hex digest of
+    16 bytes, as the build's record cache keeps them) when it is there."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
         for below, line in _stat_lines(root):
-            h.update(line.split("\0", 1)[0].encode())
-            h.update(b"\0")
-            with open(os.path.join(root, below), "rb") as fh:
-                h.update(fh.read())
+            rel = line.split("\0", 1)[0]
+            digest = known.get(rel) if known else None
+            if digest is None:
+                with open(os.path.join(root, below), "rb") as fh:
+                    digest = hashlib.blake2b(fh.read(), digest_size=16).hexdigest()
+            h.update(f"{rel}\0{digest}\n".encode())
     return h.hexdigest()
 
 

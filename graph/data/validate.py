@@ -22,13 +22,14 @@ from rdflib.namespace import RDF, RDFS, SH
 from graph.data.cache import (
     RecordCache,
     cached_duplicates,
+    changed_records,
     keep_duplicates,
     load_cache,
     read_records_cached,
     touched_sources,
 )
 from graph.data.duplicates import duplicates
-from graph.data.integrity import check
+from graph.data.integrity import check, check_changed
 from graph.data.load import (
     PREFIXES,
     build_nquads,
@@ -102,6 +103,8 @@ def shacl_results(data: Dataset | Graph, shapes: Path = SHAPES_FILE) -> set[Resu
 
 def result_problems(results: set[Result], records: list[Record]) -> list[Problem]:
     """One Problem per (record, path, message), located at the record the focus node is."""
+    if not results:
+        return []
     by_iri = {str(ID[f"{rec.kind}/{rec.id}"]): rec for rec in records}
     out: set[Problem] = set()
     for focus, path, message, level in results:
@@ -354,13 +357,17 @@ def validate(data_dir: Path, sources: Path | None = None,
     same_names = (lambda: known) if known is not None else _beside(
         lambda: list(duplicates(records)))
     ontology = load_ontology()
-    report.problems.extend(check(records, concept_ids(ontology)))
+    changed = changed_records(before, cache) if rebuild and len(records) == sum(
+        kept[2] for kept in cache.files.values()) else None
+    touched = touched_sources(changed, records)
+    found = None if touched is None or changed is None else check_changed(
+        records, *changed, concept_ids(ontology))
+    report.problems.extend(check(records, concept_ids(ontology)) if found is None else found)
     if report.errors:
         report.problems.extend(_kept(cache, data_dir, same_names()))
         return _stopped(report, sources, "the records do not fit together")
-    touched = touched_sources(before, cache, records) if rebuild else None
-    if touched is not None:
-        cache.shacl = before.shacl
+    if touched is None:
+        cache.shacl = None
     sink = build_nquads(records, ontology, touched)
     graphs = {name: sink.lines(name) for name in sink.graphs}
     del sink
