@@ -243,7 +243,7 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
     changed = [*delta.removed, *delta.added]
     store = ox.Store.read_only(str(folder / STORE_DIR))
     assert report.cache is not None
-    report.cache.shacl = store_shacl_results(store, report.cache.shacl, changed, union)
+    report.cache.shacl = store_shacl_results(store, report.cache, changed, union)
     del store
     report.problems[report.shacl_at:report.shacl_at] = result_problems(report.cache.shacl,
                                                                        report.records)
