@@ -19,6 +19,7 @@ import pyoxigraph as ox
 import pytest
 from conftest import REPO
 from rdflib import Dataset
+from servers import BrowserPage
 
 from graph.files import AtomicBatch
 from graph.network.projection import view
@@ -68,13 +69,8 @@ def test_every_small_map_is_the_map_components_own(ds: Dataset, G: nx.MultiDiGra
 
 def test_a_hub_larger_than_a_small_map_goes_through_the_map_component(
         ds: Dataset, G: nx.MultiDiGraph) -> None:
-    full = nx.Graph(view(G, "full"))
+    full = hub_graph(ds, G, LAYOUT_THRESHOLD + 5)
     hub = "person/rashad-azizov"
-    for i in range(LAYOUT_THRESHOLD + 5):   # invented neighbours, only in this copy
-        full.add_node(f"person/extra-{i:03d}", kind="person", label=f"Extra {i}",
-                      labels={"en": [f"Extra {i}"]}, cls="Person", sources=[])
-        full.add_edge(hub, f"person/extra-{i:03d}", relation="met_at", head=hub,
-                      label="met", sources=[])
     notes = {s.stem: s.describe() for s in source_list(ds)}
     labels = ontology_labels(ds)
     maps = Neighbourhoods(full, lambda n: ROOT + entity_href(n), notes, labels)
@@ -227,3 +223,77 @@ def test_a_batch_hands_its_files_to_another(tmp_path: Path) -> None:
         second.write(tmp_path / "b.html", "B")
     assert (tmp_path / "a.html").read_text() == "A" and (tmp_path / "b.html").read_text() == "B"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "b.html"]
+
+
+def test_names_of_four_characters_or_more_take_the_short_way() -> None:
+    """Where no name is shorter than the look-up prefix, a word is checked by one table
+    look-up: the same links as the regular expression."""
+    G = nx.MultiDiGraph()
+    for key, label in (("organisation/kino", "Kino"), ("organisation/kino-film", "Kino Film"),
+                       ("person/anna", "Anna Kino"), ("country/aze", "Azərbaycan")):
+        G.add_node(key, label=label)
+    linker = Linker(G)
+    assert linker.lengths == [Linker.PREFIX]
+    for text in ("Kino Film and Kino, Anna Kino Film; Kinox (Azərbaycan) xKino Kino2 Kino",
+                 "Anna Kino Film Kino Film", "", "no names here"):
+        for skip in (None, "organisation/kino", "person/anna"):
+            assert pairs(linker.parts(text, skip)) == old_parts(G, text, skip), (text, skip)
+
+
+def hub_graph(ds: Dataset, G: nx.MultiDiGraph, extra: int) -> nx.Graph:
+    """The full view with ``extra`` invented people who met Azizov (only in this copy)."""
+    full = nx.Graph(view(G, "full"))
+    hub = "person/rashad-azizov"
+    for i in range(extra):
+        other = f"person/extra-{i:03d}"
+        full.add_node(other, kind="person", label=f"Extra {i}", labels={"en": [f"Extra {i}"]},
+                      cls="Person", sources=[])
+        full.add_edge(hub, other, relation="met_at", head=hub, label="met", sources=[])
+    return full
+
+
+def test_small_maps_draw_offline_in_chromium_a_hubs_too(
+        browser_page: BrowserPage, ds: Dataset, G: nx.MultiDiGraph, tmp_path: Path) -> None:
+    """Pages written by graph.web.pages with their small maps from graph.web.neighbourhood:
+    Azizov's page (his posts, 004 ¶5 and 000 ¶4, on the page) and the same page when he
+    has more neighbours than a map lays out in the page (the layout made in advance)."""
+    from graph.web.site import _write_static
+
+    srcs = {s.stem: s for s in source_list(ds)}
+    pages = {p.key: p for p in entity_pages(load_reader(ds), G, srcs, ontology_labels(ds))}
+    page = pages["person/rashad-azizov"]
+    text = entity_html(page, ROOT, script_json(page.jsonld))
+    posts = dict(page.sections)["Posts held"]
+    cited = [" ".join(c.text for c in line.cites) for line in posts]
+    assert any("Azerbaijan Film Agency" in "".join(p.text for p in line.parts)
+               and "¶5" in c for line, c in zip(posts, cited, strict=True))   # 004 ¶5
+    assert any("Ministry of Culture" in "".join(p.text for p in line.parts)
+               for line in posts)                                            # 000 ¶4
+    hub = hub_graph(ds, G, LAYOUT_THRESHOLD + 5)
+    notes = {s.stem: s.describe() for s in srcs.values()}
+    big = Neighbourhoods(hub, lambda n: ROOT + entity_href(n), notes, ontology_labels(ds))
+    with AtomicBatch() as batch:
+        _write_static(batch, tmp_path, list(pages.values()))
+    files = {"small": tmp_path / "entity/person/rashad-azizov.html",
+             "hub": tmp_path / "entity/person/hub.html"}
+    files["small"].parent.mkdir(parents=True)
+    files["small"].write_text(text, encoding="utf-8")
+    page.map_json = big.json("person/rashad-azizov")
+    files["hub"].write_text(entity_html(page, ROOT, script_json(page.jsonld)), "utf-8")
+    for what, file in files.items():
+        browser_page.page.goto(file.as_uri())
+        browser_page.page.wait_for_function("window.cinecoop && window.cinecoop.ready",
+                                            timeout=60_000)
+        drawn = browser_page.page.evaluate("cinecoop.network.body.data.nodes.length")
+        selected = browser_page.page.evaluate("cinecoop.network.getSelectedNodes()")
+        assert selected == ["person/rashad-azizov"], what
+        assert drawn == (len(json.loads(text.split('type="application/json">')[1]
+                                        .split("</script>")[0])["nodes"])
+                         if what == "small" else LAYOUT_THRESHOLD + 5 + drawn_before(ds, G))
+        assert browser_page.errors == [] and browser_page.blocked == [], what
+
+
+def drawn_before(ds: Dataset, G: nx.MultiDiGraph) -> int:
+    """Azizov and his neighbours in the full view."""
+    full = view(G, "full")
+    return 1 + len(full.adj["person/rashad-azizov"])

@@ -153,11 +153,27 @@ class MemoryReader(Patterns):
 
     def __init__(self, triples: Iterable[tuple[Any, str, Any]], folder: Path | None = None,
                  node: Callable[[str], Any] | None = None):
-        self.spo: dict[Any, dict[str, list[Any]]] = {}
-        self.pos: dict[str, dict[Any, tuple[Any, list[Any]]]] = {}   # by _key(object)
-        for s, p, o in triples:
-            self.spo.setdefault(s, {}).setdefault(p, []).append(o)
-            self.pos.setdefault(p, {}).setdefault(_key(o), (o, []))[1].append(s)
+        spo: dict[Any, dict[str, list[Any]]] = {}
+        pos: dict[str, dict[Any, tuple[Any, list[Any]]]] = {}   # by _key(object)
+        for s, p, o in triples:     # (setdefault would make a dict or list per triple)
+            by_p = spo.get(s)
+            if by_p is None:
+                by_p = spo[s] = {}
+            objs = by_p.get(p)
+            if objs is None:
+                by_p[p] = [o]
+            else:
+                objs.append(o)
+            by_o = pos.get(p)
+            if by_o is None:
+                by_o = pos[p] = {}
+            key = (str(o), o.language, o.datatype) if isinstance(o, Lit) else o
+            subjects = by_o.get(key)
+            if subjects is None:
+                by_o[key] = (o, [s])
+            else:
+                subjects[1].append(s)
+        self.spo, self.pos = spo, pos
         self.folder = folder
         self._node = node
         self._memo: dict[str, Any] = {}

@@ -127,12 +127,20 @@ class Linker:
             return [Part(text)]
         out: list[Part] = []
         pos = done = 0
-        search = self.starts.search
-        while (m := search(text, pos)) is not None:
+        short = self.lengths != [self.PREFIX]     # some names are shorter than the prefix
+        by_prefix, size = self.by_prefix, self.PREFIX
+        for m in self.starts.finditer(text):
             at = m.start()
-            name = self._match(text, at)
+            if at < pos:      # inside a name just linked (or skipped)
+                continue
+            if short:
+                name = self._match(text, at)
+            elif (bucket := by_prefix.get(text[at:at + size])) is None:
+                continue
+            else:
+                name = next((n for n in bucket if text.startswith(n, at) and not (
+                    at + len(n) < len(text) and _WORD(text, at + len(n)))), None)
             if name is None:
-                pos = at + 1
                 continue
             pos = at + len(name)
             key = self.names[name]

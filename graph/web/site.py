@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import networkx as nx
 
-from graph.files import AtomicBatch, write_atomic
+from graph.files import AtomicBatch
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
@@ -35,10 +35,10 @@ from graph.web.maps import (
     _asset,
     build_page,
     check_budget,
+    render_html,
     script_json,
     template_env,
     vis_assets,
-    write_html,
 )
 from graph.web.pages import entity_html
 
@@ -239,20 +239,19 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     srcs = source_list(ds)
     view(G, "full")     # made once, here: the forked process and the maps share it
     finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir))
-    with AtomicBatch() as batch:
+    with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
-            maps = _write_maps(ds, G, out_dir, views, labels, cache_dir, srcs)
+            maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
             report = build_report(G, context=report_context(ds, links=True))
             written = write_report(report, out_dir / "report.md", home="index.html")
         finally:    # the pages' files join this batch: published with it, or removed
             pages, pending = finish()
             batch.adopt(pending)
-    _write_static(out_dir, pages)
-    html = template_env().get_template("index.html").render(
-        pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
-        groups=_index_groups(G, pages, labels), names_js=_names_js(pages),
-        site_js=_asset("static", "site.js"))
-    write_atomic(out_dir / "index.html", html)
+        _write_static(batch, out_dir, pages)
+        batch.write(out_dir / "index.html", template_env().get_template("index.html").render(
+            pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
+            groups=_index_groups(G, pages, labels), names_js=_names_js(pages),
+            site_js=_asset("static", "site.js")))
     return Site(maps, written[1], len(pages), out_dir / "index.html")
 
 
@@ -310,8 +309,8 @@ def _send(conn: Connection, work: Callable[[], Any]) -> None:
     conn.close()
 
 
-def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: Sequence[str],
-                labels: dict[str, str], cache_dir: Path | None,
+def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, batch: AtomicBatch, out_dir: Path,
+                views: Sequence[str], labels: dict[str, str], cache_dir: Path | None,
                 srcs: Sequence[Source]) -> list[SitePage]:
     out = []
     for name in views:
@@ -319,7 +318,7 @@ def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, out_dir: Path, views: S
                         srcs=srcs)
         page.home = "index.html"
         file = f"{name}.html"
-        write_html(page, out_dir / file)
+        batch.write(out_dir / file, render_html(page))
         out.append(SitePage(file, name, MAIN_VIEWS[name][0], MAIN_VIEWS[name][1],
                             len(page.network.nodes), len(page.network.edges)))
     return out
@@ -333,16 +332,15 @@ def _names_js(pages: Sequence[EntityPage]) -> str:
     return "window.CINECOOP_NAMES = " + script_json(rows) + ";\n"
 
 
-def _write_static(out_dir: Path, pages: Sequence[EntityPage]) -> None:
+def _write_static(batch: AtomicBatch, out_dir: Path, pages: Sequence[EntityPage]) -> None:
     static = out_dir / "static"
-    static.mkdir(exist_ok=True)
     vis_js, vis_css = vis_assets()
     for name, text in (("vis-network.min.js", vis_js), ("vis-network.css", vis_css),
                        ("map.js", _asset("static", "map.js")),
                        ("site.js", _asset("static", "site.js")),
                        ("site.css", _asset("static", "site.css")),
                        ("names.js", _names_js(pages))):
-        write_atomic(static / name, text)
+        batch.write(static / name, text)
 
 
 def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
