@@ -116,6 +116,9 @@ class LinesReader(Patterns):
         want_s = None if s is None else str(s)
         want_o = None if o is None else _key(o if isinstance(o, Lit) else str(o))
         for pred in [str(p)] if p is not None else sorted(_iri(t) for t in self._lines):
+            if want_s is None and want_o is None:     # a whole predicate: no test per triple
+                yield from ((subj, pred, obj) for subj, obj in self.pairs(pred))
+                continue
             for subj, obj in self.pairs(pred):
                 if (want_s is None or subj == want_s) and (want_o is None or _key(obj) == want_o):
                     yield subj, pred, obj
