@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Callable
@@ -149,14 +150,13 @@ def trig_text(ds: Dataset) -> str:
 
 def text_class_counts(text: GraphText) -> dict[str, int]:
     """Instances per cinecoop class in the data (the ontology graph excluded)."""
-    typed = f" <{RDF.type}> <{CC._NS}"
-    ontology = f" <{ONTOLOGY_GRAPH}> .\n"
-    seen: set[tuple[str, str]] = set()
-    for line in text.nquads.decode("utf-8").splitlines(keepends=True):
-        if typed in line and not line.endswith(ontology):
-            subject, _, rest = line.partition(typed)
-            seen.add((subject, rest.split(">", 1)[0]))
-    return dict(sorted(Counter(cls for _, cls in seen).items()))
+    typed = re.compile(rb"^(<[^>]*>) <" + re.escape(str(RDF.type).encode()) + rb"> <"
+                       + re.escape(str(CC._NS).encode()) + rb"([^>]*)> <([^>]*)> \.$",
+                       re.MULTILINE)
+    ontology = str(ONTOLOGY_GRAPH).encode()
+    seen = {(subject, cls) for subject, cls, graph in typed.findall(text.nquads)
+            if graph != ontology}
+    return dict(sorted(Counter(cls.decode("utf-8") for _, cls in seen).items()))
 
 
 def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
@@ -243,7 +243,7 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
     changed = [*delta.removed, *delta.added]
     store = ox.Store.read_only(str(folder / STORE_DIR))
     assert report.cache is not None
-    report.cache.shacl = store_shacl_results(store, report.cache.shacl, changed, union)
+    report.cache.shacl = store_shacl_results(store, report.cache, changed, union)
     del store
     report.problems[report.shacl_at:report.shacl_at] = result_problems(report.cache.shacl,
                                                                        report.records)

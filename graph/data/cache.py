@@ -22,6 +22,7 @@ import pickle
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
@@ -63,6 +64,10 @@ class RecordCache:
     shacl: set[Result] | None = None    # the SHACL results of the build that kept the cache
     stats: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # rel -> stat
     entity_key: str | None = field(default=None, compare=False)   # this build's, once made
+    #: what the ontology's files give (the code key covers them): the concepts of each
+    #: controlled list, and the compiled shapes ((None,) when they need pyshacl)
+    concepts: dict[str, set[str]] | None = None
+    shapes: tuple[Any] | None = None
 
 
 def unpack(entry: tuple[str, bytes, int]) -> tuple[list[Record], list[Problem]]:
@@ -101,7 +106,8 @@ def read_records_cached(data_dir: Path, cache: RecordCache
     the one kept): any write changes its ``ctime``, which no program can set back."""
     if not data_dir.is_dir():
         return (*_records.read_records(data_dir), RecordCache(code=cache.code))
-    now = RecordCache(code=cache.code, duplicates=cache.duplicates, shacl=cache.shacl)
+    now = RecordCache(code=cache.code, duplicates=cache.duplicates, shacl=cache.shacl,
+                      concepts=cache.concepts, shapes=cache.shapes)
     records: list[Record] = []
     problems: list[Problem] = []
     head = f"{data_dir.name}/" if data_dir.name else ""

@@ -513,11 +513,12 @@ def build_dataset(records: list[Record], ontology: Graph | None = None) -> Datas
 def union_ntriples(graphs: dict[str, list[str]]) -> bytes:
     """The merge of the named graphs (graph IRI -> N-Quads lines) as sorted N-Triples, each
     triple once."""
-    union: set[str] = set()
-    for name, lines in graphs.items():
-        cut = len(name) + 6          # " <" + name + "> .\n" becomes " .\n"
-        union.update(line[:-cut] + " .\n" for line in lines)
-    return "".join(sorted(union)).encode("utf-8")
+    # " <graph> .\n" ends each line only (a literal holds no raw line break)
+    text = "".join("".join(lines).replace(f" <{name}> .\n", " .\n")
+                   for name, lines in graphs.items())
+    union = set(text.split("\n"))
+    union.discard("")
+    return ("\n".join(sorted(union)) + "\n").encode("utf-8") if union else b""
 
 
 def build_nquads(records: list[Record], ontology: Graph | None = None,

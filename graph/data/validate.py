@@ -149,13 +149,19 @@ def union_shacl_results(union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]
     return shacl_results(g.parse(data=wanted, format="nt"), shapes)
 
 
-def store_shacl_results(store: ox.Store, before: set[Result] | None, lines: list[str],
+def store_shacl_results(store: ox.Store, cache: RecordCache, lines: list[str],
                         union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]:
     """The SHACL results of a rebuild whose merged graph (the default graph of ``store``;
-    ``union`` as N-Triples) gained or lost the triples ``lines``, from the results
-    ``before`` of the build before: only the nodes the change concerns are validated again
-    (:func:`graph.data.shacl.update_results`); the whole graph when that cannot be said."""
-    compiled = compile_shapes(Graph().parse(shapes, format="turtle"))
+    ``union`` as N-Triples) gained or lost the triples ``lines``, from the results of the
+    build before (``cache.shacl``): only the nodes the change concerns are validated again
+    (:func:`graph.data.shacl.update_results`); the whole graph when that cannot be said. The
+    compiled shapes are kept in ``cache`` (its key covers the shapes' file)."""
+    before = cache.shacl
+    if before is not None and not lines:
+        return before
+    if cache.shapes is None or shapes != SHAPES_FILE:
+        cache.shapes = (compile_shapes(Graph().parse(shapes, format="turtle")),)
+    compiled = cache.shapes[0]
     if before is not None and compiled is not None:
         try:
             found = update_results(before, StoreData(store), compiled, lines)
@@ -356,13 +362,16 @@ def validate(data_dir: Path, sources: Path | None = None,
     known = cached_duplicates(cache, data_dir)
     same_names = (lambda: known) if known is not None else _beside(
         lambda: list(duplicates(records)))
-    ontology = load_ontology()
+    ontology = None
+    if cache.concepts is None:
+        ontology = load_ontology()
+        cache.concepts = concept_ids(ontology)
     changed = changed_records(before, cache) if rebuild and len(records) == sum(
         kept[2] for kept in cache.files.values()) else None
     touched = touched_sources(changed, records)
     found = None if touched is None or changed is None else check_changed(
-        records, *changed, concept_ids(ontology))
-    report.problems.extend(check(records, concept_ids(ontology)) if found is None else found)
+        records, *changed, cache.concepts)
+    report.problems.extend(check(records, cache.concepts) if found is None else found)
     if report.errors:
         report.problems.extend(_kept(cache, data_dir, same_names()))
         return _stopped(report, sources, "the records do not fit together")
