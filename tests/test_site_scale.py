@@ -195,6 +195,8 @@ def test_work_beside_runs_in_another_process_and_its_errors_come_back() -> None:
 
     with pytest.raises(ValueError, match="no such page"):
         beside(broken)()
+    # this process failing too (or interrupted): the work is not run again here
+    assert beside(broken, empty="nothing")(again=False) == "nothing"
 
 
 def test_a_failed_site_publishes_no_page(ds: Dataset, G: nx.MultiDiGraph, tmp_path: Path,

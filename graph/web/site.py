@@ -244,9 +244,11 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
             report = build_report(G, context=report_context(ds, links=True))
             written = write_report(report, out_dir / "report.md", home="index.html")
-        finally:    # the pages' files join this batch: published with it, or removed
-            pages, pending = finish()
-            batch.adopt(pending)
+        except BaseException:   # the pages' files are removed with the batch's own
+            batch.adopt(finish(again=False)[1])
+            raise
+        pages, pending = finish()   # the pages' files join this batch: published with it
+        batch.adopt(pending)
         _write_static(batch, out_dir, pages)
         batch.write(out_dir / "index.html", template_env().get_template("index.html").render(
             pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
@@ -275,27 +277,30 @@ def _page_files(ds: Dataset | Graph, G: nx.MultiDiGraph, srcs: Sequence[Source],
 T = TypeVar("T")
 
 
-def beside(work: Callable[[], T]) -> Callable[[], T]:
+def beside(work: Callable[[], T], empty: Any = ([], [])) -> Callable[..., T]:
     """Start ``work`` in a forked process, on another core (it sees this process's memory:
     nothing is copied to it); returns the function that waits for its result. Where
     processes do not fork, or the child fails, the work runs in this process (and raises
-    its error here)."""
+    its error here), unless the result is called with ``again=False`` (this process is
+    failing itself, or was interrupted): then ``empty`` stands for it."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        return work
+        return lambda again=True: work() if again else empty
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(target=_send, args=(send, work), daemon=True)
     child.start()
     send.close()
 
-    def result() -> T:
+    def result(again: bool = True) -> T:
         try:
             found = receive.recv()
         except (EOFError, OSError):
             found = None
         receive.close()
         child.join()
-        return work() if found is None else cast(T, found[0])
+        if found is None:
+            return work() if again else cast(T, empty)
+        return cast(T, found[0])
 
     return result
 
