@@ -225,3 +225,22 @@ def test_work_beside_comes_back_or_runs_here() -> None:
     parent = os.getpid()
     # the child fails (here: only in the child); the parent runs the work itself
     assert beside(lambda: 1 // (os.getpid() == parent))() == 1
+
+
+def test_a_failing_caller_takes_the_empty_result_instead_of_running_the_work_again() -> None:
+    # graph.forked is shared by validation, the network commands and the site: a site whose
+    # maps failed asks its pages' child with again=False and must not make them here
+    from graph.forked import beside
+
+    parent = os.getpid()
+    ran_here: list[int] = []
+
+    def work() -> int:
+        if os.getpid() == parent:
+            ran_here.append(1)
+        return 1 // (os.getpid() == parent)     # fails in the child only
+
+    later = beside(work, empty=-1)
+    assert later(again=False) == -1 and ran_here == []
+    assert later() == 1 and ran_here == [1]       # asked again: the work runs here
+    assert later() == 1 and ran_here == [1]       # once

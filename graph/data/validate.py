@@ -9,10 +9,7 @@
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -47,6 +44,7 @@ from graph.data.shacl import (
     evaluate,
     update_results,
 )
+from graph.forked import beside
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
 from graph.text import read_paragraphs, text_checksum
@@ -303,40 +301,6 @@ def _kept(cache: RecordCache, data_dir: Path, problems: list[Problem]) -> list[P
     return problems
 
 
-def _beside(work: Callable[[], list[Problem]]) -> Callable[[], list[Problem]]:
-    """Start ``work`` in a forked process (it sees the parent's memory: nothing is copied to
-    it), so that it runs on another core beside the rest of validation; returns the function
-    that waits for its result. Where processes do not fork, or the child fails, the work runs
-    in this process."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return work
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_send, args=(send, work), daemon=True)
-    child.start()
-    send.close()
-
-    def result() -> list[Problem]:
-        try:
-            found = receive.recv()
-        except (EOFError, OSError):
-            found = None
-        receive.close()
-        child.join()
-        return work() if found is None else list(found)
-
-    return result
-
-
-def _send(conn: Connection, work: Callable[[], list[Problem]]) -> None:
-    try:
-        found: list[Problem] | None = work()
-    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
-        found = None
-    conn.send(found)
-    conn.close()
-
-
 def _stopped(report: Report, sources: Path | None, why: str) -> Report:
     if sources is not None:
         report.text_checked = (f"not run: {why}; fix the {len(report.errors)} error(s) above "
@@ -360,7 +324,7 @@ def validate(data_dir: Path, sources: Path | None = None,
     if report.errors:
         return _stopped(report, sources, "the records do not read")
     known = cached_duplicates(cache, data_dir)
-    same_names = (lambda: known) if known is not None else _beside(
+    same_names = (lambda: known) if known is not None else beside(
         lambda: list(duplicates(records)))
     ontology = None
     if cache.concepts is None:

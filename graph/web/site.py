@@ -11,17 +11,16 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.files import AtomicBatch
+from graph.forked import beside
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
@@ -238,7 +237,7 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     labels = ontology_labels(ds)
     srcs = source_list(ds)
     view(G, "full")     # made once, here: the forked process and the maps share it
-    finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir))
+    finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir), empty=([], []))
     with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
@@ -272,46 +271,6 @@ def _page_files(ds: Dataset | Graph, G: nx.MultiDiGraph, srcs: Sequence[Source],
             batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
             summaries.append(page.summary())
         return summaries, batch.detach()
-
-
-T = TypeVar("T")
-
-
-def beside(work: Callable[[], T], empty: Any = ([], [])) -> Callable[..., T]:
-    """Start ``work`` in a forked process, on another core (it sees this process's memory:
-    nothing is copied to it); returns the function that waits for its result. Where
-    processes do not fork, or the child fails, the work runs in this process (and raises
-    its error here), unless the result is called with ``again=False`` (this process is
-    failing itself, or was interrupted): then ``empty`` stands for it."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return lambda again=True: work() if again else empty
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_send, args=(send, work), daemon=True)
-    child.start()
-    send.close()
-
-    def result(again: bool = True) -> T:
-        try:
-            found = receive.recv()
-        except (EOFError, OSError):
-            found = None
-        receive.close()
-        child.join()
-        if found is None:
-            return work() if again else cast(T, empty)
-        return cast(T, found[0])
-
-    return result
-
-
-def _send(conn: Connection, work: Callable[[], Any]) -> None:
-    try:
-        found: tuple[Any] | None = (work(),)
-    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
-        found = None
-    conn.send(found)
-    conn.close()
 
 
 def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, batch: AtomicBatch, out_dir: Path,

@@ -1,0 +1,77 @@
+"""Work in a forked process beside this one, on the other core.
+
+:func:`beside` starts ``work`` in a child forked from this process (it sees the parent's memory
+as it is: records, views and projections are neither copied nor pickled to it) and returns the
+function that waits for its result, which comes back pickled. Where processes do not fork, or
+the child fails, the work runs in this process when its result is asked for (and raises its
+error here), so the answer never depends on whether a child ran; a caller that is failing
+itself or was interrupted asks with ``again=False`` and gets ``empty`` instead.
+
+Used by validation (the duplicate-name check), the network commands (communities, closeness,
+export) and the site (its pages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkProcess
+
+__all__ = ["beside", "Later"]
+
+T = TypeVar("T")
+
+
+class Later(Generic[T]):
+    """The result of work started by :func:`beside`; call it to wait for it (once: later
+    calls give the same value)."""
+
+    def __init__(self, work: Callable[[], T], empty: Any = None,
+                 child: tuple[ForkProcess, Connection] | None = None):
+        self._work, self._empty, self._child = work, empty, child
+        self._done: list[T] = []
+
+    def __call__(self, again: bool = True) -> T:
+        if self._done:
+            return self._done[0]
+        found = None
+        if self._child is not None:
+            child, receive = self._child
+            try:
+                found = receive.recv()
+            except (EOFError, OSError):
+                found = None
+            receive.close()
+            child.join()
+            self._child = None
+        if found is None and not again:
+            empty: T = self._empty
+            return empty
+        self._done.append(self._work() if found is None else found[0])
+        return self._done[0]
+
+
+def beside(work: Callable[[], T], empty: Any = None) -> Later[T]:
+    """Start ``work`` in a forked child; the :class:`Later` returned waits for its result."""
+    import multiprocessing  # lazy: 40 ms to import, only where a child is started
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return Later(work, empty)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send, args=(send, work), daemon=True)
+    child.start()
+    send.close()
+    return Later(work, empty, (child, receive))
+
+
+def _send(conn: Connection, work: Callable[[], Any]) -> None:
+    try:
+        found: tuple[Any] | None = (work(),)
+    except Exception:   # noqa: BLE001 - the parent runs the work again and sees the error
+        found = None
+    conn.send(found)
+    conn.close()
