@@ -26,7 +26,8 @@ from graph.network.projection import view
 from graph.network.wording import entity_href, ontology_labels, source_list
 from graph.ns import SKOS
 from graph.sparql.describe import describe
-from graph.sparql.reader import MemoryReader, _from_ox, load_reader, nt_triples, open_reader
+from graph.sparql.ntriples import memory_reader, nt_triples
+from graph.sparql.reader import MemoryReader, _from_ox, open_reader
 from graph.terms import ID
 from graph.web.entities import ROOT, Linker, Part, entity_pages
 from graph.web.maps import LAYOUT_THRESHOLD, build_page, map_data, script_json
@@ -111,7 +112,7 @@ def pairs(parts: list[Part]) -> list[tuple[str, str | None]]:
 def test_names_are_linked_as_a_regular_expression_of_every_name_links_them(
         ds: Dataset, G: nx.MultiDiGraph) -> None:
     linker = Linker(G)
-    reader = load_reader(ds)
+    reader = memory_reader(ds)
     lines = 0
     for key in sorted(G.nodes):
         for _, text, _ in describe(reader, ID + key).facts:
@@ -128,10 +129,10 @@ def test_names_are_linked_as_a_regular_expression_of_every_name_links_them(
 
 
 def test_the_whole_graph_read_from_the_builds_n_triples_is_the_stores(built: Path) -> None:
-    """load_reader reads graph.nt (4x faster than the store's quads): the same triples, terms
+    """memory_reader reads graph.nt (4x faster than the store's quads): the same triples, terms
     and literal forms; a file of another shape is refused, and the store is read instead."""
     reader = open_reader(built)
-    fast = load_reader(reader)
+    fast = memory_reader(reader)
     slow = MemoryReader((_from_ox(q.subject), q.predicate.value, _from_ox(q.object))
                         for q in reader.store.quads_for_pattern(None, None, None,
                                                                 ox.DefaultGraph()))
@@ -173,7 +174,7 @@ def test_pages_are_the_bytes_the_template_gave(ds: Dataset, G: nx.MultiDiGraph) 
                              lstrip_blocks=True)
     template = env.get_template("entity.html.j2")
     srcs = {s.stem: s for s in source_list(ds)}
-    pages = entity_pages(load_reader(ds), G, srcs, ontology_labels(ds))
+    pages = entity_pages(memory_reader(ds), G, srcs, ontology_labels(ds))
     assert {p.key.split("/")[0] for p in pages} >= {"person", "organisation", "source"}
     for page in pages:
         jsonld = script_json(page.jsonld)
@@ -262,7 +263,7 @@ def test_small_maps_draw_offline_in_chromium_a_hubs_too(
     from graph.web.site import _write_static
 
     srcs = {s.stem: s for s in source_list(ds)}
-    pages = {p.key: p for p in entity_pages(load_reader(ds), G, srcs, ontology_labels(ds))}
+    pages = {p.key: p for p in entity_pages(memory_reader(ds), G, srcs, ontology_labels(ds))}
     page = pages["person/rashad-azizov"]
     text = entity_html(page, ROOT, script_json(page.jsonld))
     posts = dict(page.sections)["Posts held"]

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from graph.data.outputs import MANIFEST
 from graph.ns import BASE
+from graph.sparql.ntriples import unescape
 from graph.sparql.plain import Lit, language
 from graph.sparql.querytext import term_text
 from graph.sparql.reader import Reader
@@ -273,22 +274,6 @@ def _fold_id(text: str) -> str:
 _LITERAL = re.compile(r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
                       r"""(@[A-Za-z]+(-[A-Za-z0-9]+)*|\^\^<[^<>"{}|^`\\\x00-\x20]+>)?""",
                       re.DOTALL)
-_UNESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL)
-_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'",
-           "\\": "\\"}
-
-
-def _unescape(body: str) -> str:
-    """A string literal's escapes (ECHAR and UCHAR) decoded; ValueError for another one."""
-    def one(m: re.Match[str]) -> str:
-        code = m.group(1) or m.group(2)
-        if code:
-            return chr(int(code, 16))
-        if m.group(3) not in _ECHARS:
-            raise ValueError(f"bad escape \\{m.group(3)}")
-        return _ECHARS[m.group(3)]
-
-    return _UNESCAPE.sub(one, body)
 
 
 def parse_literal(value: str) -> Lit | None:
@@ -303,7 +288,7 @@ def parse_literal(value: str) -> Lit | None:
     if not m:
         return None
     try:
-        text = _unescape(m.group(1)[1:-1])
+        text = unescape(m.group(1)[1:-1])
     except (ValueError, OverflowError):
         return None
     suffix = m.group(2) or ""

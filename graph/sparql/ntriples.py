@@ -19,9 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from graph.sparql.reader import Lit, Patterns, _key
+from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
-__all__ = ["LinesReader", "lines_reader", "NT_FILE", "Unreadable"]
+__all__ = ["LinesReader", "lines_reader", "nt_triples", "memory_reader", "unescape", "NT_FILE",
+           "Unreadable"]
 
 NT_FILE = "graph.nt"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
@@ -33,7 +34,9 @@ class Unreadable(ValueError):
     """A line this reader does not read (the store must be asked instead)."""
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
+    """A string's ECHAR and UCHAR escapes (N-Triples, SPARQL) decoded; :class:`Unreadable`
+    (a ValueError) for another escape."""
     def one(m: re.Match[str]) -> str:
         code = m.group(1) or m.group(2)
         if code:
@@ -48,7 +51,7 @@ def _unescape(text: str) -> str:
 def _iri(token: str) -> str:
     if token[:1] != "<" or token[-1:] != ">":
         raise Unreadable(f"not an IRI: {token[:60]}")
-    return _unescape(token[1:-1])
+    return unescape(token[1:-1])
 
 
 def _term(token: str) -> Any:
@@ -57,7 +60,7 @@ def _term(token: str) -> Any:
     if token[:1] != '"':
         raise Unreadable(f"not an IRI or a literal: {token[:60]}")
     end = token.rindex('"')
-    lex = _unescape(token[1:end])
+    lex = unescape(token[1:end])
     tail = token[end + 1:]
     if not tail:
         return Lit(lex)
@@ -72,6 +75,36 @@ def _pair(s: str, o: str) -> tuple[Any, Any]:
     """A line's subject and object as terms (IRIs without escapes: the common case, inline)."""
     subject = s[1:-1] if s[0] == "<" and "\\" not in s else _iri(s)
     return subject, (o[1:-1] if o[0] == "<" and "\\" not in o else _term(o))
+
+
+def nt_triples(path: Path) -> Iterator[tuple[str, str, Any]]:
+    """The triples of an N-Triples file as the build writes it (IRIs and literals, no blank
+    nodes), with plain terms; :class:`Unreadable` (a ValueError) on a line of another
+    shape."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            if not line.endswith(" .\n"):
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                raise Unreadable(f"{path}: not a line of N-Triples: {line[:80]!r}")
+            s, p, o = line[:-3].split(" ", 2)
+            if s[0] != "<" or p[0] != "<" or o[0] not in "<\"":
+                raise Unreadable(f"{path}: a blank node or another term: {line[:80]!r}")
+            subject, obj = _pair(s, o)
+            yield subject, p[1:-1] if "\\" not in p else _iri(p), obj
+
+
+def memory_reader(g: Any) -> MemoryReader:
+    """The whole graph ``g`` in memory (:func:`~graph.sparql.reader.load_reader`), from the
+    build's own ``graph.nt`` when ``g`` is the built store (the same triples, read 4x faster
+    than the store's quads); from the store when that file is missing or of another shape."""
+    r = as_reader(g)
+    if isinstance(r, Reader) and r.folder is not None and (r.folder / NT_FILE).is_file():
+        try:
+            return MemoryReader(nt_triples(r.folder / NT_FILE), r.folder, r._node)
+        except Unreadable:
+            pass    # not the N-Triples the build writes (a blank node): read the store
+    return load_reader(r)
 
 
 class LinesReader(Patterns):

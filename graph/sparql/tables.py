@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from graph.ns import BASE, ID, PREFIXES
+from graph.ns import BASE, ID, PREFIXES, RDFS, SKOS
 from graph.sparql import formats as rf
 from graph.sparql.plain import datatype, kind, language
 
@@ -41,8 +41,7 @@ SELECT DISTINCT ?s ?p ?l WHERE {
 }"""
 
 
-LABEL_PROPS = ("http://www.w3.org/2004/02/skos/core#prefLabel",
-               "http://www.w3.org/2000/01/rdf-schema#label")
+LABEL_PROPS = (SKOS.prefLabel, RDFS.label)
 
 
 class FormatError(ValueError):

@@ -26,7 +26,7 @@ from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
-from graph.sparql.reader import load_reader
+from graph.sparql.ntriples import memory_reader
 from graph.web.entities import ROOT, EntityPage, iter_pages
 from graph.web.maps import (
     MAX_LINKS,
@@ -264,7 +264,7 @@ def _page_files(ds: Dataset | Graph, G: nx.MultiDiGraph, srcs: Sequence[Source],
     """Every entity and source page written to a temporary file beside its target; the
     pages' summaries (for the index) and the files, to publish."""
     # every entity is described: read the graph once, not a pattern per look-up
-    reader = load_reader(ds)
+    reader = memory_reader(ds)
     summaries = []
     with AtomicBatch() as batch:
         for page in iter_pages(reader, G, {s.stem: s for s in srcs}, labels):
