@@ -1,4 +1,4 @@
-"""Work in a forked process beside this one, on the other core.
+"""How heavy work runs: in a forked process beside this one, and without collection passes.
 
 :func:`beside` starts ``work`` in a child forked from this process (it sees the parent's memory
 as it is: records, views and projections are neither copied nor pickled to it) and returns the
@@ -9,18 +9,25 @@ itself or was interrupted asks with ``again=False`` and gets ``empty`` instead.
 
 Used by validation (the duplicate-name check), the network commands (communities, closeness,
 export) and the site (its pages).
+
+:func:`no_collection` stops Python's cyclic garbage collector while a large structure is made
+(a projection, a view, the lines of ``graph.nt``: hundreds of thousands of dicts, lists and
+tuples, none in a cycle): each collection pass would walk every object alive, and building
+them triggers many passes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkProcess
 
-__all__ = ["beside", "Later"]
+__all__ = ["beside", "Later", "no_collection"]
 
 T = TypeVar("T")
 
@@ -75,3 +82,15 @@ def _send(conn: Connection, work: Callable[[], Any]) -> None:
         found = None
     conn.send(found)
     conn.close()
+
+
+@contextmanager
+def no_collection() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting still frees)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()

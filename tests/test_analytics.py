@@ -219,7 +219,7 @@ def test_closeness_beside_the_other_measures_gives_the_same_scores(
 
 
 def test_work_beside_comes_back_or_runs_here() -> None:
-    from graph.network.parallel import beside
+    from graph.forked import beside
 
     assert beside(lambda: {"a": [1, 2.5]})() == {"a": [1, 2.5]}
     parent = os.getpid()

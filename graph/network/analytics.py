@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 import igraph as ig
 import networkx as nx
 
+from graph.forked import beside
 from graph.network.backends import igraph_available
-from graph.network.parallel import beside
 from graph.network.paths import INVERSE as INVERSE
 from graph.network.paths import Hop as Hop
 from graph.network.paths import NoPath as NoPath

@@ -11,9 +11,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.forked import beside
 from graph.network.analytics import centrality, communities, cutpoints, split_by
 from graph.network.export import rows, write
-from graph.network.parallel import beside
 from graph.network.projection import check_options, node_matches, project, type_filter, view
 from graph.network.reads import Filters as Filters
 from graph.network.reads import NetworkError as NetworkError

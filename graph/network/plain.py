@@ -16,10 +16,11 @@ uses: ``G.nodes[n]``, ``G.edges[a, b]``, ``G.adj[n]``, ``n in G``, ``G.graph``.
 
 from __future__ import annotations
 
-import gc
 import json
 from collections.abc import Iterator
 from typing import Any
+
+from graph.forked import no_collection
 
 __all__ = ["PlainView", "plain_data", "NODE_KEYS", "EDGE_KEYS"]
 
@@ -40,13 +41,8 @@ _JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))   # json.dum
 
 def plain_data(H: Any) -> dict[str, Any]:
     """The plain form of a networkx view ``H`` (see the module doc)."""
-    collecting = gc.isenabled()
-    gc.disable()        # many new strings and lists, none in a cycle: no collection passes
-    try:
+    with no_collection():   # many new strings and lists, none in a cycle
         return _plain_data(H)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _plain_data(H: Any) -> dict[str, Any]:

@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import networkx as nx
 import pyoxigraph as ox
 
-from graph.network.parallel import no_collection
+from graph.forked import no_collection
 from graph.network.relations import KINDS as KINDS
 from graph.network.relations import RELATION_ORDER as RELATION_ORDER
 from graph.network.relations import ROLE_WORDS as ROLE_WORDS

@@ -23,6 +23,7 @@ from typing import Any
 import networkx as nx
 
 from graph.files import write_atomic
+from graph.forked import beside
 from graph.network.analytics import (
     MEASURES,
     PARALLEL_NODES,
@@ -34,7 +35,6 @@ from graph.network.analytics import (
     split_by,
 )
 from graph.network.charts import CHART_CSS, bar_chart
-from graph.network.parallel import beside
 from graph.network.projection import VIEWS, view
 from graph.network.trends import SERIES_CLASS, SERIES_WORDS, Trends, trends
 from graph.network.wording import (

@@ -13,12 +13,12 @@ the caller reads the store instead.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
 __all__ = ["LinesReader", "lines_reader", "nt_triples", "memory_reader", "unescape", "NT_FILE",
@@ -123,17 +123,13 @@ class LinesReader(Patterns):
     def _lines(self) -> dict[str, list[tuple[str, str]]]:
         if self._lines_by_p is None:
             source, self._source = self._source, None
-            collecting = gc.isenabled()
-            gc.disable()     # a million new tuples, none in a cycle: no collection passes
             try:
-                text = source.read_text(encoding="utf-8") if isinstance(source, Path) \
-                    else source or ""
-                self._lines_by_p = _split(text)
+                with no_collection():   # a million new tuples, none in a cycle
+                    text = source.read_text(encoding="utf-8") if isinstance(source, Path) \
+                        else source or ""
+                    self._lines_by_p = _split(text)
             except (OSError, UnicodeDecodeError, ValueError) as exc:
                 raise Unreadable(f"{source}: {exc}") from None
-            finally:
-                if collecting:
-                    gc.enable()
         return self._lines_by_p
 
     def pairs(self, predicate: str) -> list[tuple[Any, Any]]:
