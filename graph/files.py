@@ -12,6 +12,7 @@ import pickle
 import re
 import tempfile
 from collections.abc import Callable
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +20,7 @@ from anyascii import anyascii
 
 T = TypeVar("T")
 
-__all__ = ["write_atomic", "AtomicBatch", "keep_pickle", "slug", "fingerprint"]
+__all__ = ["write_atomic", "AtomicBatch", "keep_pickle", "sorted_entries", "slug", "fingerprint"]
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -126,6 +127,29 @@ def keep_pickle(path: Path, key: str, make: Callable[[], T],
     except OSError:
         pass      # a read-only build folder: made again next time
     return value
+
+
+def sorted_entries(root: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """(path below ``root``, entry) of everything under ``root`` that is not a folder, in the
+    order the paths sort component by component (as ``sorted(root.rglob("*"))`` gives them):
+    one ``scandir`` per folder, each folder's entries sorted by name and walked where they
+    sort. Symlinked folders are not entered (as with ``rglob``)."""
+    out: list[tuple[str, os.DirEntry[str]]] = []
+
+    def walk(folder: str, rel: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=_NAME)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{rel}{entry.name}/")
+            elif not entry.is_dir():      # (a symlinked folder is left out)
+                out.append((rel + entry.name, entry))
+
+    walk(str(root), "")
+    return out
+
+
+_NAME = attrgetter("name")
 
 
 def _holds(path: Path, raw: bytes) -> bool:

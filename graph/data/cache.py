@@ -17,18 +17,15 @@ the nodes an edit concerns (:func:`graph.data.shacl.update_results`).
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
+from graph.files import sorted_entries
 from graph.ns import ONTOLOGY_DIR
-
-_NAME = attrgetter("name")
 
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
            "touched_sources", "changed_records",
@@ -141,23 +138,15 @@ def _walk(data_dir: Path) -> list[tuple[str, str, Stat | None]]:
     name does not start with a dot, in the order ``sorted(data_dir.rglob("*"))`` gives
     (component by component); symlinked folders are not entered, as with ``rglob``."""
     out: list[tuple[str, str, Stat | None]] = []
-
-    def walk(folder: str, rel: str) -> None:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=_NAME)
-        for entry in entries:
-            if entry.is_dir():
-                if not entry.is_symlink():
-                    walk(entry.path, f"{rel}{entry.name}/")
-            elif not entry.name.startswith("."):
-                try:
-                    st = entry.stat()
-                    stat: Stat | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                except OSError:
-                    stat = None
-                out.append((rel + entry.name, entry.path, stat))
-
-    walk(str(data_dir), "")
+    for below, entry in sorted_entries(data_dir):
+        if entry.name.startswith("."):
+            continue
+        try:
+            st = entry.stat()
+            stat: Stat | None = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        except OSError:
+            stat = None
+        out.append((below, entry.path, stat))
     return out
 
 

@@ -14,10 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from operator import attrgetter
 from pathlib import Path
 
-from graph.files import write_atomic
+from graph.files import sorted_entries, write_atomic
 from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["STORE_DIR", "OUTPUTS", "MANIFEST", "FORMAT_VERSION", "fingerprint",
@@ -27,7 +26,6 @@ STORE_DIR = "store"
 OUTPUTS = ("graph.trig", "graph.ttl", "graph.nt")
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-_NAME = attrgetter("name")
 
 
 def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
@@ -50,24 +48,14 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
 def _stat_lines(root: Path) -> list[tuple[str, str]]:
     """(path below ``root``, ``path\0size\0mtime`` line) for every file under ``root``, the
     line's path relative to ``root.parent``; in the order the paths sort component by
-    component (each folder's entries sorted by name, folders walked where they sort). One
-    ``scandir`` per folder, one ``stat`` per file; symlinked folders are not entered and
-    symlinked files count, as with ``rglob``."""
-    out: list[tuple[str, str]] = []
+    component (:func:`~graph.files.sorted_entries`), one ``stat`` per file; symlinked
+    folders are not entered and symlinked files count, as with ``rglob``."""
     head = f"{root.name}/" if root.name else ""
-
-    def walk(folder: str, rel: str) -> None:
-        with os.scandir(folder) as found:
-            entries = sorted(found, key=_NAME)
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{rel}{entry.name}/")
-            elif entry.is_file():
-                st = entry.stat()
-                below = rel + entry.name
-                out.append((below, f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
-
-    walk(str(root), "")
+    out = []
+    for below, entry in sorted_entries(root):
+        if entry.is_file():
+            st = entry.stat()
+            out.append((below, f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return out
 
 
