@@ -117,14 +117,21 @@ _SPECIAL = frozenset({"id", "pid", "parents", "spells", "slices", "viz", "type",
                       "networkx_key", "start", "end", "node_default", "edge_default"})
 
 
-def _attr(text: str) -> str:
-    """An attribute value escaped as ElementTree escapes it."""
+def _cdata(text: str) -> str:
+    """Text content escaped as ElementTree escapes it."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    return text
+
+
+def _attr(text: str) -> str:
+    """An attribute value escaped as ElementTree escapes it: text content's escapes, then
+    quotes and the characters an attribute would normalise away."""
+    text = _cdata(text)
     if '"' in text:
         text = text.replace('"', "&quot;")
     if "\r" in text:
@@ -133,16 +140,6 @@ def _attr(text: str) -> str:
         text = text.replace("\n", "&#10;")
     if "\t" in text:
         text = text.replace("\t", "&#09;")
-    return text
-
-
-def _cdata(text: str) -> str:
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
     return text
 
 
