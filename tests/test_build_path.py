@@ -6,15 +6,18 @@ N-Quads lines the build uses must hold the same quads, graph by graph.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 from conftest import DATA
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
 
-from graph.data.build import dataset_lines
+from graph.data.build import GraphText, dataset_lines, text_class_counts
 from graph.data.load import build_dataset, build_nquads, load_ontology, nt_literal
 from graph.data.records import read_records
+from graph.terms import CC, ONTOLOGY_GRAPH
 
 
 def _canonical(data: bytes) -> set[str]:
@@ -65,3 +68,23 @@ def test_built_outputs_hold_the_reference_graph(built: Path) -> None:
     store = ox.Store.read_only(str(built / "store"))
     assert len(store) == len(_canonical(quads)) + len(merged)
     del store
+
+
+def test_class_counts_leave_the_ontology_graph_out() -> None:
+    """The manifest's class counts (from the merged graph's typed lines) are the instances the
+    data graphs type, each once, as the rdflib reference has them; a node typed only in the
+    ontology graph does not count."""
+    records, _ = read_records(DATA)
+    ontology = load_ontology()
+    reference = build_dataset(records, ontology)
+    seen = {(s, o) for ctx in reference.graphs() if ctx.identifier != ONTOLOGY_GRAPH
+            for s, o in ctx.subject_objects(RDF.type)
+            if isinstance(s, URIRef) and str(o).startswith(str(CC._NS))}
+    expected = dict(sorted(Counter(str(o)[len(str(CC._NS)):] for _, o in seen).items()))
+    sink = build_nquads(records, ontology)
+    graphs = {name: sink.lines(name) for name in sink.graphs}
+    assert text_class_counts(GraphText.from_graphs(graphs)) == expected
+    cls = next(iter(expected))
+    typed = f"<urn:x-only-in-the-ontology> <{RDF.type}> <{CC._NS}{cls}> <{ONTOLOGY_GRAPH}> .\n"
+    graphs[str(ONTOLOGY_GRAPH)] = sorted([*graphs[str(ONTOLOGY_GRAPH)], typed])
+    assert text_class_counts(GraphText.from_graphs(graphs)) == expected
