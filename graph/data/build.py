@@ -210,7 +210,8 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
                   stat)   # the bytes read
         del entries
         steps.next("merge the graphs")
-        side = None if report.touched is not None or report.union is None else beside(
+        side = None if report.touched is not None or report.union is None else (
+            beside if len(report.union) >= SIDE_FROM else Later)(
             functools.partial(shacl_and_turtle, report.union, previous))
         text = GraphText.from_graphs(report.graphs, report.union if report.touched is None
                                      else b"")
@@ -221,7 +222,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
         def write(folder: Path) -> None:
             steps.next("write TriG, Turtle, N-Triples and the store")
             for name, content in curation.items():
-                write_atomic(folder / name, content)
+                write_atomic(folder / name, content, flush=False)   # publish flushes
             if report.touched is not None and previous is not None:
                 summary.update(write_rebuild(folder, text, prints, report, previous))
             else:
@@ -291,13 +292,14 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
     for name, parts in (("graph.trig", splice_trig(text.nquads, spans, before, files, pieces)),
                         ("graph.ttl", splice_ttl(union, before, files, pieces)),
                         ("graph.nt", union.parts())):
-        pieces.sizes[name] = write_atomic_parts(folder / name, parts)
+        pieces.sizes[name] = write_atomic_parts(folder / name, parts, flush=False)
     save_pieces(folder, pieces)
     graphs = {name: span[2] for name, span in spans.items()}
     now = _manifest(prints, _shift_counts(manifest["counts"], delta),
                     manifest["triples"] + len(delta.added) - len(delta.removed),
                     manifest["quads"] + delta.quads, graphs)
-    write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n")
+    write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n",
+                 flush=False)
     verify_store(folder, None)   # it opens; counting 2M quads would cost a second
     return now
 
@@ -367,6 +369,11 @@ def curation_outputs(data_print: str, out_dir: Path, report: Report) -> dict[str
             if previous else "# Changes\n\nThe first build in this folder.\n"}
 
 
+#: from this many bytes of merged N-Triples, :func:`shacl_and_turtle` runs in a forked child
+#: (below, it runs in this process when the outputs are written: a child costs ~50 ms)
+SIDE_FROM = 8 << 20
+
+
 def shacl_and_turtle(union: bytes, previous: Path | None
                      ) -> tuple[set[Result], list[Part], list[tuple[bytes, str, int, int]]]:
     """What a child process makes of the merged graph ``union`` while the build writes the
@@ -402,20 +409,22 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
             for name, parts in (("graph.trig", splice_trig(text.nquads, text.spans, before,
                                                            files, pieces)),
                                 ("graph.nt", [text.ntriples])):
-                pieces.sizes[name] = write_atomic_parts(folder / name, parts)
+                pieces.sizes[name] = write_atomic_parts(folder / name, parts, flush=False)
             if side is None:
                 turtle = splice_ttl(text.ntriples, before, files, pieces)
             else:
                 turtle, pieces.subjects = side()[1:]
             del files
-            pieces.sizes["graph.ttl"] = write_atomic_parts(folder / "graph.ttl", turtle)
+            pieces.sizes["graph.ttl"] = write_atomic_parts(folder / "graph.ttl", turtle,
+                                                           flush=False)
             del turtle
             save_pieces(folder, pieces)
             manifest = _manifest((fingerprint_, stat), text_class_counts(text),
                                  text.ntriples.count(b"\n"),  # one distinct triple per line
                                  text.nquads.count(b"\n"),
                                  {name: span[2] for name, span in text.spans.items()})
-            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                         flush=False)
             if reading is not None:
                 reading()
         finally:
