@@ -446,6 +446,20 @@ def html(report: Report, home: str | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
+def unlinked(report: Report) -> Report:
+    """The same report with every link reduced to its text: what :func:`build_report` gives
+    without ``links`` (so one report, made with links, serves the site and a plain report)."""
+    def text(value: Rich) -> Rich:
+        if isinstance(value, Link):
+            return value.text
+        return [p.text if isinstance(p, Link) else p for p in value] \
+            if isinstance(value, list) else value
+
+    return Report(report.title, [
+        Block(b.kind, text(b.text), b.header, [[text(c) for c in row] for row in b.rows],
+              [text(i) for i in b.items], b.charts) for b in report.blocks])
+
+
 def write_report(report: Report, path: Path, home: str | None = None) -> list[Path]:
     """Write ``path`` (Markdown) and the same name with ``.html``, atomically."""
     md_path = path if path.suffix == ".md" else path.with_suffix(".md")

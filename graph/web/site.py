@@ -11,7 +11,7 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -23,7 +23,7 @@ from graph.files import AtomicBatch
 from graph.forked import beside
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
-from graph.network.report import build_report, report_context, write_report
+from graph.network.report import Report, build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
 from graph.sparql.ntriples import memory_reader
@@ -224,10 +224,12 @@ class Site:
 def write_site(ds: Dataset | Graph, out_dir: Path,
                views: Sequence[str] = tuple(MAIN_VIEWS),
                projection: nx.MultiDiGraph | None = None,
-               cache_dir: Path | None = None) -> Site:
+               cache_dir: Path | None = None,
+               report: Callable[[], Report] | None = None) -> Site:
     """The whole site in ``out_dir``: maps, static files, entity pages, report, index
     (``projection``: the projection of ``ds`` when the caller has it; ``cache_dir``: where
-    the maps' layouts are kept).
+    the maps' layouts are kept; ``report``: gives the report's content, names linked, when
+    the caller keeps it, as ``cinecoop report`` does: else it is made here).
 
     The entity and source pages are made in a forked process, on the other core, while this
     one draws the maps and writes the report; their files are published together, with one
@@ -241,8 +243,9 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
-            report = build_report(G, context=report_context(ds, links=True))
-            written = write_report(report, out_dir / "report.md", home="index.html")
+            content = report() if report is not None else \
+                build_report(G, context=report_context(ds, links=True))
+            written = write_report(content, out_dir / "report.md", home="index.html")
         except BaseException:   # the pages' files are removed with the batch's own
             batch.adopt(finish(again=False)[1])
             raise
