@@ -149,7 +149,8 @@ def test_communities_command_says_when_a_split_means_nothing(built: Path) -> Non
 
 def test_groups_found_beside_give_the_same_report(G: nx.MultiDiGraph, ds: object,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """On large maps the communities are found in a forked child: the same bytes."""
+    """On large graphs the communities and the per-year figures are found in forked
+    children: the same bytes."""
     from graph.network import report as R
 
     ctx = report_context(ds)

@@ -327,3 +327,16 @@ def drawn_before(ds: Dataset, G: nx.MultiDiGraph) -> int:
     """Azizov and his neighbours in the full view."""
     full = view(G, "full")
     return 1 + len(full.adj["person/rashad-azizov"])
+
+
+def test_ontology_labels_are_kept_beside_the_build(built: Path, ds: Dataset) -> None:
+    """The report and the site read the ontology's labels once per build (every label of the
+    graph is looked at): what is kept is what the graph says."""
+    from conftest import DATA
+
+    from graph.api import OpenGraph
+
+    assert ontology_labels(OpenGraph(built, DATA).graph) == ontology_labels(ds)
+    assert list((built / "current").glob("ontology-labels-*.pickle"))
+    kept = ontology_labels(OpenGraph(built, DATA).graph)     # read back in a new graph
+    assert kept == ontology_labels(ds) and kept["FilmAgency"] == "Film agency"
