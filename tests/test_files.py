@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.files import AtomicBatch, write_atomic
+from graph.files import AtomicBatch, write_atomic, write_atomic_parts
 
 
 def test_a_batch_replaces_every_file_at_the_end(tmp_path: Path) -> None:
@@ -53,3 +53,24 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_parts_are_written_as_their_concatenation(tmp_path: Path) -> None:
+    """write_atomic_parts: bytes and spans of other files (copied by the kernel, spans that
+    follow each other as one) give the bytes joined in order; a failure leaves the target."""
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    one.write_bytes(bytes(range(256)) * 40000)           # 10 MB: several copy calls' worth
+    two.write_bytes(b"abcdef")
+    parts = [b"head", (one, 0, 3), (one, 3, 9), b"", (two, 2, 2), (two, 1, 4), b"x" * (5 << 20),
+             (one, 100, 9_000_000), (one, 5, 6), b"tail"]
+    target = tmp_path / "out" / "joined"
+    size = write_atomic_parts(target, parts)
+    data = one.read_bytes()
+    expected = b"head" + data[0:9] + b"bcd" + b"x" * (5 << 20) + data[100:9_000_000] + \
+        data[5:6] + b"tail"
+    assert target.read_bytes() == expected and size == len(expected)
+    with pytest.raises(OSError):
+        write_atomic_parts(target, [b"new", (one, 0, len(data) + 10)])   # past the end
+    assert target.read_bytes() == expected
+    assert sorted(p.name for p in target.parent.iterdir()) == ["joined"]

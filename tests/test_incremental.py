@@ -92,6 +92,28 @@ def _build_or_errors(data: Path, out: Path) -> str:
     return ""
 
 
+def test_a_rebuild_writes_the_changes_and_warnings_a_full_build_writes(data: Path,
+                                                                      tmp_path: Path) -> None:
+    """A rebuild after facts reads only the touched sources' facts and the derived facts of
+    the names.json before (not the whole): CHANGES.md, names.json and the warnings are those
+    of a full build against the same build before."""
+    out, full = tmp_path / "out", tmp_path / "full"
+    build(data, out)
+    shutil.copytree(out, full, symlinks=True)        # the same build before, for both
+    _edit(data / "facts" / f"{S4}.yaml", "role: moderator", "role: speaker")
+    # a post renamed: where it is a person's latest, the derived fact moves (a warning)
+    _edit(data / "facts" / f"{S4}.yaml", "id: 004-azizov-director-general",
+          "id: 004-azizov-director-general-renamed")
+    rebuilt = build(data, out)
+    whole = build(data, full, rebuild=False)
+    assert rebuilt.report.touched is not None and whole.report.touched is None
+    for name in (CHANGES_FILE, "names.json", "names.tsv"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+    assert rebuilt.report.warnings == whole.report.warnings
+    assert any("moves its latest post" in w.message for w in rebuilt.report.warnings)
+    assert "moderator" in (out / CHANGES_FILE).read_text(encoding="utf-8")
+
+
 def test_a_deleted_source_leaves_its_graph_out_of_the_store(data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build(data, out)

@@ -30,12 +30,12 @@ from graph.data.diff import (
     CHANGES_FILE,
     NAMES_FILE,
     changes,
+    fact_snapshots,
     markdown,
     moved_warnings,
     read_snapshot,
     snapshot,
     snapshot_json,
-    updated_snapshot,
 )
 from graph.data.duplicates import names_table
 from graph.data.load import PREFIXES, union_ntriples
@@ -53,8 +53,9 @@ from graph.data.publish import CURRENT, build_lock, publish
 from graph.data.records import Problem
 from graph.data.splice import (
     PIECES_FILE,
+    Old,
     OutputError,
-    apply_delta,
+    edited,
     load_pieces,
     new_pieces,
     save_pieces,
@@ -63,7 +64,7 @@ from graph.data.splice import (
     splice_ttl,
 )
 from graph.data.validate import Report, result_problems, store_shacl_results, validate
-from graph.files import write_atomic
+from graph.files import sorted_entries, write_atomic, write_atomic_parts
 from graph.progress import Steps
 from graph.terms import CC, ONTOLOGY_GRAPH
 
@@ -170,14 +171,18 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
     """
     with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
         steps.next("validate (records, integrity, SHACL)")
-        stat = stat_fingerprint(data_dir)     # before reading: a later edit makes it stale
+        # one walk of data/ (each entry keeps its stat) for both fingerprints and the cache
+        entries = sorted_entries(data_dir) if data_dir.is_dir() else None
+        stat = stat_fingerprint(data_dir, entries=entries)   # before reading: a later edit
         previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
         report = validate(data_dir, sources, previous,
-                          rebuild and previous is not None and rebuildable(previous))
+                          rebuild and previous is not None and rebuildable(previous), entries)
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
         prints = (fingerprint(data_dir, known={rel: kept[0] for rel, kept in (
-            report.cache.files.items() if report.cache else ())}), stat)   # the bytes read
+            report.cache.files.items() if report.cache else ())}, entries=entries),
+                  stat)   # the bytes read
+        del entries
         steps.next("merge the graphs")
         text = GraphText.from_graphs(report.graphs, report.union if report.touched is None
                                      else b"")
@@ -236,14 +241,14 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
         raise _NoRebuild     # the pieces of the graphs not made again are not all there
     delta = update_store(folder / STORE_DIR, previous / STORE_DIR, text.nquads, text.spans,
                          manifest["graphs"], kept)
-    union = None if delta is None else apply_delta(
-        (previous / "graph.nt").read_bytes(), delta.removed, delta.added)
+    union = None if delta is None else edited(Old.map(previous / "graph.nt"), delta.removed,
+                                              delta.added)
     if delta is None or union is None or _ontology_typed(folder / STORE_DIR):
         raise _NoRebuild
     changed = [*delta.removed, *delta.added]
     store = ox.Store.read_only(str(folder / STORE_DIR))
     assert report.cache is not None
-    report.cache.shacl = store_shacl_results(store, report.cache, changed, union)
+    report.cache.shacl = store_shacl_results(store, report.cache, changed, union.whole)
     del store
     report.problems[report.shacl_at:report.shacl_at] = result_problems(report.cache.shacl,
                                                                        report.records)
@@ -251,11 +256,10 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
         raise BuildError(report.problems)
     pieces = new_pieces()
     spans = {**{name: (0, 0, manifest["graphs"][name]) for name in kept}, **text.spans}
-    for name, data in (("graph.trig", splice_trig(text.nquads, spans, before, files, pieces)),
-                       ("graph.ttl", splice_ttl(union, before, files, pieces, changed)),
-                       ("graph.nt", union)):
-        write_atomic(folder / name, data)
-        pieces.sizes[name] = len(data)
+    for name, parts in (("graph.trig", splice_trig(text.nquads, spans, before, files, pieces)),
+                        ("graph.ttl", splice_ttl(union, before, files, pieces)),
+                        ("graph.nt", union.parts())):
+        pieces.sizes[name] = write_atomic_parts(folder / name, parts)
     save_pieces(folder, pieces)
     graphs = {name: span[2] for name, span in spans.items()}
     now = _manifest(prints, _shift_counts(manifest["counts"], delta),
@@ -305,26 +309,28 @@ def curation_outputs(data_print: str, out_dir: Path, report: Report) -> dict[str
     """``names.json`` (the snapshot ``diff`` compares), ``names.tsv`` (what ``find`` reads,
     headed by ``data_print``) and ``CHANGES.md`` against the build before; warns (in
     ``report``) when a derived fact moved. A rebuild after facts only keeps the entities'
-    part of both (no entity file changed) and makes again the facts of the sources touched."""
+    part of both (no entity file changed) and makes again the facts of the sources touched,
+    reading only those sections of the names.json before (:func:`fact_snapshots`)."""
     try:
         before = (out_dir / NAMES_FILE).read_text(encoding="utf-8")
     except OSError:
         before = ""
-    previous = read_snapshot(out_dir / NAMES_FILE, before)
-    report.problems.extend(moved_warnings(previous, report.records))
-    rows, touched = None, report.touched
-    if touched is not None and previous is not None:
-        now = updated_snapshot(previous, report.records, touched)
-        names = snapshot_json(now, before, ("entities", "sources", "version"),
-                              set(previous.get("facts", {})) - touched)
+    touched = report.touched
+    parts = fact_snapshots(before, touched, report.records) if (
+        touched is not None and before) else None
+    if parts is not None:
+        was, now, names = parts
+        report.problems.extend(moved_warnings(was, report.records, now["derived"]))
         try:
             rows = (out_dir / TABLE).read_text(encoding="utf-8").partition("\n")[2]
         except OSError:
             rows = None
-    else:
-        now = snapshot(report.records)
-        names = snapshot_json(now)
-    return {NAMES_FILE: names, TABLE: names_table(report.records, data_print, rows),
+        return {NAMES_FILE: names, TABLE: names_table(report.records, data_print, rows),
+                CHANGES_FILE: markdown(changes(was, now), "the previous build", "this build")}
+    previous = read_snapshot(out_dir / NAMES_FILE, before)
+    now = snapshot(report.records)
+    report.problems.extend(moved_warnings(previous, report.records, now["derived"]))
+    return {NAMES_FILE: snapshot_json(now), TABLE: names_table(report.records, data_print),
             CHANGES_FILE: markdown(changes(previous, now), "the previous build", "this build")
             if previous else "# Changes\n\nThe first build in this folder.\n"}
 
@@ -346,12 +352,11 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
         try:
             before, files = load_pieces(previous)
             pieces = new_pieces()
-            for name, data in (("graph.trig", splice_trig(text.nquads, text.spans, before,
-                                                          files, pieces)),
-                               ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
-                               ("graph.nt", text.ntriples)):
-                write_atomic(folder / name, data)
-                pieces.sizes[name] = len(data)
+            for name, parts in (("graph.trig", splice_trig(text.nquads, text.spans, before,
+                                                           files, pieces)),
+                                ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
+                                ("graph.nt", [text.ntriples])):
+                pieces.sizes[name] = write_atomic_parts(folder / name, parts)
             del files
             save_pieces(folder, pieces)
             manifest = _manifest((fingerprint_, stat), text_class_counts(text),

@@ -24,7 +24,8 @@ from typing import Any
 
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
-from graph.files import sorted_entries
+from graph.files import Entries, sorted_entries
+from graph.forked import no_collection
 from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
@@ -94,21 +95,30 @@ def save_cache(folder: Path, cache: RecordCache) -> None:
         pickle.dump(cache, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def read_records_cached(data_dir: Path, cache: RecordCache
+def read_records_cached(data_dir: Path, cache: RecordCache, entries: Entries | None = None
                         ) -> tuple[list[Record], list[Problem], RecordCache]:
     """What :func:`graph.data.records.read_records` returns, reading only the files whose
     bytes are not in ``cache``; and the cache of this reading (for the next build).
 
     A file whose size, times and inode are those the cache saw is not even read (its hash is
-    the one kept): any write changes its ``ctime``, which no program can set back."""
+    the one kept): any write changes its ``ctime``, which no program can set back.
+    ``entries``: :func:`~graph.files.sorted_entries` of ``data_dir``, when already walked."""
     if not data_dir.is_dir():
         return (*_records.read_records(data_dir), RecordCache(code=cache.code))
     now = RecordCache(code=cache.code, duplicates=cache.duplicates, shacl=cache.shacl,
                       concepts=cache.concepts, shapes=cache.shapes)
     records: list[Record] = []
     problems: list[Problem] = []
+    with no_collection():    # ~100,000 records and their dicts, none in a cycle
+        _read(data_dir, cache, now, records, problems, entries)
+    return records, problems, now
+
+
+def _read(data_dir: Path, cache: RecordCache, now: RecordCache, records: list[Record],
+          problems: list[Problem], entries: Entries | None) -> None:
+    """Each file's records and problems: kept in ``cache``, else read (into ``now``)."""
     head = f"{data_dir.name}/" if data_dir.name else ""
-    for below, path, stat in _walk(data_dir):
+    for below, path, stat in _walk(data_dir, entries):
         rel = head + below if head else str(Path(path).relative_to(data_dir.parent))
         old = cache.files.get(rel)
         if old is not None and stat is not None and cache.stats.get(rel) == stat:
@@ -127,18 +137,18 @@ def read_records_cached(data_dir: Path, cache: RecordCache
                 now.stats[rel] = stat
         records.extend(found)
         problems.extend(errs)
-    return records, problems, now
 
 
 Stat = tuple[int, int, int, int]
 
 
-def _walk(data_dir: Path) -> list[tuple[str, str, Stat | None]]:
+def _walk(data_dir: Path, entries: Entries | None = None
+          ) -> list[tuple[str, str, Stat | None]]:
     """(path below ``data_dir``, path, size/mtime/ctime/inode) of every file under it whose
     name does not start with a dot, in the order ``sorted(data_dir.rglob("*"))`` gives
     (component by component); symlinked folders are not entered, as with ``rglob``."""
     out: list[tuple[str, str, Stat | None]] = []
-    for below, entry in sorted_entries(data_dir):
+    for below, entry in sorted_entries(data_dir) if entries is None else entries:
         if entry.name.startswith("."):
             continue
         try:

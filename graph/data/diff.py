@@ -147,6 +147,32 @@ def updated_snapshot(before: dict[str, Any], records: list[Record],
     return {**before, "facts": dict(sorted(facts.items())), "derived": derived(records)}
 
 
+def fact_snapshots(text: str, sources: set[str], records: list[Record]
+                   ) -> tuple[dict[str, Any], dict[str, Any], str] | None:
+    """For a rebuild whose records differ from those of the snapshot ``text`` (a previous
+    ``names.json``) only in the facts of ``sources``: the parts of the snapshot before and of
+    the one now that can differ (the facts of ``sources`` and the derived facts; the entities
+    and sources left empty, being the same), and the text of ``names.json`` now, whose other
+    sections are taken from ``text`` (which is not parsed whole: 0.5 s at 5,000 synthetic
+    events). :func:`changes` of the two parts is that of the whole snapshots. None when
+    ``text`` is not a snapshot of this version."""
+    try:
+        top = _sections(text, 1)
+        if (set(top) != {"version", "entities", "sources", "facts", "derived"}
+                or json.loads(top["version"]) != SNAPSHOT_VERSION):
+            return None
+        kept = _sections(top["facts"], 2) if top["facts"] != "{}" else {}
+        was = {"version": SNAPSHOT_VERSION, "entities": {}, "sources": {},
+               "facts": {name: json.loads(kept[name]) for name in sorted(kept.keys() & sources)},
+               "derived": json.loads(top["derived"])}
+    except (ValueError, KeyError, IndexError):
+        return None
+    now = updated_snapshot(was, records, sources)
+    whole = {**now, "facts": {**{name: None for name in kept.keys() - sources}, **now["facts"]}}
+    return was, now, snapshot_json(whole, text, ("entities", "sources", "version"),
+                                   kept.keys() - sources)
+
+
 def read_snapshot(path: Path, text: str | None = None) -> dict[str, Any] | None:
     """A build's snapshot (``names.json``; ``text``: its text, when already read), or None
     when there is none."""
@@ -286,19 +312,22 @@ def _labels(prefs: dict[str, str]) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(prefs.items()))
 
 
-def moved_warnings(old: dict[str, Any] | None, records: list[Record]) -> list[Problem]:
-    """A warning for each derived fact the change moves (against the last build)."""
+def moved_warnings(old: dict[str, Any] | None, records: list[Record],
+                   now: dict[str, str] | None = None) -> list[Problem]:
+    """A warning for each derived fact the change moves (against the last build); ``now``:
+    the derived facts of ``records``, when already made."""
     if old is None:
         return []
-    by_key = {f"{r.kind}/{r.id}": r for r in records if r.kind in KINDS}
+    now = derived(records) if now is None else now
+    moved = [(key, was) for key, was in sorted(old.get("derived", {}).items())
+             if key in now and now[key] != was]
+    by_key = {f"{r.kind}/{r.id}": r for r in records if r.kind in KINDS} if moved else {}
     out = []
-    now = derived(records)
-    for key, was in sorted(old.get("derived", {}).items()):
-        if key in now and now[key] != was:
-            ident, what = key.split(" ", 1)
-            rec = by_key.get(ident)
-            out.append(Problem(rec.file if rec else "data/", rec.line if rec else None,
-                               ident, None, f"this change moves its {what} from {was} to "
-                               f"{now[key]}", "check that the new citation or post is meant to "
-                               "move it; 'cinecoop diff' lists every change", "warning"))
+    for key, was in moved:
+        ident, what = key.split(" ", 1)
+        rec = by_key.get(ident)
+        out.append(Problem(rec.file if rec else "data/", rec.line if rec else None,
+                           ident, None, f"this change moves its {what} from {was} to "
+                           f"{now[key]}", "check that the new citation or post is meant to "
+                           "move it; 'cinecoop diff' lists every change", "warning"))
     return out

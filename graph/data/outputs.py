@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from graph.files import sorted_entries, write_atomic
+from graph.files import Entries, sorted_entries, write_atomic
 from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["STORE_DIR", "OUTPUTS", "MANIFEST", "FORMAT_VERSION", "fingerprint",
@@ -29,13 +29,15 @@ FORMAT_VERSION = 1
 
 
 def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
-                known: dict[str, str] | None = None) -> str:
+                known: dict[str, str] | None = None, entries: Entries | None = None) -> str:
     """A hash of every input file's path and bytes (data and ontology): of each path with a
     hash of the file's bytes, that hash taken from ``known`` (path -> blake2b hex digest of
-    16 bytes, as the build's record cache keeps them) when it is there."""
+    16 bytes, as the build's record cache keeps them) when it is there. ``entries``: what
+    :func:`~graph.files.sorted_entries` gave for ``data_dir`` (its ``stat`` calls are kept:
+    a build walks the data folder once)."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for below, line in _stat_lines(root):
+        for below, line in _stat_lines(root, entries if root is data_dir else None):
             rel = line.split("\0", 1)[0]
             digest = known.get(rel) if known else None
             if digest is None:
@@ -45,27 +47,30 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
     return h.hexdigest()
 
 
-def _stat_lines(root: Path) -> list[tuple[str, str]]:
+def _stat_lines(root: Path, entries: Entries | None = None) -> list[tuple[str, str]]:
     """(path below ``root``, ``path\0size\0mtime`` line) for every file under ``root``, the
     line's path relative to ``root.parent``; in the order the paths sort component by
     component (:func:`~graph.files.sorted_entries`), one ``stat`` per file; symlinked
     folders are not entered and symlinked files count, as with ``rglob``."""
     head = f"{root.name}/" if root.name else ""
     out = []
-    for below, entry in sorted_entries(root):
+    for below, entry in sorted_entries(root) if entries is None else entries:
         if entry.is_file():
             st = entry.stat()
             out.append((below, f"{head}{below}\0{st.st_size}\0{st.st_mtime_ns}\n"))
     return out
 
 
-def stat_fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR) -> str:
+def stat_fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
+                     entries: Entries | None = None) -> str:
     """A hash of every input file's path, size and modification time (no file is read).
 
-    Every read command checks it: at 20,000 files it is one ``stat`` each, no more."""
+    Every read command checks it: at 20,000 files it is one ``stat`` each, no more
+    (``entries``: as for :func:`fingerprint`)."""
     h = hashlib.sha256(f"cinecoop-stat-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        h.update("".join(line for _, line in _stat_lines(root)).encode())
+        h.update("".join(line for _, line in _stat_lines(
+            root, entries if root is data_dir else None)).encode())
     return h.hexdigest()
 
 

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,7 @@ from graph.data.shacl import (
     evaluate,
     update_results,
 )
+from graph.files import Entries
 from graph.forked import beside
 from graph.names import mention, mixed_script
 from graph.terms import ID, SHAPES_FILE
@@ -148,9 +150,9 @@ def union_shacl_results(union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]
 
 
 def store_shacl_results(store: ox.Store, cache: RecordCache, lines: list[str],
-                        union: bytes, shapes: Path = SHAPES_FILE) -> set[Result]:
+                        union: Callable[[], bytes], shapes: Path = SHAPES_FILE) -> set[Result]:
     """The SHACL results of a rebuild whose merged graph (the default graph of ``store``;
-    ``union`` as N-Triples) gained or lost the triples ``lines``, from the results of the
+    ``union()`` gives it as N-Triples) gained or lost the triples ``lines``, from the results of the
     build before (``cache.shacl``): only the nodes the change concerns are validated again
     (:func:`graph.data.shacl.update_results`); the whole graph when that cannot be said. The
     compiled shapes are kept in ``cache`` (its key covers the shapes' file)."""
@@ -167,7 +169,7 @@ def store_shacl_results(store: ox.Store, cache: RecordCache, lines: list[str],
             found = None
         if found is not None:
             return found
-    return union_shacl_results(union, shapes)
+    return union_shacl_results(union(), shapes)
 
 
 def _wanted_lines(text: bytes, wanted: set[str] | None) -> bytes:
@@ -309,17 +311,20 @@ def _stopped(report: Report, sources: Path | None, why: str) -> Report:
 
 
 def validate(data_dir: Path, sources: Path | None = None,
-             previous: Path | None = None, rebuild: bool = False) -> Report:
+             previous: Path | None = None, rebuild: bool = False,
+             entries: Entries | None = None) -> Report:
     """Validate ``data_dir``; build the dataset only when the records are sound.
 
     ``previous`` is the folder of a build before: a file whose bytes did not change since is
     not read again, and the duplicate check runs again only when an entity file changed
     (:mod:`graph.data.cache`). ``rebuild``: when only facts changed since, make only the
     graphs they touch (``report.touched``) and leave SHACL to the build, which validates the
-    changed nodes on the updated store (:func:`store_shacl_results`).
+    changed nodes on the updated store (:func:`store_shacl_results`). ``entries``: the
+    files of ``data_dir`` as :func:`graph.files.sorted_entries` gave them (the build walks
+    the folder once).
     """
     before = load_cache(previous)
-    records, problems, cache = read_records_cached(data_dir, before)
+    records, problems, cache = read_records_cached(data_dir, before, entries)
     report = Report(records, problems, cache=cache)
     if report.errors:
         return _stopped(report, sources, "the records do not read")
