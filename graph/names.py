@@ -192,11 +192,12 @@ def word_match(query: str, label: str, near: bool = False) -> str | None:
 def word_keys(word: str) -> frozenset[str]:
     """Keys that two folded words share whenever :func:`word_match` says they are the same
     word, near spellings included: the same skeleton, the same first four letters (folded or
-    transliterated: an inflected form), the same first two letters of a Russian word (what
-    :func:`word_match` asks before it compares dictionary forms), or a shared one-deletion
-    form of the folded word or of its skeleton (a word one edit off another shares one:
-    insertion, deletion, substitution or swap). Two labels that :class:`NameIndex` matches
-    whole share a key at every word, so a comparison of all pairs need only compare those.
+    transliterated: an inflected form), a dictionary form of a Russian word together with
+    its first two letters (what :func:`word_match` asks of an inflected Russian word), or a
+    shared one-deletion form of the folded word or of its skeleton (a word one edit off
+    another shares one: insertion, deletion, substitution or swap). Two labels that
+    :class:`NameIndex` matches whole share a key at every word, so a comparison of all pairs
+    need only compare those.
 
     >>> bool(word_keys("pirimov") & word_keys("primov"))
     True
@@ -209,8 +210,8 @@ def word_keys(word: str) -> frozenset[str]:
         keys.add("f" + word[:4])
     if len(skel) >= 4:
         keys.add("k" + skel[:4])
-    if _is_cyrillic(word):
-        keys.add("c" + word[:2])
+    if _is_cyrillic(word):   # a word has no space: the key says where its prefix ends
+        keys.update(f"l{word[:2]} {lemma}" for lemma in lemmas(word))
     for form in {word, skel}:
         if len(form) >= 5:
             keys.add("d" + form)

@@ -21,7 +21,6 @@ from graph.names import (
     NameIndex,
     fold,
     label_keys,
-    lemmas,
     word_keys,
     words,
 )
@@ -72,9 +71,7 @@ class _Blocks:
         self.by_id = {(r.kind, r.id.casefold()): i for i, r in enumerate(entities)}
         self.owner: list[int] = []
         self.keys: list[list[frozenset[str]]] = []
-        self.words: list[list[str]] = []
         self.keys_of: dict[str, list[frozenset[str]]] = {}
-        self.words_of: dict[str, list[str]] = {}
         self.post: dict[tuple[str, int, int], dict[str, list[int]]] = {}
         for i, (rec, cand) in enumerate(zip(entities, self.cands, strict=True)):
             for label in cand.labels:
@@ -82,7 +79,6 @@ class _Blocks:
                 self.owner.append(i)
                 keys = self.label_keys(label)
                 self.keys.append(keys)
-                self.words.append(self.words_of[label])
                 for j, word in enumerate(keys):
                     post = self.post.setdefault((rec.kind, len(keys), j), {})
                     for key in word:
@@ -98,8 +94,7 @@ class _Blocks:
     def label_keys(self, text: str) -> list[frozenset[str]]:
         found = self.keys_of.get(text)
         if found is None:
-            folded = self.words_of[text] = words(text)
-            found = self.keys_of[text] = [word_keys(w) for w in folded]
+            found = self.keys_of[text] = [word_keys(w) for w in words(text)]
         return found
 
     def others(self, i: int, text: str) -> list[int]:
@@ -111,29 +106,28 @@ class _Blocks:
         if ident is not None:
             found.add(ident)
         if keys:
-            found.update(self.owner[li] for li in self._sharing(kind, text, keys))
+            found.update(self.owner[li] for li in self._sharing(kind, keys))
         found.discard(i)
         return sorted(found)
 
-    def _sharing(self, kind: str, text: str, keys: list[frozenset[str]]) -> set[int]:
-        """Labels sharing a key with ``text`` at every word. A Russian word's first two
-        letters ("c" keys) only say that the two words may have a dictionary form in common;
-        such a pair is kept only when they do (:func:`graph.names.lemmas`)."""
-        strong: list[set[int]] = []
-        weak: list[set[int]] = []
-        for j, word in enumerate(keys):
-            post = self.post.get((kind, len(keys), j), {})
-            strong.append(set())
-            weak.append(set())
-            for key in word:
-                (weak if key[0] == "c" else strong)[j].update(post.get(key, ()))
-            if not strong[j] and not weak[j]:
-                return set()
-        found = set.intersection(*(s | w for s, w in zip(strong, weak, strict=True)))
-        qwords = self.words_of[text]
-        return {li for li in found if all(
-            li in strong[j] or lemmas(qwords[j]) & lemmas(self.words[li][j])
-            for j in range(len(keys)))}
+    def _sharing(self, kind: str, keys: list[frozenset[str]]) -> set[int]:
+        """Labels sharing a key with ``keys`` (a label's) at every word: those reached from
+        the word whose keys reach the fewest labels, then checked at the other words."""
+        n = len(keys)
+        posts = [self.post.get((kind, n, j), {}) for j in range(n)]
+        reach = [sum(len(post.get(key, ())) for key in word)
+                 for post, word in zip(posts, keys, strict=True)]
+        first = min(range(n), key=reach.__getitem__)
+        if not reach[first]:
+            return set()
+        found: set[int] = set()
+        for key in keys[first]:
+            found.update(posts[first].get(key, ()))
+        if n == 1:
+            return found
+        rest = [j for j in range(n) if j != first]
+        return {li for li in found
+                if not any(keys[j].isdisjoint(self.keys[li][j]) for j in rest)}
 
     def find(self, i: int, text: str) -> list[Match]:
         """What the name index of every entity finds for ``text`` (a label of entity ``i``),
