@@ -31,8 +31,11 @@ Part = bytes | tuple[Path, int, int]
 Entries = list[tuple[str, os.DirEntry[str]]]
 
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+def write_atomic(path: Path, data: bytes | str, flush: bool = True) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half.
+
+    ``flush=False``: the data are not flushed to disk here (a build's files, inside a folder
+    that is flushed whole before it is published: :mod:`graph.data.publish`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -40,7 +43,8 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
             fh.flush()
-            os.fsync(fh.fileno())
+            if flush:
+                os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, path)
     except BaseException:
@@ -48,11 +52,11 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def write_atomic_parts(path: Path, parts: Sequence[Part]) -> int:
+def write_atomic_parts(path: Path, parts: Sequence[Part], flush: bool = True) -> int:
     """:func:`write_atomic` of the concatenation of ``parts``; returns its size. A span of
     another file is copied by the kernel (``os.copy_file_range``: the bytes never pass
     through Python, 4-5x faster than reading and writing them), spans that follow each other
-    in one file as one copy."""
+    in one file as one copy. ``flush``: as for :func:`write_atomic`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     sources: dict[Path, int] = {}
@@ -68,7 +72,8 @@ def write_atomic_parts(path: Path, parts: Sequence[Part]) -> int:
                 sources[source] = os.open(source, os.O_RDONLY)
             _copy_span(sources[source], fd, start, end)
             size += end - start
-        os.fsync(fd)
+        if flush:
+            os.fsync(fd)
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
         os.close(fd)
         fd = -1

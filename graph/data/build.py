@@ -193,7 +193,7 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
         def write(folder: Path) -> None:
             steps.next("write TriG, Turtle, N-Triples and the store")
             for name, content in curation.items():
-                write_atomic(folder / name, content)
+                write_atomic(folder / name, content, flush=False)   # publish flushes
             if report.touched is not None and previous is not None:
                 summary.update(write_rebuild(folder, text, prints, report, previous))
             else:
@@ -259,13 +259,14 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
     for name, parts in (("graph.trig", splice_trig(text.nquads, spans, before, files, pieces)),
                         ("graph.ttl", splice_ttl(union, before, files, pieces)),
                         ("graph.nt", union.parts())):
-        pieces.sizes[name] = write_atomic_parts(folder / name, parts)
+        pieces.sizes[name] = write_atomic_parts(folder / name, parts, flush=False)
     save_pieces(folder, pieces)
     graphs = {name: span[2] for name, span in spans.items()}
     now = _manifest(prints, _shift_counts(manifest["counts"], delta),
                     manifest["triples"] + len(delta.added) - len(delta.removed),
                     manifest["quads"] + delta.quads, graphs)
-    write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n")
+    write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n",
+                 flush=False)
     verify_store(folder, None)   # it opens; counting 2M quads would cost a second
     return now
 
@@ -356,14 +357,15 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
                                                            files, pieces)),
                                 ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
                                 ("graph.nt", [text.ntriples])):
-                pieces.sizes[name] = write_atomic_parts(folder / name, parts)
+                pieces.sizes[name] = write_atomic_parts(folder / name, parts, flush=False)
             del files
             save_pieces(folder, pieces)
             manifest = _manifest((fingerprint_, stat), text_class_counts(text),
                                  text.ntriples.count(b"\n"),  # one distinct triple per line
                                  text.nquads.count(b"\n"),
                                  {name: span[2] for name, span in text.spans.items()})
-            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+            write_atomic(folder / MANIFEST, json.dumps(manifest, indent=2, sort_keys=True) + "\n",
+                         flush=False)
             if reading is not None:
                 reading()
         finally:

@@ -174,13 +174,11 @@ def _entity_key(cache: RecordCache, data_dir: Path) -> str:
     """A hash of every entity file (path and bytes): what the duplicate check reads."""
     if cache.entity_key is not None:
         return cache.entity_key
-    h = hashlib.sha256()
-    head = data_dir.name + "/"
-    for rel, (digest, _, _) in sorted(cache.files.items()):
-        below = rel[len(head):] if rel.startswith(head) else ""
-        if "/" in below and below.split("/", 1)[0] in ENTITY_FOLDERS:
-            h.update(f"{rel}\0{digest}\n".encode())
-    cache.entity_key = h.hexdigest()
+    head = f"{data_dir.name}/" if data_dir.name else ""     # as the paths are kept
+    folders = tuple(f"{head}{folder}/" for folder in ENTITY_FOLDERS)
+    cache.entity_key = hashlib.sha256("".join(   # the files in the order they were read
+        f"{rel}\0{digest}\n" for rel, (digest, _, _) in cache.files.items()
+        if rel.startswith(folders)).encode()).hexdigest()
     return cache.entity_key
 
 

@@ -575,11 +575,12 @@ def _emit_entities(graphs: dict[str, TripleSink], records: list[Record],
     """Each entity into the graph of every source citing it; events get ``cc:reportedOn``
     (in the graph of the source with the earliest date, when that graph is written)."""
     reported: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for rec in sorted(records, key=lambda r: (r.kind, r.id)):
-        if rec.kind in ("source", "post", "participation", "agreement"):
-            continue
+    cited = [(rec, rec.cites()) for rec in records if rec.kind not in ("source", *FACTS)]
+    cited = [(rec, found) for rec, found in cited if any(source in graphs for source, _ in found)]
+    for rec, found in sorted(cited, key=lambda pair: (pair[0].kind, pair[0].id)):
+        # (an event that no written graph cites has its cc:reportedOn in none of them)
         by_source: dict[str, list[int]] = defaultdict(list)
-        for source, para in rec.cites():
+        for source, para in found:
             by_source[source].append(para)
         for source, paras in sorted(by_source.items()):
             if rec.kind == "event" and source_date.get(source):

@@ -37,8 +37,12 @@ def fingerprint(data_dir: Path, ontology_dir: Path = ONTOLOGY_DIR,
     a build walks the data folder once)."""
     h = hashlib.sha256(f"cinecoop-build-{FORMAT_VERSION}".encode())
     for root in (data_dir, ontology_dir):
-        for below, line in _stat_lines(root, entries if root is data_dir else None):
-            rel = line.split("\0", 1)[0]
+        head = f"{root.name}/" if root.name else ""
+        walked = entries if root is data_dir and entries is not None else sorted_entries(root)
+        for below, entry in walked:
+            if not entry.is_file():
+                continue
+            rel = head + below
             digest = known.get(rel) if known else None
             if digest is None:
                 with open(os.path.join(root, below), "rb") as fh:
