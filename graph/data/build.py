@@ -243,13 +243,17 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
                          manifest["graphs"], kept)
     union = None if delta is None else edited(Old.map(previous / "graph.nt"), delta.removed,
                                               delta.added)
-    if delta is None or union is None or _ontology_typed(folder / STORE_DIR):
+    if delta is None or union is None:
         raise _NoRebuild
-    changed = [*delta.removed, *delta.added]
-    store = ox.Store.read_only(str(folder / STORE_DIR))
+    store = ox.Store.read_only(str(folder / STORE_DIR))   # (it opens: no check at the end)
+    typed = _ontology_typed(store)
     assert report.cache is not None
-    report.cache.shacl = store_shacl_results(store, report.cache, changed, union.whole)
+    shacl = None if typed else store_shacl_results(store, report.cache,
+                                                   [*delta.removed, *delta.added], union.whole)
     del store
+    if shacl is None:
+        raise _NoRebuild
+    report.cache.shacl = shacl
     report.problems[report.shacl_at:report.shacl_at] = result_problems(report.cache.shacl,
                                                                        report.records)
     if not report.ok:
@@ -267,7 +271,6 @@ def write_rebuild(folder: Path, text: GraphText, prints: tuple[str, str | None],
                     manifest["quads"] + delta.quads, graphs)
     write_atomic(folder / MANIFEST, json.dumps(now, indent=2, sort_keys=True) + "\n",
                  flush=False)
-    verify_store(folder, None)   # it opens; counting 2M quads would cost a second
     return now
 
 
@@ -296,14 +299,11 @@ def _shift_counts(counts: dict[str, int], delta: Delta) -> dict[str, int]:
     return dict(sorted((name, n) for name, n in out.items() if n > 0))
 
 
-def _ontology_typed(store_dir: Path) -> bool:
+def _ontology_typed(store: ox.Store) -> bool:
     """Whether the ontology graph types anything with a cinecoop class (then the class
     counts, which leave the ontology out, cannot follow the merged graph)."""
-    store = ox.Store.read_only(str(store_dir))
-    found = any(str(q.object).startswith(f"<{CC._NS}") for q in store.quads_for_pattern(
+    return any(str(q.object).startswith(f"<{CC._NS}") for q in store.quads_for_pattern(
         None, ox.NamedNode(str(RDF.type)), None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
-    del store
-    return found
 
 
 def curation_outputs(data_print: str, out_dir: Path, report: Report) -> dict[str, str]:
