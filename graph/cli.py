@@ -476,25 +476,34 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
-    from graph.network.cache import kept
-    from graph.network.report import build_report, report_context, write_report
+    from graph.network.report import unlinked, write_report
 
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
     _current(cfg)
+    try:
+        content = _kept_report(cfg, since, until, include_undated, top)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    for written in write_report(content if site_there else unlinked(content), target,
+                                home="index.html" if site_there else None):
+        click.echo(f"wrote {written}")
+
+
+def _kept_report(cfg: Config, since: str | None = None, until: str | None = None,
+                 include_undated: bool = False, top: int = 5) -> Any:
+    """The report's content, its names linked to the site's pages, kept beside the build per
+    options: made once per build, for ``report`` (which drops the links when no site is
+    beside it) and ``site`` alike."""
+    from graph.network.cache import kept
+    from graph.network.report import build_report, report_context
 
     def make() -> Any:
         return build_report(cfg.projection(), since, until, include_undated, top,
-                            context=report_context(cfg.graph(), links=site_there))
+                            context=report_context(cfg.graph(), links=True))
 
-    options = {"since": since, "until": until, "include_undated": include_undated, "top": top,
-               "links": site_there}
-    try:   # kept beside the build, per options: made once per build
-        content = kept(cfg.out, "report", options, make)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    for written in write_report(content, target, home="index.html" if site_there else None):
-        click.echo(f"wrote {written}")
+    options = {"since": since, "until": until, "include_undated": include_undated, "top": top}
+    return kept(cfg.out, "report", options, make)
 
 
 @cli.command()
@@ -581,7 +590,7 @@ def site(cfg: Config, out_dir: Path | None) -> None:
 
     target = out_dir or cfg.out
     site = write_site(cfg.graph(), target, projection=cfg.projection(),
-                      cache_dir=cfg.layout_cache())
+                      cache_dir=cfg.layout_cache(), report=lambda: _kept_report(cfg))
     for page in site.maps:
         click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
                    f"{page.edges} links")

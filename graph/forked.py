@@ -13,7 +13,9 @@ export) and the site (its pages).
 :func:`no_collection` stops Python's cyclic garbage collector while a large structure is made
 (a projection, a view, the lines of ``graph.nt``: hundreds of thousands of dicts, lists and
 tuples, none in a cycle): each collection pass would walk every object alive, and building
-them triggers many passes.
+them triggers many passes. :func:`frozen` keeps collecting, but only what is made inside the
+block: what was alive before it (a projection, a whole graph in memory) is left out of every
+pass (and, in a forked child, its memory is not written to by the collector, so not copied).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkProcess
 
-__all__ = ["beside", "Later", "no_collection"]
+__all__ = ["beside", "Later", "no_collection", "frozen"]
 
 T = TypeVar("T")
 
@@ -94,3 +96,14 @@ def no_collection() -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
+
+
+@contextmanager
+def frozen() -> Iterator[None]:
+    """Inside the block, collection passes leave alone every object alive when it began
+    (:func:`gc.freeze`): many small objects made and dropped beside large structures."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

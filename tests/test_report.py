@@ -10,7 +10,14 @@ import pytest
 from clirun import cinecoop
 from conftest import DATA
 
-from graph.network.report import build_report, html, markdown, plain, report_context
+from graph.network.report import (
+    build_report,
+    html,
+    markdown,
+    plain,
+    report_context,
+    unlinked,
+)
 
 INTERNAL = ("held_post_at", "operates_under", "participated_in", "projection", "met_at",
             "org-org", "country-country", "org-event", "person-event", "FilmAgency")
@@ -142,7 +149,8 @@ def test_communities_command_says_when_a_split_means_nothing(built: Path) -> Non
 
 def test_groups_found_beside_give_the_same_report(G: nx.MultiDiGraph, ds: object,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    """On large maps the communities are found in a forked child: the same bytes."""
+    """On large graphs the communities and the per-year figures are found in forked
+    children: the same bytes."""
     from graph.network import report as R
 
     ctx = report_context(ds)
@@ -178,3 +186,37 @@ def test_the_report_is_kept_per_build_and_options(tmp_path: Path) -> None:
     edited = report()
     assert "Azerbaijani Ministry of Culture" in edited and "Ministry of Culture of Azerbaijan" \
         not in edited
+
+
+def test_one_report_made_with_links_gives_the_plain_one(G: nx.MultiDiGraph, ds: object) -> None:
+    """The report is made (and kept) once, its names linked: without links it renders the
+    bytes of a report made without them."""
+    linked = build_report(G, context=report_context(ds, links=True))
+    alone = build_report(G, context=report_context(ds))
+    assert markdown(unlinked(linked)) == markdown(alone) != markdown(linked)
+    assert html(unlinked(linked)) == html(alone) != html(linked)
+    assert html(unlinked(linked), home="index.html") == html(alone, home="index.html")
+
+
+def test_report_and_site_share_one_kept_report(built: Path, tmp_path: Path, G: nx.MultiDiGraph,
+                                               ds: object) -> None:
+    """``report`` keeps the report beside the build; ``site`` reuses it (no second one is
+    made) and writes the linked report, as the report command then does beside the site."""
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+    for kept in (out / "current").glob("report-*.pickle"):
+        kept.unlink()
+    assert cinecoop("--data", DATA, "--out", out, "report").returncode == 0
+    alone = build_report(G, context=report_context(ds))
+    assert (out / "report.md").read_text(encoding="utf-8") == markdown(alone)
+    assert len(list((out / "current").glob("report-*.pickle"))) == 1
+    done = cinecoop("--data", DATA, "--out", out, "site")
+    assert done.returncode == 0, done.stderr
+    assert len(list((out / "current").glob("report-*.pickle"))) == 1
+    linked = build_report(G, context=report_context(ds, links=True))
+    assert (out / "report.html").read_text(encoding="utf-8") == html(linked, home="index.html")
+    assert (out / "report.md").read_text(encoding="utf-8") == markdown(linked)
+    assert cinecoop("--data", DATA, "--out", out, "report").returncode == 0  # beside the site
+    assert (out / "report.html").read_text(encoding="utf-8") == html(linked, home="index.html")

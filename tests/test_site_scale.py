@@ -188,6 +188,33 @@ def test_pages_are_the_bytes_the_template_gave(ds: Dataset, G: nx.MultiDiGraph) 
     assert "<img" not in html and "&lt;img src=x" in html
 
 
+def test_pages_made_in_shares_are_the_pages_of_one_process(
+        ds: Dataset, G: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The entity pages are split between the forked process and this one (one in
+    PARENT_EVERY here): every file of the site has the bytes it has when one process makes
+    every page, and every page those of the pages made one after the other in id order (the
+    source pages gather the lines each share cited, in that order)."""
+    import graph.web.site as site
+
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+                if p.is_file()}
+
+    written = {}
+    for every in (1, 2, 4, 7):   # 1: this process makes every page, the child none
+        monkeypatch.setattr(site, "PARENT_EVERY", every)
+        site.write_site(ds, tmp_path / str(every), projection=G)
+        written[every] = files(tmp_path / str(every))
+    assert written[2] == written[1] and written[4] == written[1] and written[7] == written[1]
+    srcs = {s.stem: s for s in source_list(ds)}
+    pages = entity_pages(memory_reader(ds), G, srcs, ontology_labels(ds))
+    assert len([f for f in written[1] if f.startswith("entity/")]) == len(pages)
+    for page in pages:
+        assert written[4][page.file] == entity_html(
+            page, ROOT, script_json(page.jsonld)).encode("utf-8"), page.key
+    assert any(b"<li>" in written[4][p.file] for p in pages if p.key.startswith("source/"))
+
+
 def test_work_beside_runs_in_another_process_and_its_errors_come_back() -> None:
     assert beside(os.getpid)() != os.getpid()
 
@@ -300,3 +327,16 @@ def drawn_before(ds: Dataset, G: nx.MultiDiGraph) -> int:
     """Azizov and his neighbours in the full view."""
     full = view(G, "full")
     return 1 + len(full.adj["person/rashad-azizov"])
+
+
+def test_ontology_labels_are_kept_beside_the_build(built: Path, ds: Dataset) -> None:
+    """The report and the site read the ontology's labels once per build (every label of the
+    graph is looked at): what is kept is what the graph says."""
+    from conftest import DATA
+
+    from graph.api import OpenGraph
+
+    assert ontology_labels(OpenGraph(built, DATA).graph) == ontology_labels(ds)
+    assert list((built / "current").glob("ontology-labels-*.pickle"))
+    kept = ontology_labels(OpenGraph(built, DATA).graph)     # read back in a new graph
+    assert kept == ontology_labels(ds) and kept["FilmAgency"] == "Film agency"

@@ -17,6 +17,7 @@ import html as html_lib
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -116,8 +117,13 @@ def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None
     """The report's content for the projection ``G`` under the given time window."""
     ctx = context or Context()
     opts: dict[str, Any] = {"since": since, "until": until, "include_undated": include_undated}
+    # on a large graph the other core finds the per-year figures (their own views) while
+    # this one makes the views, then the communities (Louvain, networkx) of the views
+    large = G.number_of_nodes() >= PARALLEL_NODES
+    per_year = partial(trends, G, top, backend)
+    yearly = beside(per_year) if large else per_year
     views = {name: view(G, name, **opts) for name in VIEWS}
-    # Louvain (networkx) runs on the other core while this one does the rest (large maps)
+
     def grouped() -> dict[str, Communities]:
         return {name: communities(views[name]) for name in GROUPED}
 
@@ -125,7 +131,7 @@ def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None
         else grouped
     central = _most_central(views, ctx, top, backend)
     holding = _holds_together(views, ctx)
-    change = _change(trends(G, top, backend), G, ctx)
+    change = _change(yearly(), G, ctx)
     timeline = _timeline(G, views, ctx)
     blocks = [*_intro(ctx, since, until, include_undated), *_holdings(G, ctx),
               *_maps(views, ctx), *central, *holding, *_communities(views, ctx, groups()),
@@ -444,6 +450,20 @@ def html(report: Report, home: str | None = None) -> str:
             out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"
+
+
+def unlinked(report: Report) -> Report:
+    """The same report with every link reduced to its text: what :func:`build_report` gives
+    without ``links`` (so one report, made with links, serves the site and a plain report)."""
+    def text(value: Rich) -> Rich:
+        if isinstance(value, Link):
+            return value.text
+        return [p.text if isinstance(p, Link) else p for p in value] \
+            if isinstance(value, list) else value
+
+    return Report(report.title, [
+        Block(b.kind, text(b.text), b.header, [[text(c) for c in row] for row in b.rows],
+              [text(i) for i in b.items], b.charts) for b in report.blocks])
 
 
 def write_report(report: Report, path: Path, home: str | None = None) -> list[Path]:

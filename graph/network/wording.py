@@ -95,8 +95,17 @@ def ontology_labels(ds: Any) -> dict[str, str]:
     """Local name or concept slug -> English label, for every labelled cinecoop term.
 
     Classes (``FilmAgency`` -> "Film agency") and SKOS concepts (``speaker`` -> "speaker",
-    ``co-production`` -> ...) alike, as the ontology graph words them.
+    ``co-production`` -> ...) alike, as the ontology graph words them. Read once per build
+    from the built store (every label of the graph is looked at) and kept beside it.
     """
+    keep = getattr(ds, "cached", None)
+    if keep is not None:
+        labels: dict[str, str] = keep("ontology-labels", lambda: _ontology_labels(ds))
+        return labels
+    return _ontology_labels(ds)
+
+
+def _ontology_labels(ds: Any) -> dict[str, str]:
     out: dict[str, str] = {}
     ns = str(CC._NS)
     for prop in (RDFS.label, SKOS.prefLabel):

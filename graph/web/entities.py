@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -301,19 +301,69 @@ def source_page(src: Source, paragraphs: dict[int, list[Line]]) -> EntityPage:
                                   for p in range(1, count + 1)])
 
 
+Cited = dict[str, dict[int, list[tuple[int, Line]]]]   # source -> paragraph -> (entity, line)
+
+
+class Pages:
+    """Makes the site's pages: what every page shares (the small maps' pieces, the name
+    linker) made once; the entity pages can be made in shares, in separate processes, whose
+    cited lines :func:`merge_cited` joins for the source pages."""
+
+    def __init__(self, ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
+                 labels: Mapping[str, str]):
+        self.ds, self.G, self.sources, self.labels = ds, G, sources, labels
+        self.maps = Neighbourhoods(view(G, "full"), lambda n: ROOT + entity_href(n),
+                                   {s.stem: s.describe() for s in sources.values()}, labels)
+        self.linker = Linker(G)
+        self.keys = sorted(G.nodes)
+
+    def entities(self, places: Sequence[int] | None = None,
+                 cited: Cited | None = None, bar: bool = True) -> Iterator[tuple[int, EntityPage]]:
+        """(place in id order, page) of the entities at ``places`` (default: every one), one
+        at a time; their cited lines go to ``cited`` (``bar``: a progress bar on a terminal)."""
+        keys = self.keys
+        mine: dict[str, dict[int, list[Line]]] = defaultdict(dict)
+        todo = range(len(keys)) if places is None else places
+        for at in progress(todo, "site: entity pages") if bar else todo:
+            yield at, entity_page(self.ds, self.G, self.maps, keys[at], self.linker,
+                                  self.sources, self.labels, mine)
+            if cited is not None and mine:
+                for stem, paras in mine.items():
+                    into = cited.setdefault(stem, {})
+                    for p, lines in paras.items():
+                        into.setdefault(p, []).extend((at, ln) for ln in lines)
+            mine.clear()
+
+    def source_pages(self, cited: Cited) -> Iterator[EntityPage]:
+        """Every source's page, in id order, from the cited lines of every entity page."""
+        for stem, src in sorted(self.sources.items()):
+            paras = cited.get(stem, {})
+            yield source_page(src, {p: [ln for _, ln in lines] for p, lines in paras.items()})
+
+
+def merge_cited(*shares: Cited) -> Cited:
+    """The cited lines of shares of the entity pages, each paragraph's in id order."""
+    out: Cited = {}
+    for cited in shares:
+        for stem, paras in cited.items():
+            into = out.setdefault(stem, {})
+            for p, lines in paras.items():
+                into.setdefault(p, []).extend(lines)
+    for paras in out.values():
+        for lines in paras.values():
+            lines.sort(key=lambda x: x[0])    # stable: a page's own lines keep their order
+    return out
+
+
 def iter_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],
                labels: Mapping[str, str]) -> Iterator[EntityPage]:
     """Every entity's page and every source's page, in id order, one at a time (a site of
     tens of thousands of pages writes each as it comes)."""
-    maps = Neighbourhoods(view(G, "full"), lambda n: ROOT + entity_href(n),
-                          {s.stem: s.describe() for s in sources.values()}, labels)
-    linker = Linker(G)
-    cited: dict[str, dict[int, list[Line]]] = defaultdict(dict)
-    keys = sorted(G.nodes)
-    for key in progress(keys, "site: entity pages"):
-        yield entity_page(ds, G, maps, key, linker, sources, labels, cited)
-    for stem, src in sorted(sources.items()):
-        yield source_page(src, cited.get(stem, {}))
+    pages = Pages(ds, G, sources, labels)
+    cited: Cited = {}
+    for _, page in pages.entities(cited=cited):
+        yield page
+    yield from pages.source_pages(cited)
 
 
 def entity_pages(ds: Any, G: nx.MultiDiGraph, sources: Mapping[str, Source],

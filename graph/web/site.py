@@ -11,7 +11,7 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph.files import AtomicBatch
-from graph.forked import beside
+from graph.forked import beside, frozen, no_collection
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
-from graph.network.report import build_report, report_context, write_report
+from graph.network.report import Report, build_report, report_context, write_report
 from graph.network.wording import Source, entity_href, ontology_labels, source_list
 from graph.sparql.describe import resolve
 from graph.sparql.ntriples import memory_reader
-from graph.web.entities import ROOT, EntityPage, iter_pages
+from graph.web.entities import ROOT, Cited, EntityPage, Pages, merge_cited
 from graph.web.maps import (
     MAX_LINKS,
     MAX_NODES,
@@ -221,56 +221,92 @@ class Site:
     index: Path
 
 
+#: The parent process draws the maps and writes the report while the forked child makes
+#: pages: the parent makes one entity page in this many (every such page, from the first),
+#: the child the others, so that both finish at about the same time.
+PARENT_EVERY = 4
+
+
 def write_site(ds: Dataset | Graph, out_dir: Path,
                views: Sequence[str] = tuple(MAIN_VIEWS),
                projection: nx.MultiDiGraph | None = None,
-               cache_dir: Path | None = None) -> Site:
+               cache_dir: Path | None = None,
+               report: Callable[[], Report] | None = None) -> Site:
     """The whole site in ``out_dir``: maps, static files, entity pages, report, index
     (``projection``: the projection of ``ds`` when the caller has it; ``cache_dir``: where
-    the maps' layouts are kept).
+    the maps' layouts are kept; ``report``: gives the report's content, names linked, when
+    the caller keeps it, as ``cinecoop report`` does: else it is made here).
 
-    The entity and source pages are made in a forked process, on the other core, while this
-    one draws the maps and writes the report; their files are published together, with one
-    flush to disk, once both are done (on an error, none is)."""
+    The pages are made on both cores: a forked process makes most of the entity pages while
+    this one draws the maps, writes the report and makes the rest (:data:`PARENT_EVERY`);
+    the source pages follow from the lines both cited. Every file is published together,
+    with one flush to disk, once all are written (on an error, none is)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
     labels = ontology_labels(ds)
     srcs = source_list(ds)
-    view(G, "full")     # made once, here: the forked process and the maps share it
-    finish = beside(partial(_page_files, ds, G, srcs, labels, out_dir), empty=([], []))
+    with no_collection():   # every entity is described: the graph read once, not per look-up
+        pages = Pages(memory_reader(ds), G, {s.stem: s for s in srcs}, labels)
+    mine = range(0, len(pages.keys), PARENT_EVERY)
+    theirs = [at for at in range(len(pages.keys)) if at % PARENT_EVERY]
+    finish = beside(partial(_page_files, pages, theirs, out_dir, True), empty=_NO_PAGES)
     with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
-            report = build_report(G, context=report_context(ds, links=True))
-            written = write_report(report, out_dir / "report.md", home="index.html")
+            content = report() if report is not None else \
+                build_report(G, context=report_context(ds, links=True))
+            written = write_report(content, out_dir / "report.md", home="index.html")
+            here = _page_files(pages, mine, out_dir, False)
         except BaseException:   # the pages' files are removed with the batch's own
-            batch.adopt(finish(again=False)[1])
+            batch.adopt(finish(again=False).pending)
             raise
-        pages, pending = finish()   # the pages' files join this batch: published with it
-        batch.adopt(pending)
-        _write_static(batch, out_dir, pages)
+        there = finish()   # the child's files join this batch: published with it
+        batch.adopt(here.pending + there.pending)
+        made = _source_files(pages, batch, out_dir, merge_cited(here.cited, there.cited))
+        made = [p for _, p in sorted(here.summaries + there.summaries)] + made
+        _write_static(batch, out_dir, made)
         batch.write(out_dir / "index.html", template_env().get_template("index.html").render(
             pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
-            groups=_index_groups(G, pages, labels), names_js=_names_js(pages),
+            groups=_index_groups(G, made, labels), names_js=_names_js(made),
             site_js=_asset("static", "site.js")))
-    return Site(maps, written[1], len(pages), out_dir / "index.html")
+    return Site(maps, written[1], len(made), out_dir / "index.html")
 
 
 Pending = list[tuple[str, Path]]
 
 
-def _page_files(ds: Dataset | Graph, G: nx.MultiDiGraph, srcs: Sequence[Source],
-                labels: dict[str, str], out_dir: Path) -> tuple[list[EntityPage], Pending]:
-    """Every entity and source page written to a temporary file beside its target; the
-    pages' summaries (for the index) and the files, to publish."""
-    # every entity is described: read the graph once, not a pattern per look-up
-    reader = memory_reader(ds)
+@dataclass
+class PageFiles:
+    """A share of the entity pages written to temporary files beside their targets: the
+    pages' summaries (for the index) by place, the files to publish, the lines they cite."""
+
+    summaries: list[tuple[int, EntityPage]]
+    pending: Pending
+    cited: Cited
+
+
+_NO_PAGES = PageFiles([], [], {})
+
+
+def _page_files(pages: Pages, places: Sequence[int], out_dir: Path, bar: bool) -> PageFiles:
+    """The entity pages at ``places`` written beside their targets (nothing published)."""
     summaries = []
-    with AtomicBatch() as batch:
-        for page in iter_pages(reader, G, {s.stem: s for s in srcs}, labels):
+    cited: Cited = {}
+    with frozen(), AtomicBatch() as batch:
+        for at, page in pages.entities(places, cited, bar):
             batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
-            summaries.append(page.summary())
-        return summaries, batch.detach()
+            summaries.append((at, page.summary()))
+        return PageFiles(summaries, batch.detach(), cited)
+
+
+def _source_files(pages: Pages, batch: AtomicBatch, out_dir: Path,
+                  cited: Cited) -> list[EntityPage]:
+    """Every source page, from the lines every entity page cited; their summaries."""
+    out = []
+    for page in pages.source_pages(cited):
+        batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
+        out.append(page.summary())
+    return out
 
 
 def _write_maps(ds: Dataset | Graph, G: nx.MultiDiGraph, batch: AtomicBatch, out_dir: Path,
