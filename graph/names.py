@@ -346,6 +346,13 @@ class NameIndex:
             index._texts = parts
         return index
 
+    def keys(self) -> dict[str, tuple[str, str]]:
+        """Each label's (fold, skeleton), as the index holds them (a label with a tab or a
+        line break under its one-line form: the keys are the same, words are split alike)."""
+        rows, folds, skels = (self._column(i) for i in range(3))
+        return {row[row.rindex("\t") + 1:]: (f, sk)
+                for row, f, sk in zip(rows, folds, skels, strict=False) if row}
+
     def table(self) -> str:
         """The index as text: what a build writes to ``names.tsv``."""
         return "\f".join(self._texts)

@@ -82,6 +82,24 @@ def _cli(data: Path, out: Path, *args: str) -> str:
     return done.stdout
 
 
+def test_a_first_path_with_the_name_index_made_beside_prints_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a large build the first path makes the name index in a child while it makes the
+    view (forced here on the curated build): the same lines as a path that made both in one
+    process, and the index is kept beside the build."""
+    from graph.data.build import build
+    from graph.network import reads
+
+    lines = {}
+    for large in (0, 10**12):
+        out = tmp_path / f"out-{large}"
+        build(DATA, out)
+        monkeypatch.setattr(reads, "LARGE_BYTES", large)
+        lines[large] = _cli(DATA, out, "path", "Gurban Pirimov", "Netflix", "--k", "2")
+        assert list((out / "manifest.json").resolve().parent.glob("names-*.pickle"))
+    assert lines[0] == lines[10**12] and "Netflix" in lines[0]
+
+
 def test_kept_views_and_scores_print_what_networkx_prints_and_follow_the_data(
         tmp_path: Path) -> None:
     """The first run keeps a view and a score table beside the build; later runs read them and

@@ -167,6 +167,65 @@ def test_synthetic_data_builds_through_the_cli(tmp_path: Path) -> None:
     shown = subprocess.run([*cli, "show", "person-000001"], capture_output=True, text=True)
     label = yaml.safe_load((data / "people" / "person-000001.yaml").read_text())["labels"]["en"]
     assert shown.returncode == 0 and label in shown.stdout, shown.stderr
+    assert_index_of_the_store(out)
+
+
+def assert_index_of_the_store(out: Path) -> None:
+    """The name index read from the build's files (graph.nt's entity lines, names.tsv's
+    keys) is the one made from the store, row for row and key for key."""
+    from graph.names import NameIndex
+    from graph.sparql.describe import _built_index, candidates
+
+    reader = open_reader(out)
+    made = _built_index(reader)
+    assert made is not None
+    assert made.table() == NameIndex(candidates(reader)).table()
+
+
+def test_the_name_index_is_read_from_the_build(built: Path, tmp_path: Path) -> None:
+    """The curated build's index from its files is the store's, the agreements (which
+    names.tsv leaves out) included; without names.tsv every label is folded here, the same."""
+    import shutil
+
+    assert_index_of_the_store(built)
+    out = tmp_path / "out"
+    shutil.copytree(built.resolve() / "current", out, symlinks=True)
+    (out / "names.tsv").unlink()
+    assert_index_of_the_store(out)
+    assert "agreement/ministry-of-culture-netflix-partnership" in _index_rows(out)
+
+
+def _index_rows(out: Path) -> str:
+    from graph.sparql.describe import _built_index
+
+    made = _built_index(open_reader(out))
+    assert made is not None
+    return made.table().split("\f")[0]
+
+
+def test_entity_lines_are_found_in_the_sorted_file(tmp_path: Path) -> None:
+    """subject_lines reads the run of lines of each subject prefix and only the predicates
+    asked for; a predicate written inside another line's literal is not taken for one."""
+    from graph.sparql.ntriples import subject_lines
+
+    ex = "https://example.org/"
+    label = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    lines = sorted([
+        f'<{ex}a/1> <{label}> "one"@en .',
+        f'<{ex}a/1> <{ex}note> "x <{label}> \\"y\\"" .',
+        f'<{ex}a/2> <{label}> "two \\u00E9" .',
+        f'<{ex}a/2> <{ex}link> <{ex}b/1> .',
+        f'<{ex}ab/3> <{label}> "not a/" .',
+        f'<{ex}b/1> <{label}> "bee" .',
+        f'<{ex}c/1> <{label}> "sea" .',
+    ])
+    (tmp_path / "graph.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = subject_lines(tmp_path, {f"{ex}a/": (label,), f"{ex}c/": (label, f"{ex}link")})
+    assert found is not None
+    assert found.pairs(label) == [(f"{ex}a/1", "one"), (f"{ex}a/2", "two é"),
+                                  (f"{ex}c/1", "sea")]
+    assert found.pairs(f"{ex}note") == [] and found.pairs(f"{ex}link") == []
+    assert subject_lines(tmp_path / "none", {f"{ex}a/": (label,)}) is None
 
 
 def test_progress_is_drawn_on_a_terminal_only(monkeypatch: object, capsys: object) -> None:

@@ -48,6 +48,7 @@ merged into one edge whose ``facts`` list keeps each one, the first in relation 
 from __future__ import annotations
 
 import calendar
+import functools
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -107,6 +108,9 @@ SIMPLE: list[tuple[Any, str, str]] = [
     (CC.scope, "scope", "has as scope"),
 ]
 REVERSED = frozenset({CC.party, CC.statedBy})
+
+#: :func:`node_key`, remembered: the projection asks for the same IRIs' keys again and again
+_key = functools.lru_cache(maxsize=1 << 17)(node_key)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -228,7 +232,7 @@ class _Facts:
         self.supers = _index(ds, RDFS.subClassOf)   # from the ontology graph when present
         self.types: dict[Node, set[Node]] = defaultdict(set)
         for s, o in _pairs(ds, RDF.type):
-            if not isinstance(s, Lit) and str(o).startswith(self.cc) and node_key(s):
+            if not isinstance(s, Lit) and str(o).startswith(self.cc) and _key(s):
                 self.types[s].add(o)
         self.pref = _index(ds, SKOS.prefLabel)
         self.alt = _index(ds, SKOS.altLabel)
@@ -318,7 +322,7 @@ def _add_nodes(G: nx.MultiDiGraph, f: _Facts) -> None:
     """One node per typed entity: kind, classes, labels, date (events), citations."""
     cc = f.cc
     for iri in sorted(f.types):
-        key = node_key(iri)
+        key = _key(iri)
         assert key is not None
         kind = key.split("/", 1)[0]
         asserted = f.types[iri]
@@ -364,9 +368,9 @@ def _date_agreements(G: nx.MultiDiGraph, f: _Facts) -> None:
     """Agreements: dated by the event they were announced at, else by their sources."""
     announced = _index(f.ds, CC.announcedAt)
     for iri in sorted(f.types):
-        key = node_key(iri)
+        key = _key(iri)
         if key and key.startswith("agreement/"):
-            events = [k for e in announced.get(iri, []) if (k := node_key(e)) in G]
+            events = [k for e in announced.get(iri, []) if (k := _key(e)) in G]
             dated = sorted(d for k in events if (d := G.nodes[k]["date"]))
             if dated:
                 date, basis = dated[0], G.nodes[events[0]]["date_basis"]
@@ -380,7 +384,7 @@ def _date_agreements(G: nx.MultiDiGraph, f: _Facts) -> None:
     kinds_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(f.ds, CC.agreementKind)}
     status_of = {s: str(o).rsplit("/", 1)[-1] for s, o in _pairs(f.ds, CC.status)}
     for s, kind in kinds_of.items():
-        if (key := node_key(s)) in G:
+        if (key := _key(s)) in G:
             G.nodes[key].update(agreement_kind=kind, status=status_of.get(s))
 
 
@@ -388,7 +392,7 @@ def _add_simple_links(G: nx.MultiDiGraph, f: _Facts) -> None:
     """The object properties of :data:`SIMPLE`; an agreement's links carry its date."""
     for pred, relation, words in SIMPLE:
         for s, o in sorted(_pairs(f.ds, pred)):
-            a, b = node_key(s), node_key(o)
+            a, b = _key(s), _key(o)
             if a is None or b is None:
                 continue
             head, tail = (b, a) if pred in REVERSED else (a, b)
@@ -396,7 +400,7 @@ def _add_simple_links(G: nx.MultiDiGraph, f: _Facts) -> None:
             date, basis = _node_date(G, agreement) if agreement else (None, None)
             _add(G, head, tail, relation, words, date, basis, f.sources(s))
     for s, o in sorted(_pairs(f.ds, SCHEMA.subEvent)):  # the inverse spelling of superEvent
-        a, b = node_key(o), node_key(s)
+        a, b = _key(o), _key(s)
         if a and b:
             _add(G, a, b, "part_of", "is part of", None, None, f.sources(o))
 
@@ -404,7 +408,7 @@ def _add_simple_links(G: nx.MultiDiGraph, f: _Facts) -> None:
 def _add_countries(G: nx.MultiDiGraph, f: _Facts) -> None:
     """Each node's country (label and key) as its sources state it; a country is its own."""
     for org, country in sorted(_pairs(f.ds, CC.country)):
-        a, b = node_key(org), node_key(country)
+        a, b = _key(org), _key(country)
         if a in G and b in G:
             G.nodes[a].update(country=G.nodes[b]["label"], country_id=b)
     for key, data in G.nodes(data=True):
@@ -419,7 +423,7 @@ def _add_posts(G: nx.MultiDiGraph, f: _Facts) -> None:
     titles = _index(f.ds, CC.postTitle)
     attested = {s: _lit(o) for s, o in _pairs(f.ds, CC.attestedOn)}
     for post in sorted(members):
-        person, unit = node_key(members[post]), node_key(orgs.get(post, ""))
+        person, unit = _key(members[post]), _key(orgs.get(post, ""))
         if person is None or unit is None:
             continue
         title = str(titles[post][0]) if titles.get(post) else "a post"
@@ -436,7 +440,7 @@ def _add_participations(G: nx.MultiDiGraph, f: _Facts) -> None:
     role_of = dict(_pairs(f.ds, CC.participationRole))
     certainty = {s: str(o) for s, o in _pairs(f.ds, CC.certainty)}
     for part in sorted(part_event):
-        event, agent = node_key(part_event[part]), node_key(part_agent.get(part, ""))
+        event, agent = _key(part_event[part]), _key(part_agent.get(part, ""))
         if event not in G or agent not in G:
             continue
         assert event is not None and agent is not None
@@ -446,7 +450,7 @@ def _add_participations(G: nx.MultiDiGraph, f: _Facts) -> None:
         srcs = f.sources(part)
         _add(G, agent, event, "participated_in", verb, date, basis, srcs, roles=[role],
              certainty=[certainty.get(part, "stated")])
-        who = node_key(behalf[part]) if part in behalf else None
+        who = _key(behalf[part]) if part in behalf else None
         if who in G and who != agent:
             assert who is not None
             _add(G, who, event, "represented", "", date, basis, srcs, people=[agent],
@@ -571,9 +575,16 @@ def _base(G: nx.MultiDiGraph) -> _Base:
     size = (G.number_of_nodes(), sum(map(len, G._adj.values())))
     base = _VIEWS.get(G)
     if base is None or base.size != size:
-        base = _VIEWS[G] = _Base(size, list(G.edges(data=True)), dict(G.nodes(data=True)),
-                                 {}, {})
+        base = _VIEWS[G] = _Base(size, _edges(G), dict(G._node), {}, {})
     return base
+
+
+def _edges(G: nx.MultiDiGraph) -> list[tuple[str, str, dict[str, Any]]]:
+    """``list(G.edges(data=True))``, read from the adjacency without the view's per-edge
+    calls (the same edges in the same order: by head, tail, then key)."""
+    with no_collection():
+        return [(u, v, d) for u, nbrs in G._adj.items() for v, keyed in nbrs.items()
+                for d in keyed.values()]
 
 
 #: Per projection (dropped with it): its edges and the views already made.

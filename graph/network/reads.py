@@ -20,17 +20,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from graph.forked import beside
 from graph.network.cache import build_folder, kept
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
 from graph.network.plain import PlainView, plain_data
 from graph.network.relations import node_key
-from graph.sparql.ntriples import Unreadable, lines_reader
+from graph.sparql.ntriples import NT_FILE, Unreadable, lines_reader
 from graph.sparql.reader import open_reader
 
 __all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "resolve_in_build",
            "node_in_view",
            "path_report", "path_lines", "centrality_text", "communities_lines", "render_table",
            "render_rows"]
+
+
+#: From this size of ``graph.nt`` (about 400 events), the first ``path`` makes the name index
+#: in a child beside the view (below it, forking costs more than it saves).
+LARGE_BYTES = 10_000_000
 
 
 class NetworkError(Exception):
@@ -89,6 +95,15 @@ def resolve_in_build(out_dir: Path, name: str) -> str:
     return resolve_name(open_reader(out_dir), name)
 
 
+def index_in_build(out_dir: Path) -> None:
+    """Make the name index :func:`resolve_in_build` reads (kept beside the build), or load
+    it when it is kept."""
+    from graph.sparql.describe import name_index  # lazy: the name matcher, for path
+
+    lines = lines_reader(build_folder(out_dir))
+    name_index(lines if lines is not None else open_reader(out_dir))
+
+
 def node_in_view(H: Any, iri: str, name: str) -> str:
     """The view's node for the entity ``iri`` (that ``name`` resolved to), or a clear error."""
     key = node_key(iri)
@@ -125,8 +140,22 @@ def path_report(H: Any, a: str, b: str, k: int, view_name: str, filters: Filters
 def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
                filters: Filters, *, make_view: Callable[[], Any],
                resolve: Callable[[str], str]) -> list[str]:
-    """``cinecoop path``: ``resolve`` gives the IRI a name stands for (NetworkError if none)."""
-    H = kept_view(out_dir, view_name, filters, make_view)
+    """``cinecoop path``: ``resolve`` gives the IRI a name stands for (NetworkError if none).
+    When the view has to be made, the build's name index is made (and kept) at the same
+    time in a child on the other core (:func:`graph.forked.beside`)."""
+    def make() -> Any:
+        folder = build_folder(out_dir)
+        try:
+            large = folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
+        except OSError:
+            large = False
+        ready = beside(lambda: index_in_build(out_dir)) if large else None
+        made = make_view()
+        if ready is not None:
+            ready()
+        return made
+
+    H = kept_view(out_dir, view_name, filters, make)
     a = node_in_view(H, resolve(source), source)
     b = node_in_view(H, resolve(target), target)
     return path_report(H, a, b, k, view_name, filters)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from graph.names import Candidate, Match, NameIndex, describe_match
+from graph.data.lookup import built_index
+from graph.names import Candidate, Match, NameIndex, describe_match, label_keys
 from graph.ns import CC, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
+from graph.sparql.ntriples import subject_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 
 #: A graph as the look-ups read it: a :class:`~graph.sparql.reader.Reader` (the store, no
@@ -22,6 +24,7 @@ from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 Graph = Any
 R = Patterns
 
+ENTITY_KINDS = ("person", "organisation", "country", "place", "event", "agreement")
 ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
 LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
 EVENT_CLASS_IRIS = tuple(CC[name] for name in EVENT_CLASSES)
@@ -111,13 +114,12 @@ def entities(g: Graph) -> list[Any]:
 
 
 def _entities(g: R, typed: Iterable[Any] | None = None) -> list[str]:
-    """The entities among ``typed`` (default: every subject with a type), sorted."""
+    """The entities among ``typed`` (default: every subject with a type), sorted: the IRIs
+    of the build's records of :data:`ENTITY_KINDS`."""
     found: set[str] = set()
     for s in g.subjects(RDF.type, None) if typed is None else typed:
-        if not isinstance(s, Lit) and str(s).startswith(ID.base) and (
-            "/source/" not in str(s)
-        ) and any(k in str(s) for k in ("/person/", "/organisation/", "/country/", "/place/",
-                                         "/event/", "/agreement/")):
+        if not isinstance(s, Lit) and str(s).startswith(ID.base) and \
+                str(s)[len(ID.base):].split("/", 1)[0] in ENTITY_KINDS:
             found.add(str(s))
     return sorted(found)
 
@@ -130,36 +132,71 @@ def candidates(g: Graph) -> list[Candidate]:
     """
     g = as_reader(g)
     nodes = _entities(g)
-    by_prop: dict[Any, dict[Any, list[Any]]] = {}
-    for prop in (*LABEL_PROPS, CC.citedIn, CC.citedParagraph, SCHEMA.isPartOf):
-        index: dict[Any, list[Any]] = defaultdict(list)
-        for s, _, o in g.triples((None, prop, None)):
-            index[s].append(o)
-        by_prop[prop] = index
-    part_of = by_prop[SCHEMA.isPartOf]
+    pref, alt, rdfs_label, cited, paras, part_of = (_by_subject(g, prop) for prop in (
+        *LABEL_PROPS, CC.citedIn, CC.citedParagraph, SCHEMA.isPartOf))
+    source_of: dict[Any, str] = {}     # a source's IRI -> its id, worked out once each
+
+    def source(iri: Any) -> str:
+        found = source_of.get(iri)
+        if found is None:
+            found = source_of[iri] = short_id(iri).split("/", 1)[1]
+        return found
+
     out = []
+    none: list[Any] = []
     for node in nodes:
         ident = short_id(node)
-        prefs = sorted(by_prop[SKOS.prefLabel].get(node, []), key=lambda lit: (
-            getattr(lit, "language", None) != "en", str(getattr(lit, "language", "")),
-            str(lit)))
-        other = sorted(str(x) for x in by_prop[RDFS.label].get(node, []))
+        prefs = sorted(pref.get(node, none), key=_pref_order)
+        other = sorted(str(x) for x in rdfs_label.get(node, none))
         best = str(prefs[0]) if prefs else other[0] if other else ident.rsplit("/", 1)[-1]
-        names = sorted({str(lit) for prop in LABEL_PROPS for lit in by_prop[prop].get(node, [])})
-        srcs = {short_id(x).split("/", 1)[1] for x in by_prop[CC.citedIn].get(node, [])}
-        srcs.update(short_id(x).split("/", 1)[1] for p in by_prop[CC.citedParagraph].get(
-            node, []) for x in part_of.get(p, []))
-        others = [n for n in names if n != best]
-        out.append(Candidate(ident, ident.split("/", 1)[0], (best, *others),
+        names = sorted({*map(str, prefs), *map(str, alt.get(node, none)), *other} - {best})
+        srcs = {source(x) for x in cited.get(node, none)}
+        srcs.update(source(x) for p in paras.get(node, none) for x in part_of.get(p, none))
+        out.append(Candidate(ident, ident.split("/", 1)[0], (best, *names),
                              tuple(sorted(srcs))))
     return out
 
 
+def _pref_order(lit: Any) -> tuple[bool, str, str]:
+    """Preferred labels in English first, then by language and text."""
+    return (getattr(lit, "language", None) != "en", str(getattr(lit, "language", "")),
+            str(lit))
+
+
+def _by_subject(g: R, prop: Any) -> dict[Any, list[Any]]:
+    index: dict[Any, list[Any]] = defaultdict(list)
+    for s, _, o in g.triples((None, prop, None)):
+        index[s].append(o)
+    return index
+
+
 def name_index(g: Graph) -> NameIndex:
     """The name index of a graph, built once per graph (and again if it grew); for the built
-    store, once per build (kept beside it)."""
+    store, once per build (kept beside it), from its own files (:func:`_built_index`)."""
     r = as_reader(g)
-    return r.cached("names", lambda: NameIndex(candidates(r)))
+    return r.cached("names", lambda: _built_index(r) or NameIndex(candidates(r)))
+
+
+ENTITY_PREFIXES = tuple(f"{ID.base}{kind}/" for kind in ENTITY_KINDS)
+
+
+def _built_index(r: R) -> NameIndex | None:
+    """The index of a build read from its files, or None when ``r`` is no build: the
+    candidates from the entities' lines of its sorted ``graph.nt`` (and the paragraphs'
+    sources), without the facts' lines; each label's keys from its ``names.tsv`` (the
+    same folding, done by the build), the others (agreements' titles) folded here. The same
+    index as the store's (tested)."""
+    folder = getattr(r, "folder", None)
+    props = (RDF.type, *LABEL_PROPS, CC.citedIn, CC.citedParagraph)
+    lines = subject_lines(folder, {**dict.fromkeys(ENTITY_PREFIXES, props),
+                                   f"{ID.base}source/": (SCHEMA.isPartOf,)})
+    if lines is None:
+        return None
+    table = built_index(folder) if folder is not None else None
+    keys = table.keys() if table is not None else {}
+    return NameIndex([replace(c, keys=tuple(keys.get(label) or label_keys(label)
+                                            for label in c.labels))
+                      for c in candidates(lines)])
 
 
 def find(g: Graph, name: str) -> list[Any]:

@@ -13,16 +13,17 @@ the caller reads the store instead.
 
 from __future__ import annotations
 
+import mmap
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
-__all__ = ["LinesReader", "lines_reader", "nt_triples", "memory_reader", "unescape", "NT_FILE",
-           "Unreadable"]
+__all__ = ["LinesReader", "lines_reader", "subject_lines", "nt_triples", "memory_reader",
+           "unescape", "NT_FILE", "Unreadable"]
 
 NT_FILE = "graph.nt"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
@@ -132,6 +133,14 @@ class LinesReader(Patterns):
                 raise Unreadable(f"{source}: {exc}") from None
         return self._lines_by_p
 
+    @classmethod
+    def of_lines(cls, lines: dict[str, list[tuple[str, str]]],
+                 folder: Path | None = None) -> LinesReader:
+        """A reader of lines already split (predicate token -> subject and object tokens)."""
+        reader = cls("", folder)
+        reader._lines_by_p = lines
+        return reader
+
     def pairs(self, predicate: str) -> list[tuple[Any, Any]]:
         """(subject, object) of every triple with ``predicate``, as plain terms."""
         found = self._terms.get(predicate)
@@ -167,6 +176,65 @@ def _split(text: str) -> dict[str, list[tuple[str, str]]]:
             found = lines[p] = []
         found.append((s, rest[:-2]))
     return lines
+
+
+def subject_lines(folder: Path | None,
+                  wanted: dict[str, Iterable[str]]) -> LinesReader | None:
+    """The lines of the build's ``graph.nt`` in ``folder`` whose subject IRI starts with a
+    prefix of ``wanted`` and whose predicate is one that prefix lists, as a reader; None when
+    the file is not there or not of that form. The file's lines are sorted, so each prefix's
+    lines are one run, found by binary search: only those runs are searched (the entities'
+    part of a large graph, not its facts), and only the lines kept are decoded."""
+    if folder is None:
+        return None
+    lines: dict[str, list[tuple[str, str]]] = {}
+    try:
+        with (folder / NT_FILE).open("rb") as fh, \
+                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for prefix, predicates in sorted(wanted.items()):
+                key = f"<{prefix}".encode()
+                span = (_first_line_from(data, key),
+                        _first_line_from(data, key[:-1] + bytes([key[-1] + 1])))
+                for p in sorted(predicates):
+                    lines.setdefault(f"<{p}>", []).extend(_with_predicate(data, span, p))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None     # missing, empty (mmap refuses it) or not text: read the store
+    return LinesReader.of_lines(lines, folder)
+
+
+def _first_line_from(data: mmap.mmap, key: bytes) -> int:
+    """The offset of the first line of sorted ``data`` that sorts at or after ``key``."""
+    lo, hi = 0, len(data)
+    while lo < hi:      # lines starting before lo sort before key; the line at hi does not
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", 0, mid) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end] < key:
+            lo = end + 1
+        else:
+            hi = start
+    return lo
+
+
+def _with_predicate(data: mmap.mmap, span: tuple[int, int],
+                    predicate: str) -> Iterator[tuple[str, str]]:
+    """(subject, object) tokens of the lines in ``data[span]`` with ``predicate``: found by
+    ``find`` (the other lines are not split); where the predicate is inside another line's
+    literal, what comes before it is not one subject token, and that place is passed by."""
+    needle = f" <{predicate}> ".encode()
+    first, last = span
+    pos = data.find(needle, first, last)
+    while pos >= 0:
+        start = data.rfind(b"\n", first, pos) + 1 or first
+        end = data.find(b"\n", pos, last)
+        end = last if end < 0 else end
+        subject = data[start:pos]
+        if b" " not in subject:
+            if data[end - 2:end] != b" .":
+                raise Unreadable(f"not an N-Triples line: {data[start:start + 80]!r}")
+            yield subject.decode("utf-8"), data[pos + len(needle):end - 2].decode("utf-8")
+        pos = data.find(needle, end, last)
 
 
 _OPEN: dict[tuple[Path, int, int], LinesReader] = {}
