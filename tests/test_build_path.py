@@ -6,15 +6,20 @@ N-Quads lines the build uses must hold the same quads, graph by graph.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from conftest import DATA
 from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
 
-from graph.data.build import dataset_lines
+from graph.data import build as build_module
+from graph.data.build import GraphText, dataset_lines, text_class_counts
 from graph.data.load import build_dataset, build_nquads, load_ontology, nt_literal
 from graph.data.records import read_records
+from graph.terms import CC, ONTOLOGY_GRAPH
 
 
 def _canonical(data: bytes) -> set[str]:
@@ -65,3 +70,38 @@ def test_built_outputs_hold_the_reference_graph(built: Path) -> None:
     store = ox.Store.read_only(str(built / "store"))
     assert len(store) == len(_canonical(quads)) + len(merged)
     del store
+
+
+def test_class_counts_leave_the_ontology_graph_out() -> None:
+    """The manifest's class counts (from the merged graph's typed lines) are the instances the
+    data graphs type, each once, as the rdflib reference has them; a node typed only in the
+    ontology graph does not count."""
+    records, _ = read_records(DATA)
+    ontology = load_ontology()
+    reference = build_dataset(records, ontology)
+    seen = {(s, o) for ctx in reference.graphs() if ctx.identifier != ONTOLOGY_GRAPH
+            for s, o in ctx.subject_objects(RDF.type)
+            if isinstance(s, URIRef) and str(o).startswith(str(CC._NS))}
+    expected = dict(sorted(Counter(str(o)[len(str(CC._NS)):] for _, o in seen).items()))
+    sink = build_nquads(records, ontology)
+    graphs = {name: sink.lines(name) for name in sink.graphs}
+    assert text_class_counts(GraphText.from_graphs(graphs)) == expected
+    cls = next(iter(expected))
+    typed = f"<urn:x-only-in-the-ontology> <{RDF.type}> <{CC._NS}{cls}> <{ONTOLOGY_GRAPH}> .\n"
+    graphs[str(ONTOLOGY_GRAPH)] = sorted([*graphs[str(ONTOLOGY_GRAPH)], typed])
+    assert text_class_counts(GraphText.from_graphs(graphs)) == expected
+
+
+def test_shacl_and_turtle_made_beside_give_the_same_outputs(built: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """A large graph's SHACL and graph.ttl are made in a forked child (here forced on the
+    curated graph): the same bytes as made in the build's own process."""
+    monkeypatch.setattr(build_module, "SIDE_FROM", 0)
+    result = build_module.build(DATA, tmp_path / "out")
+    assert result.report.ok
+    for name in ("graph.trig", "graph.ttl", "graph.nt", "manifest.json"):
+        ours = (tmp_path / "out" / name).read_bytes()
+        if name == "manifest.json":   # the fingerprint of data/ is the same; so is the rest
+            ours = ours.replace(str(tmp_path / "out").encode(), str(built).encode())
+        assert ours == (built / name).read_bytes(), name

@@ -9,6 +9,7 @@ the graph call :func:`ensure_built`, which rebuilds only when that fingerprint c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -51,6 +52,7 @@ from graph.data.outputs import (
 )
 from graph.data.publish import CURRENT, build_lock, publish
 from graph.data.records import Problem
+from graph.data.shacl import Result
 from graph.data.splice import (
     PIECES_FILE,
     Old,
@@ -63,8 +65,16 @@ from graph.data.splice import (
     splice_trig,
     splice_ttl,
 )
-from graph.data.validate import Report, result_problems, store_shacl_results, validate
-from graph.files import sorted_entries, write_atomic, write_atomic_parts
+from graph.data.validate import (
+    Report,
+    finish_shacl,
+    result_problems,
+    store_shacl_results,
+    union_shacl_results,
+    validate,
+)
+from graph.files import Part, sorted_entries, write_atomic, write_atomic_parts
+from graph.forked import Later, beside
 from graph.progress import Steps
 from graph.terms import CC, ONTOLOGY_GRAPH
 
@@ -149,8 +159,23 @@ def trig_text(ds: Dataset) -> str:
     return serialise(ds)["graph.trig"]
 
 
+_TYPED_MIDDLE = f"> <{RDF.type}> <{CC._NS}".encode()
+_TYPED_LINE = re.compile(re.escape(_TYPED_MIDDLE) + rb"([^>]*)> \.\n")
+
+
 def text_class_counts(text: GraphText) -> dict[str, int]:
-    """Instances per cinecoop class in the data (the ontology graph excluded)."""
+    """Instances per cinecoop class in the data (the ontology graph excluded): the typed
+    lines of the merged graph (each triple once), found by their literal middle, unless the
+    ontology graph types something with a cinecoop class itself."""
+    start, end, _ = text.spans.get(str(ONTOLOGY_GRAPH), (0, 0, ""))
+    if _TYPED_MIDDLE in text.nquads[start:end]:
+        return _quad_class_counts(text)
+    return dict(sorted(Counter(cls.decode("utf-8")
+                               for cls in _TYPED_LINE.findall(text.ntriples)).items()))
+
+
+def _quad_class_counts(text: GraphText) -> dict[str, int]:
+    """:func:`text_class_counts` from the named graphs' quads, the ontology's left out."""
     typed = re.compile(rb"^(<[^>]*>) <" + re.escape(str(RDF.type).encode()) + rb"> <"
                        + re.escape(str(CC._NS).encode()) + rb"([^>]*)> <([^>]*)> \.$",
                        re.MULTILINE)
@@ -176,7 +201,8 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
         stat = stat_fingerprint(data_dir, entries=entries)   # before reading: a later edit
         previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
         report = validate(data_dir, sources, previous,
-                          rebuild and previous is not None and rebuildable(previous), entries)
+                          rebuild and previous is not None and rebuildable(previous), entries,
+                          later=True)
         if not report.ok or report.graphs is None:
             raise BuildError(report.problems)
         prints = (fingerprint(data_dir, known={rel: kept[0] for rel, kept in (
@@ -184,6 +210,9 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
                   stat)   # the bytes read
         del entries
         steps.next("merge the graphs")
+        side = None if report.touched is not None or report.union is None else (
+            beside if len(report.union) >= SIDE_FROM else Later)(
+            functools.partial(shacl_and_turtle, report.union, previous))
         text = GraphText.from_graphs(report.graphs, report.union if report.touched is None
                                      else b"")
         report.graphs = report.union = None    # the text holds them now
@@ -199,7 +228,11 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
             else:
                 summary.update(write_outputs(folder, text, prints[0], prints[1],
                                              lambda: steps.next("read the outputs back"),
-                                             previous))
+                                             previous, side))
+                if side is not None:     # validated in the child while the outputs were made
+                    finish_shacl(report, side()[0])
+                    if not report.ok:
+                        raise BuildError(report.problems)
             if report.cache is not None:
                 save_cache(folder, report.cache)
             steps.next("publish")
@@ -336,15 +369,35 @@ def curation_outputs(data_print: str, out_dir: Path, report: Report) -> dict[str
             if previous else "# Changes\n\nThe first build in this folder.\n"}
 
 
+#: from this many bytes of merged N-Triples, :func:`shacl_and_turtle` runs in a forked child
+#: (below, it runs in this process when the outputs are written: a child costs ~50 ms)
+SIDE_FROM = 8 << 20
+
+
+def shacl_and_turtle(union: bytes, previous: Path | None
+                     ) -> tuple[set[Result], list[Part], list[tuple[bytes, str, int, int]]]:
+    """What a child process makes of the merged graph ``union`` while the build writes the
+    rest: its SHACL results, graph.ttl (reusing the unchanged pieces of the build in
+    ``previous``) and the subject pieces of graph.ttl."""
+    before, files = load_pieces(previous)
+    pieces = new_pieces()
+    turtle = splice_ttl(union, before, files, pieces)
+    del files
+    return union_shacl_results(union), turtle, pieces.subjects
+
+
 def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | None = None,
                   reading: Callable[[], None] | None = None,
-                  previous: Path | None = None) -> dict[str, Any]:
+                  previous: Path | None = None,
+                  side: Later[tuple[set[Result], list[Part], list[Any]]] | None = None
+                  ) -> dict[str, Any]:
     """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
     pyoxigraph loads the store in a thread of its own while the texts are written (it does
     not hold Python's lock); ``previous``: the folder of the build before, whose store it
     updates (:func:`write_store`) and whose unchanged pieces of graph.trig and graph.ttl it
-    reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed back). Returns the
+    reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed back); ``side``:
+    a child process making graph.ttl (:func:`shacl_and_turtle`). Returns the
     manifest (class counts, triples, ``content``: a hash of the quads that keys caches kept
     beside the build, ``graphs``: a digest per named graph).
     """
@@ -355,10 +408,16 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
             pieces = new_pieces()
             for name, parts in (("graph.trig", splice_trig(text.nquads, text.spans, before,
                                                            files, pieces)),
-                                ("graph.ttl", splice_ttl(text.ntriples, before, files, pieces)),
                                 ("graph.nt", [text.ntriples])):
                 pieces.sizes[name] = write_atomic_parts(folder / name, parts, flush=False)
+            if side is None:
+                turtle = splice_ttl(text.ntriples, before, files, pieces)
+            else:
+                turtle, pieces.subjects = side()[1:]
             del files
+            pieces.sizes["graph.ttl"] = write_atomic_parts(folder / "graph.ttl", turtle,
+                                                           flush=False)
+            del turtle
             save_pieces(folder, pieces)
             manifest = _manifest((fingerprint_, stat), text_class_counts(text),
                                  text.ntriples.count(b"\n"),  # one distinct triple per line

@@ -25,7 +25,7 @@ from typing import Any
 from graph.data import records as _records
 from graph.data.records import ENTITY_FOLDERS, MAX_FILE_BYTES, Problem, Record, read_file
 from graph.files import Entries, sorted_entries
-from graph.forked import no_collection
+from graph.forked import beside, no_collection
 from graph.ns import ONTOLOGY_DIR
 
 __all__ = ["CACHE_FILE", "RecordCache", "load_cache", "save_cache", "read_records_cached",
@@ -118,6 +118,7 @@ def _read(data_dir: Path, cache: RecordCache, now: RecordCache, records: list[Re
           problems: list[Problem], entries: Entries | None) -> None:
     """Each file's records and problems: kept in ``cache``, else read (into ``now``)."""
     head = f"{data_dir.name}/" if data_dir.name else ""
+    files: list[tuple[str, str, Stat | None, str | None, tuple[str, bytes, int] | None]] = []
     for below, path, stat in _walk(data_dir, entries):
         rel = head + below if head else str(Path(path).relative_to(data_dir.parent))
         old = cache.files.get(rel)
@@ -125,18 +126,46 @@ def _read(data_dir: Path, cache: RecordCache, now: RecordCache, records: list[Re
             digest: str | None = old[0]
         else:
             digest = _digest(Path(path))
-        if digest is not None and old is not None and old[0] == digest:
-            found, errs = unpack(old)
-            blob = old[1]
+        files.append((rel, path, stat, digest, old if old is not None and digest is not None
+                      and old[0] == digest else None))
+    read = _read_new([path for _, path, _, _, kept in files if kept is None], data_dir)
+    for rel, path, stat, digest, kept in files:
+        if kept is not None:
+            found, errs = unpack(kept)
+            blob = kept[1]
         else:
-            found, errs = read_file(Path(path), data_dir)
-            blob = pickle.dumps((found, errs), protocol=pickle.HIGHEST_PROTOCOL)
+            found, errs, blob = read[path]
         if digest is not None:
             now.files[rel] = (digest, blob, len(found))
             if stat is not None:
                 now.stats[rel] = stat
         records.extend(found)
         problems.extend(errs)
+
+
+#: from this many files to read, a forked child reads the second half of them
+SHARE_FROM = 2000
+
+
+def _read_new(paths: list[str], data_dir: Path
+              ) -> dict[str, tuple[list[Record], list[Problem], bytes]]:
+    """Each file's records, problems and their pickle (what the cache keeps). Many files are
+    read by two processes: a forked child reads the second half and sends their pickles,
+    which this one would make anyway."""
+    if len(paths) < SHARE_FROM:
+        return {path: _read_one(path, data_dir) for path in paths}
+    half = len(paths) // 2
+    theirs = beside(lambda: [_read_one(path, data_dir)[2] for path in paths[half:]])
+    out = {path: _read_one(path, data_dir) for path in paths[:half]}
+    for path, blob in zip(paths[half:], theirs(), strict=True):
+        found, errs = pickle.loads(blob)  # noqa: S301 - made by our own child
+        out[path] = (found, errs, blob)
+    return out
+
+
+def _read_one(path: str, data_dir: Path) -> tuple[list[Record], list[Problem], bytes]:
+    found, errs = read_file(Path(path), data_dir)
+    return found, errs, pickle.dumps((found, errs), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 Stat = tuple[int, int, int, int]

@@ -310,9 +310,18 @@ def _stopped(report: Report, sources: Path | None, why: str) -> Report:
     return report
 
 
+def finish_shacl(report: Report, results: set[Result]) -> None:
+    """Put the SHACL ``results`` of the whole graph in ``report`` (its problems at
+    ``report.shacl_at``) and in its cache: what :func:`validate` does itself unless told
+    ``later``."""
+    if report.cache is not None:
+        report.cache.shacl = results
+    report.problems[report.shacl_at:report.shacl_at] = result_problems(results, report.records)
+
+
 def validate(data_dir: Path, sources: Path | None = None,
              previous: Path | None = None, rebuild: bool = False,
-             entries: Entries | None = None) -> Report:
+             entries: Entries | None = None, later: bool = False) -> Report:
     """Validate ``data_dir``; build the dataset only when the records are sound.
 
     ``previous`` is the folder of a build before: a file whose bytes did not change since is
@@ -321,7 +330,9 @@ def validate(data_dir: Path, sources: Path | None = None,
     graphs they touch (``report.touched``) and leave SHACL to the build, which validates the
     changed nodes on the updated store (:func:`store_shacl_results`). ``entries``: the
     files of ``data_dir`` as :func:`graph.files.sorted_entries` gave them (the build walks
-    the folder once).
+    the folder once). ``later``: leave SHACL over the whole graph (``report.union``) to the
+    caller, who gives its results to :func:`finish_shacl` (the build validates in a child
+    process while it writes).
     """
     before = load_cache(previous)
     records, problems, cache = read_records_cached(data_dir, before, entries)
@@ -352,14 +363,15 @@ def validate(data_dir: Path, sources: Path | None = None,
     union = shacl = None
     if touched is None:
         union = union_ntriples(graphs)
-        cache.shacl = union_shacl_results(union)
-        shacl = result_problems(cache.shacl, records)
+        if not later:
+            shacl = union_shacl_results(union)
     report.problems.extend(_kept(cache, data_dir, same_names()))
     if report.errors:
         return _stopped(report, sources, "the records do not fit together")
     report.graphs, report.union, report.touched = graphs, union, touched
-    report.problems.extend(shacl or [])
     report.shacl_at = len(report.problems)
+    if shacl is not None:
+        finish_shacl(report, shacl)
     if sources is not None:
         if not sources.is_dir():
             report.problems.append(Problem(str(sources), None, None, None,
