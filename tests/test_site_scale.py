@@ -270,6 +270,23 @@ def test_names_of_four_characters_or_more_take_the_short_way() -> None:
             assert pairs(linker.parts(text, skip)) == old_parts(G, text, skip), (text, skip)
 
 
+def test_many_names_sharing_a_prefix_are_looked_up_by_length() -> None:
+    """Names that share their first characters (``Agreement 1`` ... ``Agreement 120``, one
+    shorter than the prefix) are looked up one length at a time: the same links as the
+    regular expression, the longest whole name first."""
+    G = nx.MultiDiGraph()
+    for i in range(1, 121):
+        G.add_node(f"agreement/a{i}", label=f"Agreement {i}")
+    for key, label in (("agreement/plain", "Agreement"), ("country/ag", "Ag"),
+                       ("organisation/agr", "Agreement 12 Film")):
+        G.add_node(key, label=label)
+    linker = Linker(G)
+    for text in ("Agreement 120, Agreement 12 Film and Agreement 12; Agreement 1200 Agreement",
+                 "Ag Agreement 7x (Agreement 7) Agreement 12 Films", "Agreemen Agreement 121"):
+        for skip in (None, "agreement/a12", "agreement/plain", "country/ag"):
+            assert pairs(linker.parts(text, skip)) == old_parts(G, text, skip), (text, skip)
+
+
 def hub_graph(ds: Dataset, G: nx.MultiDiGraph, extra: int) -> nx.Graph:
     """The full view with ``extra`` invented people who met Azizov (only in this copy)."""
     full = nx.Graph(view(G, "full"))

@@ -102,12 +102,16 @@ class Linker:
         for key, d in sorted(G.nodes(data=True)):
             names.setdefault(str(d["label"]), key)
         self.names = names
-        by_prefix: dict[str, list[str]] = defaultdict(list)
-        for n in sorted(names, key=lambda n: (-len(n), n)):
+        # prefix -> (length, the names of that length), longest first: at one place, one
+        # slice of the text per length is looked up, however many names share the prefix
+        grouped: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for n in names:
             if n:
-                by_prefix[n[:self.PREFIX]].append(n)
-        self.by_prefix = dict(by_prefix)
-        self.lengths = sorted({len(p) for p in by_prefix}, reverse=True)
+                grouped[n[:self.PREFIX]][len(n)].add(n)
+        self.by_prefix = {p: sorted(((size, frozenset(ns)) for size, ns in by_size.items()),
+                                    key=lambda x: -x[0])
+                          for p, by_size in grouped.items()}
+        self.lengths = sorted({len(p) for p in grouped}, reverse=True)
         first = sorted({n[0] for n in names if n})
         self.starts = re.compile("(?<!\\w)[" + "".join(re.escape(c) for c in first) + "]") \
             if first else None
@@ -115,10 +119,9 @@ class Linker:
     def _match(self, text: str, at: int) -> str | None:
         """The longest name standing as whole words at ``at``, if any."""
         for size in self.lengths:
-            for name in self.by_prefix.get(text[at:at + size], ()):
-                end = at + len(name)
-                if text.startswith(name, at) and not (end < len(text) and _WORD(text, end)):
-                    return name
+            bucket = self.by_prefix.get(text[at:at + size])
+            if bucket is not None and (name := _longest(text, at, bucket)) is not None:
+                return name
         return None
 
     def parts(self, text: str, skip: str | None = None) -> list[Part]:
@@ -138,8 +141,7 @@ class Linker:
             elif (bucket := by_prefix.get(text[at:at + size])) is None:
                 continue
             else:
-                name = next((n for n in bucket if text.startswith(n, at) and not (
-                    at + len(n) < len(text) and _WORD(text, at + len(n)))), None)
+                name = _longest(text, at, bucket)
             if name is None:
                 continue
             pos = at + len(name)
@@ -156,6 +158,15 @@ class Linker:
 
 
 _WORD = re.compile(r"\w").match
+
+
+def _longest(text: str, at: int, bucket: list[tuple[int, frozenset[str]]]) -> str | None:
+    """The longest name of ``bucket`` standing at ``at`` as whole words, if any."""
+    for size, names in bucket:
+        end = at + size
+        if (found := text[at:end]) in names and not (end < len(text) and _WORD(text, end)):
+            return found
+    return None
 
 
 def cite_parts(text: str, sources: Mapping[str, Source]) -> list[Part]:
