@@ -144,7 +144,7 @@ def publish(out_dir: Path, write: Callable[[Path], None], names: tuple[str, ...]
         if os.path.islink(link) and os.readlink(link) == f"{CURRENT}/{name}":
             continue
         _symlink_atomic(f"{CURRENT}/{name}", link)
-    _fsync_dir(out_dir)
+    _fsync(out_dir)
     clean_leftovers(out_dir)
     return folder
 
@@ -164,22 +164,15 @@ def _fsync_tree(folder: Path) -> None:
             if os.stat(path, follow_symlinks=False).st_nlink == 1:
                 files.append(path)
     with ThreadPoolExecutor(8) as pool:
-        for _ in pool.map(_fsync_file, files):
+        for _ in pool.map(_fsync, files):
             pass
     for each in folders:
-        _fsync_dir(each)
+        _fsync(each)
 
 
-def _fsync_file(path: str) -> None:
+def _fsync(path: str | Path) -> None:
+    """Flush one file, or one folder's entries, to disk."""
     fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
