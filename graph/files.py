@@ -196,15 +196,15 @@ class AtomicBatch:
         self._pending.extend(pending)
 
     def __exit__(self, kind: object, error: object, trace: object) -> None:
+        renamed = 0     # files published; on an error the rest are removed
         try:
             if kind is None and self._pending:
                 os.sync()
-                while self._pending:
-                    tmp, path = self._pending[0]
+                for tmp, path in self._pending:
                     os.replace(tmp, path)
-                    self._pending.pop(0)
+                    renamed += 1
         finally:
-            for tmp, _ in self._pending:
+            for tmp, _ in self._pending[renamed:]:
                 Path(tmp).unlink(missing_ok=True)
             self._pending.clear()
 

@@ -35,6 +35,18 @@ def test_an_error_in_the_batch_touches_no_target(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.html"]
 
 
+def test_a_rename_that_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """Files are published in order; when one cannot be, the ones after it are removed."""
+    (tmp_path / "blocked").mkdir()          # a folder where a page should go
+    with pytest.raises(OSError), AtomicBatch() as batch:
+        batch.write(tmp_path / "a.html", "first")
+        batch.write(tmp_path / "blocked", "second")
+        batch.write(tmp_path / "c.html", "third")
+    assert (tmp_path / "a.html").read_text() == "first"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "blocked"]
+    assert list((tmp_path / "blocked").iterdir()) == []
+
+
 def test_identical_bytes_leave_the_file_alone(tmp_path: Path) -> None:
     page = tmp_path / "p.html"
     with AtomicBatch() as batch:
