@@ -39,6 +39,7 @@ echo "== named queries" >&2
 declare -A params=(
   [agencies-at-event]='event=Перспективы государственно-уровневого сотрудничества в киноиндустрии'
   [participants]='event=The Development of Modern Film Production in CIS Countries'
+  [editions]='series=Baku Creative Week'
   [events-of]='agent=Azerbaijan Film Agency'
   [met-with]='agent=Azerbaijan Film Agency'
   [people-of]='organisation=Azerbaijan Film Agency'
