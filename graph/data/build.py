@@ -458,15 +458,15 @@ def verify_texts(folder: Path, triples: int) -> int:
     return counted["graph.trig"]
 
 
-def verify_store(folder: Path, expected: int | None) -> None:
-    """Open the store in ``folder``: it must hold ``expected`` quads (when given)."""
+def verify_store(folder: Path, expected: int) -> None:
+    """Open the store in ``folder``: it must hold ``expected`` quads."""
     try:
         store = ox.Store.read_only(str(folder / STORE_DIR))
-        in_store = len(store) if expected is not None else None
+        in_store = len(store)
         del store
     except OSError as exc:
         raise OutputError(f"the store written by the build does not open: {exc}") from None
-    if expected is not None and in_store != expected:
+    if in_store != expected:
         raise OutputError(f"the store holds {in_store} quads, expected {expected}")
 
 
