@@ -36,20 +36,7 @@ def write_atomic(path: Path, data: bytes | str, flush: bool = True) -> None:
 
     ``flush=False``: the data are not flushed to disk here (a build's files, inside a folder
     that is flushed whole before it is published: :mod:`graph.data.publish`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-            fh.flush()
-            if flush:
-                os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic_parts(path, [data.encode("utf-8") if isinstance(data, str) else data], flush)
 
 
 def write_atomic_parts(path: Path, parts: Sequence[Part], flush: bool = True) -> int:
