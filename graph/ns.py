@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["Space", "BASE", "ID", "GRAPH", "CC", "CC_TERMS", "SCHEMA", "ORG", "PROV", "RDF",
-           "RDFS", "SKOS", "XSD", "PREFIXES", "REPO", "ONTOLOGY_DIR", "ONTOLOGY_FILE",
-           "SHAPES_FILE"]
+__all__ = ["Space", "BASE", "ID", "ENTITY_KINDS", "GRAPH", "CC", "CC_TERMS", "SCHEMA", "ORG",
+           "PROV", "RDF", "RDFS", "SKOS", "XSD", "PREFIXES", "REPO", "ONTOLOGY_DIR",
+           "ONTOLOGY_FILE", "SHAPES_FILE"]
 
 REPO = Path(__file__).resolve().parent.parent
 # graph/ontology is a link to the repository's ontology/ folder, so that an installed wheel
@@ -70,6 +70,8 @@ credits
 """.split())
 
 ID = Space(BASE + "id/")
+#: the kinds of entity a record can be, the first part of its id (``person/rashad-azizov``)
+ENTITY_KINDS = ("person", "organisation", "country", "place", "event", "agreement")
 GRAPH = Space(BASE + "graph/")
 CC = Space(BASE + "ontology#", CC_TERMS)
 SCHEMA = Space("https://schema.org/")

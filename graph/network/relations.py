@@ -17,12 +17,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from graph.ns import ID
+from graph.ns import ENTITY_KINDS, ID
 
 __all__ = ["KINDS", "TIMELESS", "RELATION_ORDER", "RoleWords", "ROLE_WORDS", "role_words",
            "merge_citations", "node_key"]
 
-KINDS = ("person", "organisation", "country", "place", "event", "agreement")
+KINDS = ENTITY_KINDS
 ID_NS = str(ID)
 
 # relations that are structure, not dated facts: kept by the time filter when both ends stay

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph.data.lookup import built_index
 from graph.names import Candidate, Match, NameIndex, describe_match, label_keys
-from graph.ns import CC, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
+from graph.ns import CC, ENTITY_KINDS, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 from graph.sparql.ntriples import subject_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 
@@ -24,7 +24,6 @@ from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 Graph = Any
 R = Patterns
 
-ENTITY_KINDS = ("person", "organisation", "country", "place", "event", "agreement")
 ENTITY_CLASSES = (CC.Person, CC.Organisation, CC.Country, CC.Place, CC.Event, CC.Agreement)
 LABEL_PROPS = (SKOS.prefLabel, SKOS.altLabel, RDFS.label)
 EVENT_CLASS_IRIS = tuple(CC[name] for name in EVENT_CLASSES)
