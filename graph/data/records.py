@@ -216,17 +216,20 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Dict:
     out = _Dict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
+    lines: list[int] = []      # of the keys in order (1 and True are one key, but two in key_lines)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise yaml.constructor.ConstructorError(
                 None, None, f"a key must be a plain name, got {key!r}", key_node.start_mark)
         if key in out:
+            first = lines[list(out).index(key)]
             raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (first on line {out.key_lines[str(key)]}); "
+                None, None, f"duplicate key {key!r} (first on line {first}); "
                 "a key may appear once per record", key_node.start_mark)
         out[key] = loader.construct_object(value_node, deep=True)
         out.key_lines[str(key)] = key_node.start_mark.line + 1
+        lines.append(key_node.start_mark.line + 1)
     return out
 
 
@@ -237,13 +240,100 @@ _LineLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_IMPLICIT = {first: tuple(resolvers)
+             for first, resolvers in _LineLoader.yaml_implicit_resolvers.items()}
+# resolve() below is PyYAML's BaseResolver.resolve for a loader with neither path resolvers
+# nor resolvers for any first character (key None); fail loudly if PyYAML ever has them
+assert not _LineLoader.yaml_path_resolvers and None not in _IMPLICIT  # noqa: S101
+
+
+def _resolve(loader: _LineLoader, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
+    """The tag of a node (BaseResolver.resolve with the tables above, 3x faster): a plain
+    scalar's is the first implicit resolver's, for its first character, that matches it."""
+    if kind is yaml.ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return tag
+        return loader.DEFAULT_SCALAR_TAG
+    if kind is yaml.SequenceNode:
+        return loader.DEFAULT_SEQUENCE_TAG
+    return loader.DEFAULT_MAPPING_TAG
+
+
+_LineLoader.resolve = _resolve
+
+
+class _Unsure(Exception):
+    """The quick construction met something only the loader's own constructors handle."""
+
+
+_SCALAR_TAG = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_SEQUENCE_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_MAPPING_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+#: the scalar tags the quick construction builds, with the loader's own constructor of each
+_SCALARS = {tag: _LineLoader.yaml_constructors[tag] for tag in (
+    "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null")}
+
+
+def _quick(loader: _LineLoader, node: Any, depth: int) -> Any:
+    """What ``loader`` constructs from ``node`` at nesting ``depth``, without its generic
+    machinery (4x faster), for plain mappings, lists and scalars of the tags above; anything
+    else raises :class:`_Unsure` (the caller then lets the loader construct the document)."""
+    if depth > MAX_DEPTH:
+        raise _Unsure
+    kind = type(node)
+    if kind is yaml.ScalarNode:
+        if node.tag == _SCALAR_TAG:
+            return node.value
+        construct = _SCALARS.get(node.tag)
+        if construct is None:
+            raise _Unsure
+        return construct(loader, node)
+    if kind is yaml.SequenceNode and node.tag == _SEQUENCE_TAG:
+        return [_quick(loader, item, depth + 1) for item in node.value]
+    if kind is not yaml.MappingNode or node.tag != _MAPPING_TAG:
+        raise _Unsure
+    out = _Dict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = lines = {}
+    for key_node, value_node in node.value:
+        if type(key_node) is not yaml.ScalarNode:   # a merge key's tag is not among _SCALARS
+            raise _Unsure
+        key = _quick(loader, key_node, depth + 1)
+        if key in out:
+            raise _Unsure
+        out[key] = _quick(loader, value_node, depth + 1)
+        lines[str(key)] = key_node.start_mark.line + 1
+    return out
+
+
+def _load(text: str) -> Any:
+    """``yaml.load(text, Loader=_LineLoader)``: the same value, lines and errors.
+
+    libyaml parses and the loader composes the nodes as always; the quick construction
+    builds them when it can: not when the text may hold an alias (an ``*``, which the
+    loader refuses) or a node it does not build (:func:`_quick`); the loader then
+    constructs the document as before."""
+    if "*" not in text:
+        loader = _LineLoader(text)
+        try:
+            node = loader.get_single_node()
+            return None if node is None else _quick(loader, node, 1)
+        except Exception:  # noqa: BLE001, S110 - the loader's construction says what is wrong
+            pass
+        finally:
+            loader.dispose()
+    return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse YAML text; a syntax error becomes a Problem with its line and column."""
     try:
-        return yaml.load(text, Loader=_LineLoader), []  # noqa: S506 - a SafeLoader subclass
-    except (ValueError, TypeError, OverflowError) as exc:  # a constructor rejected a scalar
+        return _load(text), []
+    except (ValueError, TypeError, OverflowError, KeyError) as exc:  # a scalar was rejected
+        # (KeyError: a tagged boolean that is none, "!!bool maybe")
         return None, [Problem(file, None, None, None, f"unreadable value: {exc}",
                               "quote the value")]
     except yaml.YAMLError as exc:
@@ -306,6 +396,11 @@ def _norm_value(value: Any) -> Any:
 # line and paragraph separators (N-Triples readers refuse them unescaped), surrogates, and the
 # bidirectional overrides and isolates that make text display other than it reads.
 _BIDI = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Every character the loop of bad_character refuses, tab and newline included: the categories
+# Cc (U+0000-U+001F, U+007F-U+009F), Cs (the surrogates), Zl (U+2028) and Zp (U+2029), which
+# Unicode never changes, and _BIDI. Text without one is good, whatever ``multiline`` says.
+_MAYBE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\u202a-\u202e"
+                        "\u2066-\u2069]")
 
 
 def bad_character(text: str, multiline: bool = False) -> str | None:
@@ -316,6 +411,8 @@ def bad_character(text: str, multiline: bool = False) -> str | None:
     >>> bad_character("two\nlines", multiline=True) is None
     True
     """
+    if _MAYBE_BAD.search(text) is None:     # the common case, 20x faster than the loop
+        return None
     for pos, ch in enumerate(text, 1):
         cat = unicodedata.category(ch)
         if ch in "\n\t" and multiline:
@@ -491,14 +588,13 @@ FIELD_CHECKS: dict[str, Callable[[Record, str, str, Any], Iterator[Finding]]] = 
 def _check_field(rec: Record, name: str, spec: str, value: Any) -> Iterator[Problem]:
     optional_null = spec.endswith("?")
     spec = spec.rstrip("?")
-    line = rec.line_of(name)
     if value is None:
         if not optional_null:
-            yield Problem(rec.file, line, rec.id, name, "is empty",
+            yield Problem(rec.file, rec.line_of(name), rec.id, name, "is empty",
                           "give a value or remove the field")
         return
     for message, hint in FIELD_CHECKS[spec.split(":", 1)[0]](rec, name, spec, value):
-        yield Problem(rec.file, line, rec.id, name, message, hint)
+        yield Problem(rec.file, rec.line_of(name), rec.id, name, message, hint)
 
 
 def surfaces(rec: Record, source: str, para: int) -> list[str]:
