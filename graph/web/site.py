@@ -11,7 +11,8 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph.files import AtomicBatch
-from graph.forked import beside, frozen, no_collection
+from graph.forked import Shares, beside, frozen, no_collection
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import Report, build_report, report_context, write_report
@@ -221,10 +222,10 @@ class Site:
     index: Path
 
 
-#: The parent process draws the maps and writes the report while the forked child makes
-#: pages: the parent makes one entity page in this many (every such page, from the first),
-#: the child the others, so that both finish at about the same time.
-PARENT_EVERY = 4
+#: The entity pages are handed out in runs of this many (in id order) to whichever process is
+#: free: the forked child from the start, this one once it has drawn the maps and written the
+#: report (:class:`graph.forked.Shares`), so that both finish at about the same time.
+PAGES_AT_ONCE = 48
 
 
 def write_site(ds: Dataset | Graph, out_dir: Path,
@@ -237,9 +238,9 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     the maps' layouts are kept; ``report``: gives the report's content, names linked, when
     the caller keeps it, as ``cinecoop report`` does: else it is made here).
 
-    The pages are made on both cores: a forked process makes most of the entity pages while
-    this one draws the maps, writes the report and makes the rest (:data:`PARENT_EVERY`);
-    the source pages follow from the lines both cited. Every file is published together,
+    The pages are made on both cores: a forked process makes entity pages while this one
+    draws the maps and writes the report, then both take the pages left, a run at a time
+    (:data:`PAGES_AT_ONCE`); the source pages follow from the lines both cited. Every file is published together,
     with one flush to disk, once all are written (on an error, none is)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
@@ -247,16 +248,16 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     srcs = source_list(ds)
     with no_collection():   # every entity is described: the graph read once, not per look-up
         pages = Pages(memory_reader(ds), G, {s.stem: s for s in srcs}, labels)
-    mine = range(0, len(pages.keys), PARENT_EVERY)
-    theirs = [at for at in range(len(pages.keys)) if at % PARENT_EVERY]
-    finish = beside(partial(_page_files, pages, theirs, out_dir, True), empty=_NO_PAGES)
+    shares = Shares(len(pages.keys), PAGES_AT_ONCE)
+    finish = beside(partial(_their_pages, pages, shares, out_dir, os.getpid()),
+                    empty=_NO_PAGES)
     with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
             content = report() if report is not None else \
                 build_report(G, context=report_context(ds, links=True))
             written = write_report(content, out_dir / "report.md", home="index.html")
-            here = _page_files(pages, mine, out_dir, False)
+            here = _page_files(pages, shares, out_dir, False)
         except BaseException:   # the pages' files are removed with the batch's own
             batch.adopt(finish(again=False).pending)
             raise
@@ -288,7 +289,14 @@ class PageFiles:
 _NO_PAGES = PageFiles([], [], {})
 
 
-def _page_files(pages: Pages, places: Sequence[int], out_dir: Path, bar: bool) -> PageFiles:
+def _their_pages(pages: Pages, shares: Shares, out_dir: Path, parent: int) -> PageFiles:
+    """The forked child's pages: the runs it takes while there are any. In the parent (no
+    fork, or the child failed: its work is made again here) the runs the child took."""
+    places = shares if os.getpid() != parent else shares.left_over()
+    return _page_files(pages, places, out_dir, True)
+
+
+def _page_files(pages: Pages, places: Iterable[int], out_dir: Path, bar: bool) -> PageFiles:
     """The entity pages at ``places`` written beside their targets (nothing published)."""
     summaries = []
     cited: Cited = {}
