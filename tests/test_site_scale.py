@@ -18,7 +18,8 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from conftest import REPO
+from clirun import cinecoop
+from conftest import DATA, REPO
 from rdflib import Dataset
 from servers import BrowserPage
 
@@ -375,3 +376,51 @@ def test_ontology_labels_are_kept_beside_the_build(built: Path, ds: Dataset) -> 
     assert list((built / "current").glob("ontology-labels-*.pickle"))
     kept = ontology_labels(OpenGraph(built, DATA).graph)     # read back in a new graph
     assert kept == ontology_labels(ds) and kept["FilmAgency"] == "Film agency"
+
+
+def test_a_site_made_again_from_the_same_build_is_left_as_it_is(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``site`` run again on the same build, by the same code, with every file of the site as
+    it left them, makes nothing (what it wrote is kept beside the build) and says what it
+    said; a page changed, removed, or put back with its old bytes and times makes the site
+    again, with the bytes of the first."""
+    import shutil
+
+    import graph.web.site as site
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+
+    def pages() -> dict[str, bytes]:
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.parts[len(out.parts)] in ("entity", "static")
+                or p.parent == out and p.suffix in (".html", ".md")}
+
+    first = cinecoop("--data", DATA, "--out", out, "site")
+    assert first.returncode == 0, first.stderr
+    written = pages()
+    assert len(written) > 100 and "index.html" in written and "report.md" in written
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the site was made again")
+
+    with monkeypatch.context() as m:
+        m.setattr(site, "write_site", broken)
+        again = cinecoop("--data", DATA, "--out", out, "site")
+        assert again.returncode == 0 and again.stdout == first.stdout
+    page = out / "entity" / "person" / "rashad-azizov.html"
+    page.write_text("changed", encoding="utf-8")
+    for change in ("changed", "removed", "put back"):
+        with monkeypatch.context() as m:
+            m.setattr(site, "write_site", broken)
+            assert "the site was made again" in cinecoop("--data", DATA, "--out", out,
+                                                         "site").output, change
+        assert cinecoop("--data", DATA, "--out", out, "site").stdout == first.stdout
+        assert pages() == written, change
+        if change == "changed":
+            page.unlink()
+        elif change == "removed":     # the same bytes and times, in a new file
+            data, before = page.read_bytes(), page.stat()
+            page.unlink()
+            page.write_bytes(data)
+            os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
