@@ -112,22 +112,25 @@ class _Blocks:
 
     def _sharing(self, kind: str, keys: list[frozenset[str]]) -> set[int]:
         """Labels sharing a key with ``keys`` (a label's) at every word: those reached from
-        the word whose keys reach the fewest labels, then checked at the other words."""
+        the word whose keys reach the fewest labels, kept if they share a key at the others
+        (all of it in C: ``map`` and ``set`` over the posting lists of each word's keys)."""
         n = len(keys)
-        posts = [self.post.get((kind, n, j), {}) for j in range(n)]
-        reach = [sum(len(post.get(key, ())) for key in word)
-                 for post, word in zip(posts, keys, strict=True)]
-        first = min(range(n), key=reach.__getitem__)
-        if not reach[first]:
+        # for each word, the posting lists of its keys (those some label of this kind has)
+        lists = [[*filter(None, map(self.post.get((kind, n, j), {}).get, keys[j]))]
+                 for j in range(n)]
+        reach = [sum(map(len, found)) for found in lists]
+        order = sorted(range(n), key=reach.__getitem__)
+        if not reach[order[0]]:
             return set()
-        found: set[int] = set()
-        for key in keys[first]:
-            found.update(posts[first].get(key, ()))
-        if n == 1:
-            return found
-        rest = [j for j in range(n) if j != first]
-        return {li for li in found
-                if not any(keys[j].isdisjoint(self.keys[li][j]) for j in rest)}
+        found = set().union(*lists[order[0]])
+        for j in order[1:]:
+            if not found:
+                break
+            if reach[j] <= 16 * len(found):   # the labels sharing a key there, by set
+                found.intersection_update(set().union(*lists[j]))
+            else:                       # fewer: each label's keys there
+                found = {li for li in found if not keys[j].isdisjoint(self.keys[li][j])}
+        return found
 
     def find(self, i: int, text: str) -> list[Match]:
         """What the name index of every entity finds for ``text`` (a label of entity ``i``),
