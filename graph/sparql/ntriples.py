@@ -22,8 +22,8 @@ from typing import Any
 from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
-__all__ = ["LinesReader", "lines_reader", "subject_lines", "with_lines", "nt_triples", "memory_reader",
-           "unescape", "NT_FILE", "Unreadable"]
+__all__ = ["LinesReader", "lines_reader", "subject_lines", "with_lines", "nt_triples",
+           "memory_reader", "unescape", "NT_FILE", "Unreadable"]
 
 NT_FILE = "graph.nt"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
