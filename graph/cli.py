@@ -586,11 +586,13 @@ def html(cfg: Config, view_name: str, out_file: Path | None, focus: str | None, 
 @pass_config
 def site(cfg: Config, out_dir: Path | None) -> None:
     """The demo site: the maps, a page per entity and source, the report and index.html."""
-    from graph.web.site import write_site
+    from graph.web.site import kept_site, write_site
 
     target = out_dir or cfg.out
-    site = write_site(cfg.graph(), target, projection=cfg.projection(),
-                      cache_dir=cfg.layout_cache(), report=lambda: _kept_report(cfg))
+    cfg.ensure_built()
+    site = kept_site(cfg.out, target, lambda: write_site(
+        cfg.graph(), target, projection=cfg.projection(), cache_dir=cfg.layout_cache(),
+        report=lambda: _kept_report(cfg)))
     for page in site.maps:
         click.echo(f"wrote {target / page.file}  {page.title}: {page.nodes} nodes, "
                    f"{page.edges} links")

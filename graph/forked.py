@@ -8,7 +8,9 @@ error here), so the answer never depends on whether a child ran; a caller that i
 itself or was interrupted asks with ``again=False`` and gets ``empty`` instead.
 
 Used by validation (the duplicate-name check), the network commands (communities, closeness,
-export) and the site (its pages).
+export) and the site (its pages). :class:`Shares` hands out work in runs to whichever process
+is free (this one or a child forked after it was made), so that both finish together however
+busy each is.
 
 :func:`no_collection` stops Python's cyclic garbage collector while a large structure is made
 (a projection, a view, the lines of ``graph.nt``: hundreds of thousands of dicts, lists and
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkProcess
 
-__all__ = ["beside", "Later", "no_collection", "frozen"]
+__all__ = ["beside", "Later", "Shares", "no_collection", "frozen"]
 
 T = TypeVar("T")
 
@@ -84,6 +86,39 @@ def _send(conn: Connection, work: Callable[[], Any]) -> None:
         found = None
     conn.send(found)
     conn.close()
+
+
+class Shares:
+    """The places ``0 .. total - 1`` handed out in runs of ``size``, in order, to whichever
+    process asks next: iterating gives the places of every run this process takes, until
+    none is left; children forked after this was made share the count (in shared memory).
+
+    :meth:`left_over` gives what other processes took: the work of a child that failed,
+    made again by the parent once it has taken its own runs."""
+
+    def __init__(self, total: int, size: int):
+        import multiprocessing  # lazy: as in beside()
+
+        self.total, self.size = total, max(1, size)
+        self._next = multiprocessing.Value("q", 0)
+        self._taken: list[int] = []      # the runs this process took (each process its own)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            with self._next.get_lock():
+                start = self._next.value
+                self._next.value = start + self.size
+            if start >= self.total:
+                return
+            self._taken.append(start)
+            yield from range(start, min(start + self.size, self.total))
+
+    def left_over(self) -> Iterator[int]:
+        """Every place in a run this process did not take (call it once the runs are out)."""
+        mine = set(self._taken)
+        for start in range(0, self.total, self.size):
+            if start not in mine:
+                yield from range(start, min(start + self.size, self.total))
 
 
 @contextmanager

@@ -396,6 +396,10 @@ class NameIndex:
                     break
         return out
 
+    def has_fold(self, folded: str) -> bool:
+        """Whether a label's folded form (:func:`fold`) is ``folded``."""
+        return bool(self._equal(folded, 1))
+
     def _equal(self, query: str, which: int) -> list[int]:
         return self._starting(query, which, whole=True) if query else []
 

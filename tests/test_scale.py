@@ -274,3 +274,28 @@ def test_the_name_index_is_kept_beside_the_build(built: Path) -> None:
     assert list(folder.glob("names-*.pickle"))
     again = resolve(open_graph(built / "store"), "azizov")
     assert first == again == AZIZOV
+
+
+def test_an_id_resolves_from_the_build_files_as_the_index_resolves_it(built: Path) -> None:
+    """``show``/``path`` with an id find the entity in graph.nt and names.tsv without making
+    the name index, only where the index would give that entity alone: every curated id,
+    whole, as its last part, in capitals or padded, resolves as the index resolves it; an id
+    that is also a label's folded form (``netflix``) is left to the index."""
+    from graph.sparql.describe import by_id_in_build, entities, name_index, short_id
+
+    reader = open_reader(built)
+    index = name_index(reader)
+    quick = 0
+    for node in entities(reader):
+        ident = short_id(node)
+        for name in (ident, ident.split("/", 1)[1], ident.upper(), f" {ident}"):
+            found = by_id_in_build(reader, name)
+            sure, _ = index.resolve(name)
+            if found is not None:
+                quick += 1
+                assert [found] == [f"https://w3id.org/cinecoop/id/{m.id}" for m in sure], name
+    assert quick >= len(entities(reader))       # every whole id at least
+    assert by_id_in_build(reader, "netflix") is None
+    assert index.resolve("netflix")[0][0].id == "organisation/netflix"
+    assert by_id_in_build(reader, "person/no-such-person") is None
+    assert by_id_in_build(reader, "Person/rashad-azizov") is None

@@ -13,11 +13,13 @@ import json
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from conftest import REPO
+from clirun import cinecoop
+from conftest import DATA, REPO
 from rdflib import Dataset
 from servers import BrowserPage
 
@@ -190,29 +192,46 @@ def test_pages_are_the_bytes_the_template_gave(ds: Dataset, G: nx.MultiDiGraph) 
 
 def test_pages_made_in_shares_are_the_pages_of_one_process(
         ds: Dataset, G: nx.MultiDiGraph, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The entity pages are split between the forked process and this one (one in
-    PARENT_EVERY here): every file of the site has the bytes it has when one process makes
-    every page, and every page those of the pages made one after the other in id order (the
-    source pages gather the lines each share cited, in that order)."""
+    """The entity pages are shared between the forked process and this one, a run of
+    PAGES_AT_ONCE at a time to whichever is free: every file of the site has the bytes it has
+    when one process makes every page, and every page those of the pages made one after the
+    other in id order (the source pages gather the lines each share cited, in that order).
+    When the child fails, this process makes the pages of the runs it took."""
     import graph.web.site as site
+    from graph.forked import Later
 
     def files(folder: Path) -> dict[str, bytes]:
         return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
                 if p.is_file()}
 
-    written = {}
-    for every in (1, 2, 4, 7):   # 1: this process makes every page, the child none
-        monkeypatch.setattr(site, "PARENT_EVERY", every)
-        site.write_site(ds, tmp_path / str(every), projection=G)
-        written[every] = files(tmp_path / str(every))
-    assert written[2] == written[1] and written[4] == written[1] and written[7] == written[1]
+    def made_in(every: str) -> dict[str, bytes]:
+        site.write_site(ds, tmp_path / every, projection=G)
+        return files(tmp_path / every)
+
+    with monkeypatch.context() as m:     # no child: this process makes every page
+        m.setattr(site, "beside", lambda work, empty=None: Later(work, empty))
+        alone = made_in("alone")
+    for size in (1, 3, 48, 10**6):
+        monkeypatch.setattr(site, "PAGES_AT_ONCE", size)
+        assert made_in(str(size)) == alone, size
+    parent, real = os.getpid(), site._page_files
+
+    def failing(*args: Any) -> Any:
+        if os.getpid() != parent:     # after taking a run of pages
+            next(iter(args[1]), None)
+            raise RuntimeError("the child stops")
+        return real(*args)
+
+    monkeypatch.setattr(site, "PAGES_AT_ONCE", 2)
+    monkeypatch.setattr(site, "_page_files", failing)
+    assert made_in("failed") == alone
     srcs = {s.stem: s for s in source_list(ds)}
     pages = entity_pages(memory_reader(ds), G, srcs, ontology_labels(ds))
-    assert len([f for f in written[1] if f.startswith("entity/")]) == len(pages)
+    assert len([f for f in alone if f.startswith("entity/")]) == len(pages)
     for page in pages:
-        assert written[4][page.file] == entity_html(
+        assert alone[page.file] == entity_html(
             page, ROOT, script_json(page.jsonld)).encode("utf-8"), page.key
-    assert any(b"<li>" in written[4][p.file] for p in pages if p.key.startswith("source/"))
+    assert any(b"<li>" in alone[p.file] for p in pages if p.key.startswith("source/"))
 
 
 def test_work_beside_runs_in_another_process_and_its_errors_come_back() -> None:
@@ -357,3 +376,51 @@ def test_ontology_labels_are_kept_beside_the_build(built: Path, ds: Dataset) -> 
     assert list((built / "current").glob("ontology-labels-*.pickle"))
     kept = ontology_labels(OpenGraph(built, DATA).graph)     # read back in a new graph
     assert kept == ontology_labels(ds) and kept["FilmAgency"] == "Film agency"
+
+
+def test_a_site_made_again_from_the_same_build_is_left_as_it_is(
+        built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``site`` run again on the same build, by the same code, with every file of the site as
+    it left them, makes nothing (what it wrote is kept beside the build) and says what it
+    said; a page changed, removed, or put back with its old bytes and times makes the site
+    again, with the bytes of the first."""
+    import shutil
+
+    import graph.web.site as site
+
+    out = tmp_path / "out"
+    shutil.copytree(built, out, symlinks=True)
+
+    def pages() -> dict[str, bytes]:
+        return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
+                if p.is_file() and p.parts[len(out.parts)] in ("entity", "static")
+                or p.parent == out and p.suffix in (".html", ".md")}
+
+    first = cinecoop("--data", DATA, "--out", out, "site")
+    assert first.returncode == 0, first.stderr
+    written = pages()
+    assert len(written) > 100 and "index.html" in written and "report.md" in written
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the site was made again")
+
+    with monkeypatch.context() as m:
+        m.setattr(site, "write_site", broken)
+        again = cinecoop("--data", DATA, "--out", out, "site")
+        assert again.returncode == 0 and again.stdout == first.stdout
+    page = out / "entity" / "person" / "rashad-azizov.html"
+    page.write_text("changed", encoding="utf-8")
+    for change in ("changed", "removed", "put back"):
+        with monkeypatch.context() as m:
+            m.setattr(site, "write_site", broken)
+            assert "the site was made again" in cinecoop("--data", DATA, "--out", out,
+                                                         "site").output, change
+        assert cinecoop("--data", DATA, "--out", out, "site").stdout == first.stdout
+        assert pages() == written, change
+        if change == "changed":
+            page.unlink()
+        elif change == "removed":     # the same bytes and times, in a new file
+            data, before = page.read_bytes(), page.stat()
+            page.unlink()
+            page.write_bytes(data)
+            os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))

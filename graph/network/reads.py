@@ -104,6 +104,15 @@ def index_in_build(out_dir: Path) -> None:
     name_index(lines if lines is not None else open_reader(out_dir))
 
 
+def by_ids(out_dir: Path, *names: str) -> bool:
+    """Whether each of ``names`` is an entity's id the build's files resolve without the name
+    index (:func:`graph.sparql.describe.by_id_in_build`)."""
+    from graph.sparql.describe import by_id_in_build  # lazy: the name matcher, for path
+
+    lines = lines_reader(build_folder(out_dir))
+    return lines is not None and all(by_id_in_build(lines, name) for name in names)
+
+
 def node_in_view(H: Any, iri: str, name: str) -> str:
     """The view's node for the entity ``iri`` (that ``name`` resolved to), or a clear error."""
     key = node_key(iri)
@@ -149,7 +158,8 @@ def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
             large = folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
         except OSError:
             large = False
-        ready = beside(lambda: index_in_build(out_dir)) if large else None
+        ready = beside(lambda: index_in_build(out_dir)) if large and not (
+            by_ids(out_dir, source, target)) else None
         made = make_view()
         if ready is not None:
             ready()

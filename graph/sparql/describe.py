@@ -8,15 +8,16 @@ a miss lists near spellings ("did you mean").
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.data.lookup import built_index
-from graph.names import Candidate, Match, NameIndex, describe_match, label_keys
+from graph.names import Candidate, Match, NameIndex, describe_match, fold, label_keys
 from graph.ns import CC, ENTITY_KINDS, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
-from graph.sparql.ntriples import subject_lines
+from graph.sparql.ntriples import subject_lines, with_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 
 #: A graph as the look-ups read it: a :class:`~graph.sparql.reader.Reader` (the store, no
@@ -198,6 +199,38 @@ def _built_index(r: R) -> NameIndex | None:
                       for c in candidates(lines)])
 
 
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def by_id_in_build(r: R, name: str) -> str | None:
+    """The IRI of the entity whose id ``name`` is (``person-000001``, ``person/x``), found
+    in the build's files without the name index, when the index would resolve ``name`` to
+    that entity alone; None when it cannot tell (then the index decides). The index takes an
+    id's entity (the first in IRI order, as it lists them, when kinds share the id) and any
+    entity with a label whose folded form is the name's: so the name must be an entity's
+    typed subject in the sorted ``graph.nt`` (a binary search per kind) and no label may fold
+    to it, which ``names.tsv`` tells for every label but the agreements' titles (read from
+    their few lines of ``graph.nt``). ``show`` and ``path`` with an id take milliseconds on
+    a large build whose index is not made yet (tested against the index)."""
+    folder = getattr(r, "folder", None)
+    if folder is None or name != name.strip().strip("/").casefold():
+        return None
+    kind, _, slug = name.rpartition("/")
+    if not _SLUG.fullmatch(slug) or (kind and kind not in ENTITY_KINDS):
+        return None
+    heads = {f"<{ID.base}{k}/{slug}> <{RDF.type}> ": f"{ID.base}{k}/{slug}"
+             for k in ([kind] if kind else ENTITY_KINDS)}
+    typed = with_lines(folder, heads)
+    table = built_index(folder) if typed else None
+    if not typed or table is None or table.has_fold(fold(name)):
+        return None
+    agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
+    if agreements is None or any(fold(str(o)) == fold(name) for prop in LABEL_PROPS
+                                 for _, o in agreements.pairs(prop)):
+        return None
+    return min(heads[h] for h in typed)
+
+
 def find(g: Graph, name: str) -> list[Any]:
     """Entities ``name`` surely means (see :mod:`graph.names`): one, several, or none."""
     r = as_reader(g)
@@ -209,6 +242,9 @@ def resolve(g: Graph, name: str) -> Any:
     """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates (the
     IRI as the graph's own term: a ``str`` from a reader, a ``URIRef`` from rdflib)."""
     r = as_reader(g)
+    iri = by_id_in_build(r, name)
+    if iri is not None:
+        return r.node(iri)
     sure, near = name_index(r).resolve(name)
     if len(sure) == 1:
         return r.node(ID[sure[0].id])

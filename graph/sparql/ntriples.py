@@ -22,8 +22,8 @@ from typing import Any
 from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
-__all__ = ["LinesReader", "lines_reader", "subject_lines", "nt_triples", "memory_reader",
-           "unescape", "NT_FILE", "Unreadable"]
+__all__ = ["LinesReader", "lines_reader", "subject_lines", "with_lines", "nt_triples",
+           "memory_reader", "unescape", "NT_FILE", "Unreadable"]
 
 NT_FILE = "graph.nt"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
@@ -200,6 +200,26 @@ def subject_lines(folder: Path | None,
     except (OSError, ValueError, UnicodeDecodeError):
         return None     # missing, empty (mmap refuses it) or not text: read the store
     return LinesReader.of_lines(lines, folder)
+
+
+def with_lines(folder: Path | None, heads: Iterable[str]) -> set[str] | None:
+    """Which of ``heads`` (each the start of a line: ``<s> <p> ``) begin a line of the
+    build's sorted ``graph.nt`` in ``folder``: one binary search each; None when the file is
+    not there."""
+    if folder is None:
+        return None
+    try:
+        with (folder / NT_FILE).open("rb") as fh, \
+                mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            found = set()
+            for head in heads:
+                key = head.encode()
+                at = _first_line_from(data, key)
+                if data[at:at + len(key)] == key:
+                    found.add(head)
+            return found
+    except (OSError, ValueError):
+        return None
 
 
 def _first_line_from(data: mmap.mmap, key: bytes) -> int:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -328,14 +328,16 @@ class Pages:
         self.linker = Linker(G)
         self.keys = sorted(G.nodes)
 
-    def entities(self, places: Sequence[int] | None = None,
+    def entities(self, places: Iterable[int] | None = None,
                  cited: Cited | None = None, bar: bool = True) -> Iterator[tuple[int, EntityPage]]:
         """(place in id order, page) of the entities at ``places`` (default: every one), one
-        at a time; their cited lines go to ``cited`` (``bar``: a progress bar on a terminal)."""
+        at a time; their cited lines go to ``cited`` (``bar``: a progress bar on a terminal,
+        out of every entity when ``places`` has no length: shares taken as they come)."""
         keys = self.keys
         mine: dict[str, dict[int, list[Line]]] = defaultdict(dict)
         todo = range(len(keys)) if places is None else places
-        for at in progress(todo, "site: entity pages") if bar else todo:
+        total = len(todo) if isinstance(todo, Sized) else len(keys)
+        for at in progress(todo, "site: entity pages", total) if bar else todo:
             yield at, entity_page(self.ds, self.G, self.maps, keys[at], self.linker,
                                   self.sources, self.labels, mine)
             if cited is not None and mine:

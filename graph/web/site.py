@@ -11,16 +11,20 @@ them, and an ``index.html`` with a search over every name.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import hashlib
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from graph.files import AtomicBatch
-from graph.forked import beside, frozen, no_collection
+from graph.forked import Shares, beside, frozen, no_collection
+from graph.network.cache import kept
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
 from graph.network.report import Report, build_report, report_context, write_report
@@ -219,12 +223,13 @@ class Site:
     report: Path
     entity_pages: int
     index: Path
+    files: list[str] = field(default_factory=list)   # every file of the site, under its folder
 
 
-#: The parent process draws the maps and writes the report while the forked child makes
-#: pages: the parent makes one entity page in this many (every such page, from the first),
-#: the child the others, so that both finish at about the same time.
-PARENT_EVERY = 4
+#: The entity pages are handed out in runs of this many (in id order) to whichever process is
+#: free: the forked child from the start, this one once it has drawn the maps and written the
+#: report (:class:`graph.forked.Shares`), so that both finish at about the same time.
+PAGES_AT_ONCE = 48
 
 
 def write_site(ds: Dataset | Graph, out_dir: Path,
@@ -237,26 +242,27 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     the maps' layouts are kept; ``report``: gives the report's content, names linked, when
     the caller keeps it, as ``cinecoop report`` does: else it is made here).
 
-    The pages are made on both cores: a forked process makes most of the entity pages while
-    this one draws the maps, writes the report and makes the rest (:data:`PARENT_EVERY`);
-    the source pages follow from the lines both cited. Every file is published together,
-    with one flush to disk, once all are written (on an error, none is)."""
+    The pages are made on both cores: a forked process makes entity pages while this one
+    draws the maps and writes the report, then both take the pages left, a run at a time
+    (:data:`PAGES_AT_ONCE`); the source pages follow from the lines both cited. Every file is
+    published together, with one flush to disk, once all are written (on an error, none
+    is)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     G = projection if projection is not None else project(ds)
     labels = ontology_labels(ds)
     srcs = source_list(ds)
     with no_collection():   # every entity is described: the graph read once, not per look-up
         pages = Pages(memory_reader(ds), G, {s.stem: s for s in srcs}, labels)
-    mine = range(0, len(pages.keys), PARENT_EVERY)
-    theirs = [at for at in range(len(pages.keys)) if at % PARENT_EVERY]
-    finish = beside(partial(_page_files, pages, theirs, out_dir, True), empty=_NO_PAGES)
+    shares = Shares(len(pages.keys), PAGES_AT_ONCE)
+    finish = beside(partial(_their_pages, pages, shares, out_dir, os.getpid()),
+                    empty=_NO_PAGES)
     with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
             content = report() if report is not None else \
                 build_report(G, context=report_context(ds, links=True))
             written = write_report(content, out_dir / "report.md", home="index.html")
-            here = _page_files(pages, mine, out_dir, False)
+            here = _page_files(pages, shares, out_dir, False)
         except BaseException:   # the pages' files are removed with the batch's own
             batch.adopt(finish(again=False).pending)
             raise
@@ -269,7 +275,9 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
             pages=maps, report=REPORT_FILE, provenance=provenance(srcs),
             groups=_index_groups(G, made, labels), names_js=_names_js(made),
             site_js=_asset("static", "site.js")))
-    return Site(maps, written[1], len(made), out_dir / "index.html")
+    files = [*(m.file for m in maps), *(str(p.relative_to(out_dir)) for p in written),
+             *(p.file for p in made), *(f"static/{name}" for name in STATIC), "index.html"]
+    return Site(maps, written[1], len(made), out_dir / "index.html", files)
 
 
 Pending = list[tuple[str, Path]]
@@ -288,7 +296,14 @@ class PageFiles:
 _NO_PAGES = PageFiles([], [], {})
 
 
-def _page_files(pages: Pages, places: Sequence[int], out_dir: Path, bar: bool) -> PageFiles:
+def _their_pages(pages: Pages, shares: Shares, out_dir: Path, parent: int) -> PageFiles:
+    """The forked child's pages: the runs it takes while there are any. In the parent (no
+    fork, or the child failed: its work is made again here) the runs the child took."""
+    places = shares if os.getpid() != parent else shares.left_over()
+    return _page_files(pages, places, out_dir, True)
+
+
+def _page_files(pages: Pages, places: Iterable[int], out_dir: Path, bar: bool) -> PageFiles:
     """The entity pages at ``places`` written beside their targets (nothing published)."""
     summaries = []
     cited: Cited = {}
@@ -332,15 +347,67 @@ def _names_js(pages: Sequence[EntityPage]) -> str:
     return "window.CINECOOP_NAMES = " + script_json(rows) + ";\n"
 
 
+STATIC = ("vis-network.min.js", "vis-network.css", "map.js", "site.js", "site.css", "names.js")
+
+
 def _write_static(batch: AtomicBatch, out_dir: Path, pages: Sequence[EntityPage]) -> None:
-    static = out_dir / "static"
     vis_js, vis_css = vis_assets()
-    for name, text in (("vis-network.min.js", vis_js), ("vis-network.css", vis_css),
-                       ("map.js", _asset("static", "map.js")),
-                       ("site.js", _asset("static", "site.js")),
-                       ("site.css", _asset("static", "site.css")),
-                       ("names.js", _names_js(pages))):
-        batch.write(static / name, text)
+    texts = (vis_js, vis_css, _asset("static", "map.js"), _asset("static", "site.js"),
+             _asset("static", "site.css"), _names_js(pages))
+    for name, text in zip(STATIC, texts, strict=True):
+        batch.write(out_dir / "static" / name, text)
+
+
+def kept_site(build: Path, out_dir: Path, make: Callable[[], Site]) -> Site:
+    """``make()`` (:func:`write_site` into ``out_dir``), unless the site in ``out_dir`` is the
+    one this code made from the build in ``build`` last time: every file of it as that run
+    left it (size, modification and change times, inode; kept beside the build, keyed by its
+    content, the folder and a hash of the code). Then nothing is written or made again: the
+    site is a function of the build and the code. A file changed, removed or put back
+    (even with its old bytes and times: its change time or inode differ) makes the site
+    again, as its first run does."""
+    def made() -> tuple[Site, list[Stamp]]:
+        site = make()
+        return site, _stamps(out_dir, site.files)
+
+    def unchanged(found: Any) -> bool:
+        return isinstance(found, tuple) and isinstance(found[0], Site) and \
+            _stamps(out_dir, found[0].files) == found[1]
+
+    params = {"site": str(out_dir.resolve()), "code": _code_key()}
+    site: Site = kept(build, "site", params, made, check=unchanged)[0]
+    return site
+
+
+Stamp = tuple[int, int, int, int] | None
+
+
+def _stamps(out_dir: Path, files: Sequence[str]) -> list[Stamp]:
+    out: list[Stamp] = []
+    for name in files:
+        try:
+            st = os.stat(out_dir / name)
+        except OSError:
+            out.append(None)
+            continue
+        out.append((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino))
+    return out
+
+
+def _code_key() -> str:
+    """A hash of the code that makes a site: every module, template and static file of the
+    package (any change to it may change a page), and the versions of the libraries whose
+    output it writes (vis-network from pyvis, layouts from networkx, jinja2's escaping)."""
+    h = hashlib.sha256(b"cinecoop-site-1")
+    for lib in ("pyvis", "networkx", "jinja2"):
+        h.update(f"{lib} {metadata.version(lib)}\0".encode())
+    top = Path(__file__).resolve().parent.parent
+    for path in sorted(top.rglob("*")):
+        if path.suffix in (".py", ".j2", ".html", ".js", ".css", ".rq", ".ttl") and \
+                "__pycache__" not in path.parts:
+            h.update(f"{path.relative_to(top)}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
 
 
 def _index_groups(G: nx.MultiDiGraph, pages: Sequence[EntityPage],
