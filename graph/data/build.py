@@ -17,6 +17,7 @@ import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,33 +170,32 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
         # one walk of data/ (each entry keeps its stat) for both fingerprints and the cache
         entries = sorted_entries(data_dir) if data_dir.is_dir() else None
         stat = stat_fingerprint(data_dir, entries=entries)   # before reading: a later edit
+        previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
         try:
-            with build_lock(out_dir):
-                folder = new_folder(out_dir)
-                previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() \
-                    else None
-                store = StoreLoad(folder / STORE_DIR, previous)
+            with ExitStack() as held:    # the build lock, once taken, until the build ends
+                store = StoreLoad(out_dir, previous, held)
                 try:
                     try:
-                        report, summary = _build_into(folder, data_dir, out_dir, sources,
+                        report, summary = _build_into(data_dir, out_dir, sources,
                                                       (rebuild, previous, entries, stat),
                                                       store, steps)
                     finally:
                         store.close()    # its thread ends (before the folder may go)
                 except BaseException:
-                    shutil.rmtree(folder, ignore_errors=True)
+                    if store.folder is not None:
+                        shutil.rmtree(store.folder, ignore_errors=True)
                     raise
         except _NoRebuild:
             return build(data_dir, out_dir, sources, rebuild=False)
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
 
 
-def _build_into(folder: Path, data_dir: Path, out_dir: Path, sources: Path | None,
+def _build_into(data_dir: Path, out_dir: Path, sources: Path | None,
                 how: tuple[bool, Path | None, Any, str | None], store: StoreLoad,
                 steps: Steps) -> tuple[Report, dict[str, Any]]:
-    """:func:`build` with its lock held, into the new build ``folder``; ``how``: whether a
-    rebuild may be made, the build before, the entries of ``data_dir`` and their stat
-    fingerprint."""
+    """:func:`build` into the build folder of ``store`` (:meth:`StoreLoad.begin`); ``how``:
+    whether a rebuild may be made, the build before, the entries of ``data_dir`` and their
+    stat fingerprint."""
     rebuild, previous, entries, stat = how
     report = validate(data_dir, sources, previous,
                       rebuild and previous is not None and rebuildable(previous), entries,
@@ -232,7 +232,7 @@ def _build_into(folder: Path, data_dir: Path, out_dir: Path, sources: Path | Non
             save_cache(folder, report.cache)
         steps.next("publish")
 
-    publish(out_dir, write, ALL_OUTPUTS, folder)
+    publish(out_dir, write, ALL_OUTPUTS, store.begin())
     return report, summary
 
 
@@ -240,18 +240,29 @@ class StoreLoad:
     """The store of a full build, loaded in a thread of its own from the moment the named
     graphs exist (:class:`graph.data.validate.Started`): the named graphs first, then, once
     it is made, their merge as the default graph (:func:`write_store`). pyoxigraph does not
-    hold Python's lock while it loads. Nothing is made unless the named graphs are given (a
-    rebuild updates the store itself: :func:`write_rebuild`)."""
+    hold Python's lock while it loads. The build's folder (and the build lock of
+    ``out_dir``, held in ``held`` until the build ends) is taken then, or when the build
+    publishes (:meth:`begin`): a build stopped before, e.g. by bad records, writes nothing.
+    A rebuild updates the store itself (:func:`write_rebuild`)."""
 
-    def __init__(self, target: Path, previous: Path | None) -> None:
-        self.target, self.previous = target, previous
+    def __init__(self, out_dir: Path, previous: Path | None, held: ExitStack) -> None:
+        self.out_dir, self.previous, self._held = out_dir, previous, held
+        self.folder: Path | None = None
         self._union: Future[bytes] = Future()
         self._pool: ThreadPoolExecutor | None = None
         self._done: Future[None] | None = None
 
+    def begin(self) -> Path:
+        """The new build folder, made the first time (with the build lock taken)."""
+        if self.folder is None:
+            self._held.enter_context(build_lock(self.out_dir))
+            self.folder = new_folder(self.out_dir)
+        return self.folder
+
     def named(self, text: GraphText) -> None:
+        target = self.begin() / STORE_DIR
         self._pool = ThreadPoolExecutor(1)
-        self._done = self._pool.submit(write_store, self.target, text, self.previous,
+        self._done = self._pool.submit(write_store, target, text, self.previous,
                                        self._union.result)
 
     def merged(self, union: bytes) -> None:
