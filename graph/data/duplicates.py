@@ -9,6 +9,7 @@ and silences the pair.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -80,9 +81,11 @@ class _Blocks:
                 keys = self.label_keys(label)
                 self.keys.append(keys)
                 for j, word in enumerate(keys):
-                    post = self.post.setdefault((rec.kind, len(keys), j), {})
+                    post = self.post.get((rec.kind, len(keys), j))
+                    if post is None:
+                        post = self.post[rec.kind, len(keys), j] = defaultdict(list)
                     for key in word:
-                        post.setdefault(key, []).append(li)
+                        post[key].append(li)
 
     def _keyed(self, i: int) -> Candidate:
         """Entity ``i`` as a candidate with its labels' index keys (computed once)."""
