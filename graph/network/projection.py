@@ -558,6 +558,20 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
     return frozen
 
 
+def view_parts(G: nx.MultiDiGraph, name: str, since: str | None = None,
+               until: str | None = None, include_undated: bool = False,
+               types: Iterable[str] | None = None
+               ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]],
+                          dict[str, Any]]:
+    """What :func:`view` makes its graph of: the nodes (key -> attributes), the edges
+    (sorted pair -> attributes) and the graph's attributes, without the networkx graph
+    (:func:`graph.network.plain.plain_parts` makes a view's plain form from them)."""
+    base = _base(G)
+    with no_collection():
+        out, attrs = _view(G, base, name, since, until, include_undated, types)
+    return out.nodes, out.edges, attrs
+
+
 class _Base(NamedTuple):
     """Per projection: its edges (in its order), those each view reads, the views made from
     it, and its size when they were made (a projection given nodes or newly linked pairs
