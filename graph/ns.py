@@ -40,7 +40,9 @@ class Space:
     def __getattr__(self, name: str) -> str:
         if name.startswith("_") or (self.terms is not None and name not in self.terms):
             raise AttributeError(f"{self.base} has no term {name!r}")
-        return self.base + name
+        iri = self.base + name
+        setattr(self, name, iri)    # kept: the next look-up does not come here (describe
+        return iri                  # names terms hundreds of thousands of times at scale)
 
     def __getitem__(self, name: str) -> str:
         return self.base + name

@@ -248,6 +248,9 @@ def humane_dates(text: str) -> str:
     >>> humane_dates("Film Week (--08-23..--08-28), reported 2024-09-20")
     'Film Week (23\u201328 August (year not given)), reported 20 September 2024'
     """
+    if "-" not in text:     # every date the pattern finds has one (most lines have none)
+        return text
+
     def words(m: re.Match[str]) -> str:
         if m.group(1):
             return _span(f"--{m.group(1)}-{m.group(2)}", f"--{m.group(3)}-{m.group(4)}")

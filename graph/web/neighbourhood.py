@@ -77,6 +77,7 @@ class Neighbourhoods:
         self.labels = labels
         self._node: dict[str, tuple[str, str, str, int | None, str | None]] = {}
         self._edge: dict[tuple[str, str], str | None] = {}
+        self._within: dict[tuple[str, str, tuple[str, ...]], str] = {}
         self._tail = _js({"options": vis_options(physics=True, large=False, seed=7)})[1:-1]
         styles = {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}
         self._styles = _js({"labelLimit": LABEL_LIMIT, "edgeStyles": styles})[1:-1]
@@ -123,6 +124,18 @@ class Neighbourhoods:
         self._edge[key] = text
         return text
 
+    def _within_json(self, u: str, v: str, data: Mapping[str, Any], members: set[str]) -> str:
+        """The JSON of a link whose tooltip names people or events: they are named where
+        they are drawn, so it is made once per link and set of those drawn."""
+        drawn = tuple(n for n in (*(data.get("events") or ()), *(data.get("people") or ()))
+                      if n in members)
+        key = (u, v, drawn)
+        text = self._within.get(key)
+        if text is None:
+            text = self._within[key] = _js(self._edge_dict(_Within(self.full, members), u, v,
+                                                           data))
+        return text
+
     def _edge_dict(self, G: Any, u: str, v: str, data: Mapping[str, Any]) -> dict[str, Any]:
         family = RELATION_FAMILY.get(str(data.get("relation")), "structure")
         edge: dict[str, Any] = {"from": u, "to": v, "family": family,
@@ -140,8 +153,7 @@ class Neighbourhoods:
         full = self.full
         if key not in full:
             return None
-        adj = full.adj
-        members = {key, *adj[key]}
+        members = {key, *full._adj[key]}
         links = self._links(members)
         if len(members) > LAYOUT_THRESHOLD or len(links) > MAX_LINKS:
             return self._hub(key, members)
@@ -167,8 +179,7 @@ class Neighbourhoods:
         for u, v, data in links:
             text = self._edge_json(u, v, data)
             if text is None:
-                edge = self._edge_dict(_Within(full, members), u, v, data)
-                text = _js(edge)
+                text = self._within_json(u, v, data, members)
             if data.get("year") is not None:
                 years.add(int(data["year"]))
             edge_json.append(text)
@@ -181,7 +192,7 @@ class Neighbourhoods:
 
     def _links(self, members: set[str]) -> list[tuple[str, str, Any]]:
         """The links among ``members``, each once, sorted as a map lists them."""
-        adj = self.full.adj
+        adj = self.full._adj    # the adjacency's own dicts: its views cost a call per look-up
         found: list[tuple[str, str, Any]] = []
         for u in members:
             nbrs = adj[u]

@@ -253,10 +253,12 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     srcs = source_list(ds)
     with no_collection():   # every entity is described: the graph read once, not per look-up
         pages = Pages(memory_reader(ds), G, {s.stem: s for s in srcs}, labels)
-    shares = Shares(len(pages.keys), PAGES_AT_ONCE)
-    finish = beside(partial(_their_pages, pages, shares, out_dir, os.getpid()),
-                    empty=_NO_PAGES)
-    with AtomicBatch() as batch:   # maps, pages, static files, index: published in order
+    # maps, pages, static files, index: published in order; what is alive now (the graph in
+    # memory, the projection) is left out of every collection pass, here and in the child
+    with frozen(), AtomicBatch() as batch:
+        shares = Shares(len(pages.keys), PAGES_AT_ONCE)
+        finish = beside(partial(_their_pages, pages, shares, out_dir, os.getpid()),
+                        empty=_NO_PAGES)
         try:
             maps = _write_maps(ds, G, batch, out_dir, views, labels, cache_dir, srcs)
             content = report() if report is not None else \
@@ -307,7 +309,7 @@ def _page_files(pages: Pages, places: Iterable[int], out_dir: Path, bar: bool) -
     """The entity pages at ``places`` written beside their targets (nothing published)."""
     summaries = []
     cited: Cited = {}
-    with frozen(), AtomicBatch() as batch:
+    with AtomicBatch() as batch:
         for at, page in pages.entities(places, cited, bar):
             batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
             summaries.append((at, page.summary()))
