@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from anyascii import anyascii
 
+from graph.forked import beside as in_child
+
 T = TypeVar("T")
 
 __all__ = ["write_atomic", "write_atomic_parts", "Part", "AtomicBatch", "keep_pickle",
@@ -216,8 +218,6 @@ def keep_pickle(path: Path, key: str, make: Callable[[], T],
     value = make()
     if beside:
         import atexit  # lazy: only where a child writes
-
-        from graph.forked import beside as in_child
 
         atexit.register(in_child(lambda: _keep(path, key, value), empty=False), again=False)
     else:
