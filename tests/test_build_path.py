@@ -6,16 +6,18 @@ N-Quads lines the build uses must hold the same quads, graph by graph.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from conftest import DATA
-from rdflib import Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.data import build as build_module
+from graph.data import validate as validate_module
 from graph.data.build import GraphText, dataset_lines, text_class_counts
 from graph.data.load import build_dataset, build_nquads, load_ontology, nt_literal
 from graph.data.records import read_records
@@ -105,3 +107,49 @@ def test_shacl_and_turtle_made_beside_give_the_same_outputs(built: Path, tmp_pat
         if name == "manifest.json":   # the fingerprint of data/ is the same; so is the rest
             ours = ours.replace(str(tmp_path / "out").encode(), str(built).encode())
         assert ours == (built / name).read_bytes(), name
+
+
+def _stop_after_validation(*_args: object, **_kwargs: object) -> dict[str, str]:
+    raise RuntimeError("stopped while the store loads")
+
+
+def _stop_before_the_merge(_text: object) -> bytes:
+    raise RuntimeError("stopped before the merge")
+
+
+@pytest.mark.parametrize("where", ["after validation", "before the merge"])
+def test_a_build_stopped_while_its_store_loads_leaves_nothing(
+        where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store starts loading into the new build folder as soon as the named graphs exist;
+    a build that stops after that (here: before their merge is made, and after validation)
+    waits for the load to end, removes the folder and leaves the build before published."""
+    out = tmp_path / "out"
+    build_module.build(DATA, out)
+    before = {name: (out / name).read_bytes() for name in ("graph.trig", "manifest.json")}
+    folders = sorted(p.name for p in (out / ".builds").iterdir())
+    threads = threading.active_count()
+    if where == "after validation":
+        monkeypatch.setattr(build_module, "curation_outputs", _stop_after_validation)
+    else:
+        monkeypatch.setattr(validate_module, "merged", _stop_before_the_merge)
+    with pytest.raises(RuntimeError, match="stopped"):
+        build_module.build(DATA, out, rebuild=False)
+    assert sorted(p.name for p in (out / ".builds").iterdir()) == folders
+    assert {name: (out / name).read_bytes() for name in before} == before
+    assert threading.active_count() == threads      # the store's thread ended
+
+
+def test_store_with_blank_nodes_keeps_them_shared(tmp_path: Path) -> None:
+    """With blank nodes, the named graphs and their merge are loaded as one document: a blank
+    node of a named graph is the same node in the default graph."""
+    ds = Dataset()
+    node, graph = BNode(), ds.graph(URIRef("urn:x-graph:a"))
+    graph.add((node, RDF.type, URIRef("urn:x:Thing")))
+    graph.add((URIRef("urn:x:s"), URIRef("urn:x:p"), node))
+    build_module.write_store(tmp_path / "store", ds)
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    rows = list(store.query("SELECT ?b WHERE { GRAPH <urn:x-graph:a> { <urn:x:s> <urn:x:p> ?b }"
+                            " ?b a <urn:x:Thing> }"))
+    assert len(rows) == 1 and isinstance(rows[0]["b"], ox.BlankNode)
+    assert len(store) == 4
+    del store

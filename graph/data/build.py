@@ -15,9 +15,10 @@ import json
 import re
 import shutil
 from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from rdflib import Dataset
 from rdflib.namespace import RDF
 
 from graph.data.cache import save_cache
-from graph.data.delta import Delta, Span, update_store
+from graph.data.delta import Delta, update_store
 from graph.data.diff import (
     CHANGES_FILE,
     NAMES_FILE,
@@ -39,7 +40,9 @@ from graph.data.diff import (
     snapshot_json,
 )
 from graph.data.duplicates import names_table
-from graph.data.load import PREFIXES, union_ntriples
+from graph.data.graphtext import GraphText as GraphText  # re-exported: callers import it here
+from graph.data.graphtext import dataset_lines as dataset_lines
+from graph.data.load import PREFIXES
 from graph.data.load import union_graph as union_graph  # re-exported: callers import it here
 from graph.data.lookup import TABLE
 from graph.data.outputs import (
@@ -50,7 +53,7 @@ from graph.data.outputs import (
     is_current,
     stat_fingerprint,
 )
-from graph.data.publish import CURRENT, build_lock, publish
+from graph.data.publish import CURRENT, build_lock, new_folder, publish
 from graph.data.records import Problem
 from graph.data.shacl import Result
 from graph.data.splice import (
@@ -99,40 +102,6 @@ class BuildResult:
 
 
 # ---------------------------------------------------------------- the build path (pyoxigraph)
-
-
-@dataclass
-class GraphText:
-    """The built graph as text: each named graph's sorted N-Quads, and the merged N-Triples."""
-
-    nquads: bytes                 # named graphs in IRI order, each graph's lines sorted
-    ntriples: bytes               # the union (a merge: each triple once), sorted
-    spans: dict[str, Span] = field(default_factory=dict)   # each graph's place and digest
-
-    @classmethod
-    def from_graphs(cls, graphs: dict[str, list[str]], union: bytes | None = None) -> GraphText:
-        """From graph IRI -> distinct sorted N-Quads lines (:meth:`NQuadsSink.lines`);
-        ``union``: their merge (:func:`graph.data.load.union_ntriples`) when already made."""
-        blocks = [(name, "".join(graphs[name]).encode("utf-8")) for name in sorted(graphs)]
-        spans: dict[str, Span] = {}
-        start = 0
-        for name, block in blocks:
-            spans[name] = (start, start + len(block),
-                           hashlib.blake2b(block, digest_size=16).hexdigest())
-            start += len(block)
-        return cls(b"".join(block for _, block in blocks),
-                   union_ntriples(graphs) if union is None else union, spans)
-
-    @classmethod
-    def from_dataset(cls, ds: Dataset) -> GraphText:
-        """From an rdflib Dataset (the reference path; the same text for the same quads)."""
-        canonical = ox.serialize(ox.parse(b"".join(dataset_lines(ds)[0]),
-                                          format=ox.RdfFormat.N_QUADS),
-                                 format=ox.RdfFormat.N_QUADS)
-        graphs: dict[str, list[str]] = {}
-        for line in (canonical or b"").decode("utf-8").splitlines(keepends=True):
-            graphs.setdefault(line[line.rindex(" <") + 2:-4], []).append(line)
-        return cls.from_graphs({name: sorted(set(lines)) for name, lines in graphs.items()})
 
 
 def serialise_text(text: GraphText) -> dict[str, bytes]:
@@ -192,7 +161,9 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
     The outputs are written into a fresh build folder and only then published
     (:mod:`graph.data.publish`): a failed or killed build leaves the previous outputs in
     place, whole. ``rebuild``: when only facts changed since the build before, make only the
-    graphs they touch and update the rest from that build (:func:`write_rebuild`).
+    graphs they touch and update the rest from that build (:func:`write_rebuild`). The
+    store of a full build is loaded into that folder from the moment the named graphs exist
+    (:class:`StoreLoad`), while validation and the other outputs go on.
     """
     with Steps("build", ("validate", "merge", "write", "read back", "publish")) as steps:
         steps.next("validate (records, integrity, SHACL)")
@@ -200,49 +171,116 @@ def build(data_dir: Path, out_dir: Path, sources: Path | None = None,
         entries = sorted_entries(data_dir) if data_dir.is_dir() else None
         stat = stat_fingerprint(data_dir, entries=entries)   # before reading: a later edit
         previous = (out_dir / CURRENT).resolve() if (out_dir / CURRENT).is_dir() else None
-        report = validate(data_dir, sources, previous,
-                          rebuild and previous is not None and rebuildable(previous), entries,
-                          later=True)
-        if not report.ok or report.graphs is None:
-            raise BuildError(report.problems)
-        prints = (fingerprint(data_dir, known={rel: kept[0] for rel, kept in (
-            report.cache.files.items() if report.cache else ())}, entries=entries),
-                  stat)   # the bytes read
-        del entries
-        steps.next("merge the graphs")
-        side = None if report.touched is not None or report.union is None else (
-            beside if len(report.union) >= SIDE_FROM else Later)(
-            functools.partial(shacl_and_turtle, report.union, previous))
-        text = GraphText.from_graphs(report.graphs, report.union if report.touched is None
-                                     else b"")
-        report.graphs = report.union = None    # the text holds them now
-        summary: dict[str, Any] = {}
-        curation = curation_outputs(prints[0], out_dir, report)
-
-        def write(folder: Path) -> None:
-            steps.next("write TriG, Turtle, N-Triples and the store")
-            for name, content in curation.items():
-                write_atomic(folder / name, content, flush=False)   # publish flushes
-            if report.touched is not None and previous is not None:
-                summary.update(write_rebuild(folder, text, prints, report, previous))
-            else:
-                summary.update(write_outputs(folder, text, prints[0], prints[1],
-                                             lambda: steps.next("read the outputs back"),
-                                             previous, side))
-                if side is not None:     # validated in the child while the outputs were made
-                    finish_shacl(report, side()[0])
-                    if not report.ok:
-                        raise BuildError(report.problems)
-            if report.cache is not None:
-                save_cache(folder, report.cache)
-            steps.next("publish")
-
         try:
-            with build_lock(out_dir):
-                publish(out_dir, write, ALL_OUTPUTS)
+            with ExitStack() as held:    # the build lock, once taken, until the build ends
+                store = StoreLoad(out_dir, previous, held)
+                try:
+                    try:
+                        report, summary = _build_into(data_dir, out_dir, sources,
+                                                      (rebuild, previous, entries, stat),
+                                                      store, steps)
+                    finally:
+                        store.close()    # its thread ends (before the folder may go)
+                except BaseException:
+                    if store.folder is not None:
+                        shutil.rmtree(store.folder, ignore_errors=True)
+                    raise
         except _NoRebuild:
             return build(data_dir, out_dir, sources, rebuild=False)
     return BuildResult(out_dir, report, summary["counts"], summary["triples"])
+
+
+def _build_into(data_dir: Path, out_dir: Path, sources: Path | None,
+                how: tuple[bool, Path | None, Any, str | None], store: StoreLoad,
+                steps: Steps) -> tuple[Report, dict[str, Any]]:
+    """:func:`build` into the build folder of ``store`` (:meth:`StoreLoad.begin`); ``how``:
+    whether a rebuild may be made, the build before, the entries of ``data_dir`` and their
+    stat fingerprint."""
+    rebuild, previous, entries, stat = how
+    report = validate(data_dir, sources, previous,
+                      rebuild and previous is not None and rebuildable(previous), entries,
+                      later=True, started=store)
+    if not report.ok or report.text is None:
+        raise BuildError(report.problems)
+    prints = (fingerprint(data_dir, known={rel: kept[0] for rel, kept in (
+        report.cache.files.items() if report.cache else ())}, entries=entries),
+              stat)   # the bytes read
+    del entries
+    steps.next("merge the graphs")
+    union = report.union
+    side = None if union is None else (beside if len(union) >= SIDE_FROM else Later)(
+        functools.partial(shacl_and_turtle, union, previous))
+    text, report.text, union = report.text, None, None
+    summary: dict[str, Any] = {}
+    curation = curation_outputs(prints[0], out_dir, report)
+
+    def write(folder: Path) -> None:
+        steps.next("write TriG, Turtle, N-Triples and the store")
+        for name, content in curation.items():
+            write_atomic(folder / name, content, flush=False)   # publish flushes
+        if report.touched is not None and previous is not None:
+            summary.update(write_rebuild(folder, text, prints, report, previous))
+        else:
+            summary.update(write_outputs(folder, text, prints[0], prints[1],
+                                         lambda: steps.next("read the outputs back"),
+                                         previous, side, store.wait))
+            if side is not None:     # validated in the child while the outputs were made
+                finish_shacl(report, side()[0])
+                if not report.ok:
+                    raise BuildError(report.problems)
+        if report.cache is not None:
+            save_cache(folder, report.cache)
+        steps.next("publish")
+
+    publish(out_dir, write, ALL_OUTPUTS, store.begin())
+    return report, summary
+
+
+class StoreLoad:
+    """The store of a full build, loaded in a thread of its own from the moment the named
+    graphs exist (:class:`graph.data.validate.Started`): the named graphs first, then, once
+    it is made, their merge as the default graph (:func:`write_store`). pyoxigraph does not
+    hold Python's lock while it loads. The build's folder (and the build lock of
+    ``out_dir``, held in ``held`` until the build ends) is taken then, or when the build
+    publishes (:meth:`begin`): a build stopped before, e.g. by bad records, writes nothing.
+    A rebuild updates the store itself (:func:`write_rebuild`)."""
+
+    def __init__(self, out_dir: Path, previous: Path | None, held: ExitStack) -> None:
+        self.out_dir, self.previous, self._held = out_dir, previous, held
+        self.folder: Path | None = None
+        self._union: Future[bytes] = Future()
+        self._pool: ThreadPoolExecutor | None = None
+        self._done: Future[None] | None = None
+
+    def begin(self) -> Path:
+        """The new build folder, made the first time (with the build lock taken)."""
+        if self.folder is None:
+            self._held.enter_context(build_lock(self.out_dir))
+            self.folder = new_folder(self.out_dir)
+        return self.folder
+
+    def named(self, text: GraphText) -> None:
+        target = self.begin() / STORE_DIR
+        self._pool = ThreadPoolExecutor(1)
+        self._done = self._pool.submit(write_store, target, text, self.previous,
+                                       self._union.result)
+
+    def merged(self, union: bytes) -> None:
+        self._union.set_result(union)
+
+    def wait(self) -> None:
+        """Wait for the store to be loaded (and raise what stopped it)."""
+        if self._done is None:
+            raise RuntimeError("the store was not started: no named graphs were given")
+        self._done.result()
+
+    def close(self) -> None:
+        """Stop waiting for a merge that will not come, and wait for the thread to end (a
+        load cannot be interrupted: this returns when it ends)."""
+        if not self._union.done():
+            self._union.set_exception(RuntimeError("the build stopped before the merge"))
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 class _NoRebuild(Exception):
@@ -389,20 +427,21 @@ def shacl_and_turtle(union: bytes, previous: Path | None
 def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | None = None,
                   reading: Callable[[], None] | None = None,
                   previous: Path | None = None,
-                  side: Later[tuple[set[Result], list[Part], list[Any]]] | None = None
-                  ) -> dict[str, Any]:
+                  side: Later[tuple[set[Result], list[Part], list[Any]]] | None = None,
+                  store: Callable[[], None] | None = None) -> dict[str, Any]:
     """Write every output of a build into ``folder``: the three texts, the store, the manifest.
 
     pyoxigraph loads the store in a thread of its own while the texts are written (it does
-    not hold Python's lock); ``previous``: the folder of the build before, whose store it
-    updates (:func:`write_store`) and whose unchanged pieces of graph.trig and graph.ttl it
-    reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed back); ``side``:
-    a child process making graph.ttl (:func:`shacl_and_turtle`). Returns the
+    not hold Python's lock); ``store``: waits for a store already being loaded into
+    ``folder`` (:class:`StoreLoad`) instead; ``previous``: the folder of the build before,
+    whose store it updates (:func:`write_store`) and whose unchanged pieces of graph.trig and
+    graph.ttl it reuses (:mod:`graph.data.splice`; what pyoxigraph writes anew is parsed
+    back); ``side``: a child process making graph.ttl (:func:`shacl_and_turtle`). Returns the
     manifest (class counts, triples, ``content``: a hash of the quads that keys caches kept
     beside the build, ``graphs``: a digest per named graph).
     """
     with ThreadPoolExecutor(1) as pool:
-        store = pool.submit(write_store, folder / STORE_DIR, text, previous)
+        loaded = store or pool.submit(write_store, folder / STORE_DIR, text, previous).result
         try:
             before, files = load_pieces(previous)
             pieces = new_pieces()
@@ -428,7 +467,7 @@ def write_outputs(folder: Path, text: GraphText, fingerprint_: str, stat: str | 
             if reading is not None:
                 reading()
         finally:
-            store.result()   # waits for the store (and raises what stopped it)
+            loaded()   # waits for the store (and raises what stopped it)
     verify_store(folder, manifest["quads"] + manifest["triples"])
     return manifest
 
@@ -485,26 +524,11 @@ def load_dataset(out_dir: Path) -> Dataset:
     return ds
 
 
-def dataset_lines(ds: Dataset) -> tuple[list[bytes], set[bytes]]:
-    """The named graphs as N-Quads lines, and the set of their N-Triples lines (the merge)."""
-    quads: list[bytes] = []
-    union: set[bytes] = set()
-    for ctx in sorted(ds.graphs(), key=lambda c: str(c.identifier)):
-        name = str(ctx.identifier)
-        if not len(ctx) or name.startswith("urn:x-rdflib:"):
-            continue
-        tail = f" <{name}> .\n".encode()
-        for line in ctx.serialize(format="nt", encoding="utf-8").splitlines():
-            line = line.strip()
-            if line.endswith(b"."):
-                quads.append(line[:-1].rstrip() + tail)
-                union.add(line + b"\n")
-    return quads, union
-
-
-def write_store(target: Path, data: GraphText | Dataset, previous: Path | None = None) -> None:
+def write_store(target: Path, data: GraphText | Dataset, previous: Path | None = None,
+                union: Callable[[], bytes] | None = None) -> None:
     """Create the Oxigraph store ``target`` (a new folder): one named graph per source, the
-    ontology, and the default graph holding their merge.
+    ontology, and the default graph holding their merge (``union()`` gives it when the text
+    does not hold it yet: the named graphs are loaded meanwhile).
 
     With ``previous`` (the folder of the build before), the store of that build updated by
     the graphs that changed (:mod:`graph.data.delta`) when its manifest says what they were.
@@ -519,19 +543,39 @@ def write_store(target: Path, data: GraphText | Dataset, previous: Path | None =
                                                      text.spans, before):
             return
         shutil.rmtree(target, ignore_errors=True)
+    merge = union if union is not None else functools.partial(getattr, text, "ntriples")
     store = ox.Store(str(target))
     # The named graphs, then the default graph holding their merge, each triple once, as
     # rdflib's default_union has it (Oxigraph's own union mode would repeat a triple once per
     # graph). With blank nodes, one document, so that they stay shared; else two loads (no
     # copy of both texts in memory).
+    # (lenient: IRIs are not checked again; graph.trig, written from the same lines, is read
+    # back strictly, and the store is not published without it)
     if b"_:" in text.nquads:
-        store.bulk_load(input=text.nquads + text.ntriples, format=ox.RdfFormat.N_QUADS)
-    else:
-        store.bulk_load(input=text.nquads, format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(input=text.ntriples, format=ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.DefaultGraph())
+        store.bulk_load(input=text.nquads + merge(), format=ox.RdfFormat.N_QUADS, lenient=True)
+    else:   # in pieces: pyoxigraph's memory grows with the size of one load
+        for piece in _pieces(text.nquads):
+            store.bulk_load(input=piece, format=ox.RdfFormat.N_QUADS, lenient=True)
+        for piece in _pieces(merge()):
+            store.bulk_load(input=piece, format=ox.RdfFormat.N_TRIPLES,
+                            to_graph=ox.DefaultGraph(), lenient=True)
     store.flush()
     del store     # freed here, and its lock released (a full gc.collect costs a second)
+
+
+#: about this many bytes of text per bulk load of the store (pyoxigraph keeps a load's quads
+#: in memory: one load of a million quads takes 0.9 GB, two of half a million 0.6)
+LOAD_BYTES = 96 << 20
+
+
+def _pieces(data: bytes, size: int = LOAD_BYTES) -> Iterator[bytes]:
+    """``data`` in pieces of whole lines, about ``size`` bytes each."""
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        yield data[start:end]
+        start = end
 
 
 def write_local_store(out_dir: Path, ds: Dataset) -> None:

@@ -514,11 +514,21 @@ def union_ntriples(graphs: dict[str, list[str]]) -> bytes:
     """The merge of the named graphs (graph IRI -> N-Quads lines) as sorted N-Triples, each
     triple once."""
     # " <graph> .\n" ends each line only (a literal holds no raw line break)
-    text = "".join("".join(lines).replace(f" <{name}> .\n", " .\n")
-                   for name, lines in graphs.items())
-    union = set(text.split("\n"))
-    union.discard("")
-    return ("\n".join(sorted(union)) + "\n").encode("utf-8") if union else b""
+    return merge_ntriples("".join("".join(lines).replace(f" <{name}> .\n", " .\n")
+                                  for name, lines in graphs.items()).encode("utf-8").split(b"\n"))
+
+
+def merge_ntriples(lines: list[bytes]) -> bytes:
+    """The N-Triples ``lines`` (without their line breaks; empty ones left out) sorted, each
+    once (UTF-8 bytes sort as their code points, as the lines' strings do); ``lines`` is
+    emptied. Lines that come in sorted runs (each named graph's lines, with its name taken
+    off, stay sorted) cost little: the sort merges the runs, and a repeated line then stands
+    next to its twin (kept once, in order, by a dict)."""
+    lines.sort()
+    merged = dict.fromkeys(lines)
+    lines.clear()
+    merged.pop(b"", None)
+    return b"\n".join(merged) + b"\n" if merged else b""
 
 
 def build_nquads(records: list[Record], ontology: Graph | None = None,

@@ -36,7 +36,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["BUILDS", "CURRENT", "PREVIOUS", "publish", "build_lock", "clean_leftovers"]
+__all__ = ["BUILDS", "CURRENT", "PREVIOUS", "publish", "new_folder", "build_lock",
+           "clean_leftovers"]
 
 BUILDS = ".builds"
 CURRENT = "current"
@@ -115,17 +116,29 @@ def clean_leftovers(out_dir: Path) -> list[str]:
     return sorted(removed)
 
 
-def publish(out_dir: Path, write: Callable[[Path], None], names: tuple[str, ...]) -> Path:
-    """Run ``write(folder)`` into a fresh build folder, then publish it; return the folder.
-
-    ``write`` must write every output named in ``names`` (and may raise: nothing is published
-    then, and the folder is removed). Afterwards ``out_dir/<name>`` for each name reads the new
-    build. Call it with :func:`build_lock` held.
-    """
+def new_folder(out_dir: Path) -> Path:
+    """A fresh build folder under ``out_dir/.builds/`` (the leftovers of other runs removed
+    first). Call it with :func:`build_lock` held, and keep holding it until the folder is
+    published or removed (another build would take it for a leftover)."""
     clean_leftovers(out_dir)
     ident = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 10**9:09d}"
     folder = out_dir / BUILDS / ident
     folder.mkdir(parents=True)
+    return folder
+
+
+def publish(out_dir: Path, write: Callable[[Path], None], names: tuple[str, ...],
+            folder: Path | None = None) -> Path:
+    """Run ``write(folder)`` into a fresh build folder, then publish it; return the folder.
+
+    ``write`` must write every output named in ``names`` (and may raise: nothing is published
+    then, and the folder is removed). Afterwards ``out_dir/<name>`` for each name reads the new
+    build. ``folder``: one :func:`new_folder` made, already holding part of the build. Call
+    it with :func:`build_lock` held.
+    """
+    if folder is None:
+        folder = new_folder(out_dir)
+    ident = folder.name
     try:
         write(folder)
         missing = [n for n in names if not (folder / n).exists()]

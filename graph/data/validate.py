@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
@@ -27,6 +28,7 @@ from graph.data.cache import (
     touched_sources,
 )
 from graph.data.duplicates import duplicates
+from graph.data.graphtext import GraphText, merged
 from graph.data.integrity import check, check_changed
 from graph.data.load import (
     PREFIXES,
@@ -56,14 +58,19 @@ from graph.text import read_paragraphs, text_checksum
 class Report:
     records: list[Record]
     problems: list[Problem] = field(default_factory=list)
-    graphs: dict[str, list[str]] | None = None   # graph IRI -> sorted distinct N-Quads lines
+    #: the named graphs (and, unless a rebuild, their merge) as text
+    text: GraphText | None = None
     cache: RecordCache | None = None             # what the next build may reuse
-    union: bytes | None = None                   # the merge of the graphs, as N-Triples
     text_checked: str = "not run: no source texts (use --sources DIR or CINECOOP_SOURCES)"
     #: a rebuild: ``graphs`` holds only the graphs of these sources, and SHACL runs when the
     #: store is updated (:func:`graph.data.build.build`); its problems go at ``shacl_at``
     touched: set[str] | None = None
     shacl_at: int = 0
+
+    @property
+    def union(self) -> bytes | None:
+        """The merge of the graphs, as N-Triples (None on a rebuild or before they exist)."""
+        return None if self.text is None or self.touched is not None else self.text.ntriples
 
     @property
     def errors(self) -> list[Problem]:
@@ -76,6 +83,17 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+class Started(Protocol):
+    """Told of the graph as soon as its text is made (:func:`validate`): the build loads its
+    store from the named graphs while the merge is made and validation goes on."""
+
+    def named(self, text: GraphText) -> None:
+        """The named graphs of a full build exist (``text.nquads``, ``text.spans``)."""
+
+    def merged(self, union: bytes) -> None:
+        """Their merge exists (``union``, as sorted N-Triples)."""
 
 
 def shacl_results(data: Dataset | Graph, shapes: Path = SHAPES_FILE) -> set[Result]:
@@ -319,9 +337,24 @@ def finish_shacl(report: Report, results: set[Result]) -> None:
     report.problems[report.shacl_at:report.shacl_at] = result_problems(results, report.records)
 
 
+def _graph_text(records: list[Record], ontology: Graph | None, touched: set[str] | None,
+                started: Started | None) -> GraphText:
+    """The graphs of ``records`` as text (only those of the ``touched`` sources, without a
+    merge, on a rebuild); ``started`` told of each part as it is made."""
+    text = GraphText.from_sink(build_nquads(records, ontology, touched))
+    if touched is None:
+        if started is not None:
+            started.named(text)
+        text.ntriples = merged(text)
+        if started is not None:
+            started.merged(text.ntriples)
+    return text
+
+
 def validate(data_dir: Path, sources: Path | None = None,
              previous: Path | None = None, rebuild: bool = False,
-             entries: Entries | None = None, later: bool = False) -> Report:
+             entries: Entries | None = None, later: bool = False,
+             started: Started | None = None) -> Report:
     """Validate ``data_dir``; build the dataset only when the records are sound.
 
     ``previous`` is the folder of a build before: a file whose bytes did not change since is
@@ -332,7 +365,8 @@ def validate(data_dir: Path, sources: Path | None = None,
     files of ``data_dir`` as :func:`graph.files.sorted_entries` gave them (the build walks
     the folder once). ``later``: leave SHACL over the whole graph (``report.union``) to the
     caller, who gives its results to :func:`finish_shacl` (the build validates in a child
-    process while it writes).
+    process while it writes). ``started``: told of the named graphs of a full build, then of
+    their merge, as soon as each is made (before the duplicate check's result is in).
     """
     before = load_cache(previous)
     records, problems, cache = read_records_cached(data_dir, before, entries)
@@ -357,18 +391,12 @@ def validate(data_dir: Path, sources: Path | None = None,
         return _stopped(report, sources, "the records do not fit together")
     if touched is None:
         cache.shacl = None
-    sink = build_nquads(records, ontology, touched)
-    graphs = {name: sink.lines(name) for name in sink.graphs}
-    del sink
-    union = shacl = None
-    if touched is None:
-        union = union_ntriples(graphs)
-        if not later:
-            shacl = union_shacl_results(union)
+    report.text, report.touched = _graph_text(records, ontology, touched, started), touched
+    shacl = None if touched is not None or later else union_shacl_results(report.text.ntriples)
     report.problems.extend(_kept(cache, data_dir, same_names()))
     if report.errors:
+        report.text = None
         return _stopped(report, sources, "the records do not fit together")
-    report.graphs, report.union, report.touched = graphs, union, touched
     report.shacl_at = len(report.problems)
     if shacl is not None:
         finish_shacl(report, shacl)
