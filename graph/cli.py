@@ -357,7 +357,7 @@ def path(cfg: Config, source: str, target: str, k: int, view_name: str, since: s
     filters = _filters(since, until, include_undated, types)
     _current(cfg)
     lines = _network_call(path_lines, cfg.out, source, target, k, view_name, filters,
-                          make_view=lambda: _view(cfg, view_name, filters),
+                          make_plain=lambda: _plain_view(cfg, view_name, filters),
                           resolve=lambda name: _resolve(cfg, name))
     click.echo("\n".join(lines))
 
@@ -367,6 +367,13 @@ def _view(cfg: Config, view_name: str, filters: Any, with_types: bool = True) ->
     from graph.network.commands import load_view
 
     return load_view(None, view_name, filters, with_types, G=cfg.projection())
+
+
+def _plain_view(cfg: Config, view_name: str, filters: Any) -> Any:
+    """The view of the cached projection in plain form (when nothing is kept for it)."""
+    from graph.network.commands import plain_view
+
+    return plain_view(cfg.projection(), view_name, filters)
 
 
 def _current(cfg: Config) -> None:

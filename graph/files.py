@@ -18,6 +18,8 @@ from typing import Any, TypeVar
 
 from anyascii import anyascii
 
+from graph.forked import beside as in_child
+
 T = TypeVar("T")
 
 __all__ = ["write_atomic", "write_atomic_parts", "Part", "AtomicBatch", "keep_pickle",
@@ -197,10 +199,13 @@ class AtomicBatch:
 
 
 def keep_pickle(path: Path, key: str, make: Callable[[], T],
-                check: Callable[[Any], bool] | None = None) -> T:
+                check: Callable[[Any], bool] | None = None, beside: bool = False) -> T:
     """The value pickled at ``path`` under ``key`` (and accepted by ``check``), else
     ``make()``, pickled there for next time; a corrupt or foreign file is made again, a
-    read-only folder only means it is not kept."""
+    read-only folder only means it is not kept. ``beside``: a new value is pickled and
+    written by a forked child while this process goes on with it (a large projection: a
+    second of one core); the process waits for the child when it ends, so the file is
+    complete when the command is done (not kept if the child fails)."""
     try:
         with path.open("rb") as fh:
             stored, value = pickle.load(fh)
@@ -211,11 +216,21 @@ def keep_pickle(path: Path, key: str, make: Callable[[], T],
             ImportError, IndexError):
         pass
     value = make()
+    if beside:
+        import atexit  # lazy: only where a child writes
+
+        atexit.register(in_child(lambda: _keep(path, key, value), empty=False), again=False)
+    else:
+        _keep(path, key, value)
+    return value
+
+
+def _keep(path: Path, key: str, value: Any) -> bool:
     try:
         write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
-        pass      # a read-only build folder: made again next time
-    return value
+        return False      # a read-only build folder: made again next time
+    return True
 
 
 def sorted_entries(root: Path) -> Entries:

@@ -136,7 +136,8 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
     for kept in (out / "manifest.json").resolve().parent.glob("names-*.pickle"):
         kept.unlink()       # as right after a build: the name index is not made yet
     first, _ = cli(data, out, "show", names["show"])
-    row("first show after a build (makes the name index from the build's files)", first)
+    row("first show after a build (an id: found in the build's files, no name index made)",
+        first)
     first, _ = cli(data, out, "report")
     row("first report after a build (computed and kept; the site reuses it)", first)
     references = {"path": ("path", names["a"], names["b"]), "centrality": ("centrality",),

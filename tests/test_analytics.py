@@ -244,3 +244,17 @@ def test_a_failing_caller_takes_the_empty_result_instead_of_running_the_work_aga
     assert later(again=False) == -1 and ran_here == []
     assert later() == 1 and ran_here == [1]       # asked again: the work runs here
     assert later() == 1 and ran_here == [1]       # once
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_igraph_reads_the_edges_of_the_view_in_their_order(G: nx.MultiDiGraph,
+                                                           name: str) -> None:
+    """The conversion to igraph reads the adjacency itself: the edges of
+    ``G.edges(data=True)``, in that order, with their weights and distances."""
+    H = view(G, name)
+    assert A._edge_data(H) == list(H.edges(data=True))
+    c = A._to_igraph(H, True)
+    assert c.g.get_edgelist() == [(c.index[u], c.index[v]) for u, v in H.edges()]
+    assert c.weights == [float(d.get("weight", 1) or 1) for _, _, d in H.edges(data=True)]
+    assert c.dist == A._distances(H)
+    assert A._edge_data(nx.Graph([(1, 1), (1, 2)])) == [(1, 1, {}), (1, 2, {})]

@@ -86,3 +86,23 @@ def test_parts_are_written_as_their_concatenation(tmp_path: Path) -> None:
         write_atomic_parts(target, [b"new", (one, 0, len(data) + 10)])   # past the end
     assert target.read_bytes() == expected
     assert sorted(p.name for p in target.parent.iterdir()) == ["joined"]
+
+
+def test_a_value_kept_beside_is_written_by_a_child_before_the_process_ends(
+        tmp_path: Path) -> None:
+    """keep_pickle(..., beside=True) returns the value at once and a forked child writes
+    it; the process waits for the child at its end, so the file is there afterwards and is
+    read back as the value."""
+    import subprocess
+    import sys
+
+    from graph.files import keep_pickle
+
+    kept = tmp_path / "value.pickle"
+    code = ("import sys; from pathlib import Path; from graph.files import keep_pickle; "
+            "print(keep_pickle(Path(sys.argv[1]), 'k', lambda: [1, 2, 3], beside=True))")
+    done = subprocess.run([sys.executable, "-c", code, str(kept)], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip() == "[1, 2, 3]"
+    assert keep_pickle(kept, "k", lambda: ["made again"]) == [1, 2, 3]
+    assert not [p for p in tmp_path.iterdir() if p != kept]     # no temporary file left

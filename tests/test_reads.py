@@ -37,6 +37,25 @@ FORMATS = ("table", "md", "csv", "tsv", "json", "xml")
 # ---------------------------------------------------------------------------- paths
 
 
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_a_plain_view_made_from_the_parts_is_the_networkx_views(G: nx.MultiDiGraph,
+                                                                name: str) -> None:
+    """``path`` keeps a view's plain form made straight from what the view is made of: the
+    same data, pickled to the same bytes, as the plain form of the networkx view, with every
+    kind of filter."""
+    import pickle
+
+    from graph.network.plain import plain_parts
+    from graph.network.projection import view_parts
+
+    for options in ({}, {"since": "2024"}, {"until": "2023-06", "include_undated": True},
+                    {"types": ["person", "FilmAgency"]}):
+        made = plain_parts(*view_parts(G, name, **options))
+        want = plain_data(view(G, name, **options))
+        assert made == want, options
+        assert pickle.dumps(made) == pickle.dumps(want), options
+
+
 def _pairs(H: nx.Graph, step: int) -> list[tuple[str, str]]:
     nodes = sorted(H)
     return [(a, b) for i, a in enumerate(nodes[::step]) for b in nodes[i * step + 1::step]]

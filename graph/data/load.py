@@ -64,6 +64,10 @@ XSD: Any = _Memo(_ns.XSD)
 entity_iri = functools.lru_cache(maxsize=1 << 20)(_terms.entity_iri)
 source_iri = functools.lru_cache(maxsize=1 << 16)(_terms.source_iri)
 paragraph_iri = functools.lru_cache(maxsize=1 << 18)(_terms.paragraph_iri)
+#: rdflib Literals made once per value (each label is written into every graph citing its
+#: entity, each paragraph position many times; making one costs rdflib several µs); typed:
+#: Literal(1) and Literal(True) are not the same
+literal: Any = functools.lru_cache(maxsize=1 << 20, typed=True)(Literal)
 
 CLASS_OF_KIND = {"country": CC.Country, "person": CC.Person}
 FACTS = ("post", "participation", "agreement")
@@ -176,9 +180,9 @@ def concept_ids(ontology: Graph) -> dict[str, set[str]]:
 def date_literal(value: str) -> Literal:
     """A date as precise as the source: xsd:date, gYearMonth, gYear or gMonthDay."""
     if value.startswith("--"):
-        return Literal(value, datatype=XSD.gMonthDay)
+        return literal(value, datatype=XSD.gMonthDay)
     kind = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
-    return Literal(value, datatype=kind)
+    return literal(value, datatype=kind)
 
 
 def iri(ids: dict[str, Record], ident: str) -> URIRef:
@@ -188,15 +192,15 @@ def iri(ids: dict[str, Record], ident: str) -> URIRef:
 
 def _labels(g: TripleSink, node: URIRef, rec: Record) -> None:
     for lang, text in sorted(rec.data.get("labels", {}).items()):
-        g.add((node, SKOS.prefLabel, Literal(text, lang=lang)))
-        g.add((node, RDFS.label, Literal(text, lang=lang)))
+        g.add((node, SKOS.prefLabel, literal(text, lang=lang)))
+        g.add((node, RDFS.label, literal(text, lang=lang)))
     for lang, texts in sorted(rec.data.get("alt_labels", {}).items()):
         for text in texts if isinstance(texts, list) else [texts]:
-            g.add((node, SKOS.altLabel, Literal(text, lang=lang)))
+            g.add((node, SKOS.altLabel, literal(text, lang=lang)))
     if rec.data.get("label_note"):
-        g.add((node, CC.labelNote, Literal(rec.data["label_note"], lang="en")))
+        g.add((node, CC.labelNote, literal(rec.data["label_note"], lang="en")))
     if rec.data.get("note"):
-        g.add((node, SKOS.note, Literal(rec.data["note"], lang="en")))
+        g.add((node, SKOS.note, literal(rec.data["note"], lang="en")))
 
 
 def _cite(g: TripleSink, node: URIRef, source: str, paras: Iterable[int],
@@ -215,7 +219,7 @@ def _cite(g: TripleSink, node: URIRef, source: str, paras: Iterable[int],
         g.add((node, CC.citedParagraph, para))
         g.add((para, RDF.type, CC.Paragraph))
         g.add((para, SCHEMA.isPartOf, source_iri(source)))
-        g.add((para, SCHEMA.position, Literal(p)))
+        g.add((para, SCHEMA.position, literal(p)))
 
 
 def fields_from(rec: Record, source: str) -> dict[str, Any]:
@@ -262,17 +266,17 @@ def describe_entity(g: TripleSink, rec: Record, ids: dict[str, Record],
         g.add((node, SCHEMA.superEvent, sup))
         g.add((sup, SCHEMA.subEvent, node))
     if rec.kind == "country":
-        g.add((node, CC.isoCode, Literal(rec.data["iso"])))
+        g.add((node, CC.isoCode, literal(rec.data["iso"])))
     if d.get("occupation"):
-        g.add((node, CC.occupation, Literal(d["occupation"], lang="en")))
+        g.add((node, CC.occupation, literal(d["occupation"], lang="en")))
     if d.get("start"):
         g.add((node, SCHEMA.startDate, date_literal(d["start"])))
     if d.get("end"):
         g.add((node, SCHEMA.endDate, date_literal(d["end"])))
     if d.get("date_note"):
-        g.add((node, SKOS.note, Literal(d["date_note"], lang="en")))
+        g.add((node, SKOS.note, literal(d["date_note"], lang="en")))
     if d.get("participants_incomplete"):
-        g.add((node, CC.participantsIncomplete, Literal(True)))
+        g.add((node, CC.participantsIncomplete, literal(True)))
     _describe_v2(g, node, d, ids)
     return node
 
@@ -282,11 +286,11 @@ def _describe_v2(g: TripleSink, node: URIRef, d: dict[str, Any], ids: dict[str, 
     if d.get("wikidata"):
         g.add((node, SCHEMA.sameAs, wikidata_iri(d["wikidata"])))
     if d.get("honorary_title"):
-        g.add((node, CC.honoraryTitle, Literal(d["honorary_title"], lang="en")))
+        g.add((node, CC.honoraryTitle, literal(d["honorary_title"], lang="en")))
     if d.get("series"):
         g.add((node, CC.partOfSeries, iri(ids, d["series"])))
     if d.get("edition"):
-        g.add((node, CC.editionNumber, Literal(d["edition"])))
+        g.add((node, CC.editionNumber, literal(d["edition"])))
     if d.get("parallel_with"):
         other = iri(ids, d["parallel_with"])
         g.add((node, CC.heldInParallelWith, other))
@@ -299,18 +303,18 @@ def describe_source(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRe
     d = rec.data
     node = source_iri(rec.id)
     g.add((node, RDF.type, CC.NewsArticle))
-    g.add((node, CC.fileName, Literal(d["file"])))
-    g.add((node, RDFS.label, Literal(d.get("title") or d["file"])))
+    g.add((node, CC.fileName, literal(d["file"])))
+    g.add((node, RDFS.label, literal(d.get("title") or d["file"])))
     if d.get("title"):
-        g.add((node, SCHEMA.headline, Literal(d["title"], lang=d["language"])))
-    g.add((node, SCHEMA.inLanguage, Literal(d["language"])))
-    g.add((node, DCTERMS.language, Literal(d["language"])))
-    g.add((node, CC.paragraphCount, Literal(d["paragraphs"])))
-    g.add((node, CC.dateBasis, Literal(d["date_basis"])))
+        g.add((node, SCHEMA.headline, literal(d["title"], lang=d["language"])))
+    g.add((node, SCHEMA.inLanguage, literal(d["language"])))
+    g.add((node, DCTERMS.language, literal(d["language"])))
+    g.add((node, CC.paragraphCount, literal(d["paragraphs"])))
+    g.add((node, CC.dateBasis, literal(d["date_basis"])))
     if d.get("date"):
         g.add((node, SCHEMA.datePublished, date_literal(d["date"])))
     if d.get("date_note"):
-        g.add((node, SKOS.note, Literal(d["date_note"], lang="en")))
+        g.add((node, SKOS.note, literal(d["date_note"], lang="en")))
     for name, prop in (("author", SCHEMA.author), ("publisher", SCHEMA.publisher)):
         ref = d.get(name)
         if ref:
@@ -319,7 +323,7 @@ def describe_source(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRe
     for ref in d.get("credits") or []:
         g.add((node, CC.credits, iri(ids, ref["org"])))
     if d.get("text_complete") is not None:
-        g.add((node, CC.textComplete, Literal(bool(d["text_complete"]))))
+        g.add((node, CC.textComplete, literal(bool(d["text_complete"]))))
     if d.get("accessed"):
         g.add((node, CC.accessedOn, date_literal(d["accessed"])))
     return node
@@ -337,7 +341,7 @@ def add_post(g: TripleSink, rec: Record, ids: dict[str, Record], date: str | Non
     g.add((node, RDF.type, CC.PostHeld))
     g.add((node, ORG.member, person))
     g.add((node, ORG.role, SCHEMES["post-role"][0][d["role"]]))
-    g.add((node, CC.postTitle, Literal(d["title"], lang=_lang(ids, rec))))
+    g.add((node, CC.postTitle, literal(d["title"], lang=_lang(ids, rec))))
     if d.get("organisation"):
         organisation = iri(ids, d["organisation"])
         g.add((node, ORG.organization, organisation))
@@ -348,7 +352,7 @@ def add_post(g: TripleSink, rec: Record, ids: dict[str, Record], date: str | Non
     if date:
         g.add((node, CC.attestedOn, date_literal(date)))
     if d.get("acting"):
-        g.add((node, CC.acting, Literal(True)))
+        g.add((node, CC.acting, literal(True)))
     _finish_fact(g, node, rec)
 
 
@@ -359,7 +363,7 @@ def _finish_fact(g: TripleSink, node: URIRef, rec: Record) -> None:
         if d.get(name):
             g.add((node, prop, date_literal(d[name])))
     if d.get("note"):
-        g.add((node, SKOS.note, Literal(d["note"], lang="en")))
+        g.add((node, SKOS.note, literal(d["note"], lang="en")))
     _cite(g, node, rec.source or "", _paras(rec), statement=True)
 
 
@@ -379,8 +383,8 @@ def add_participation(g: TripleSink, rec: Record, ids: dict[str, Record]) -> Non
     if d.get("on_behalf_of"):
         g.add((node, CC.onBehalfOf, iri(ids, d["on_behalf_of"])))
     if d.get("topic"):
-        g.add((node, CC.topic, Literal(d["topic"], lang="en")))
-    g.add((node, CC.certainty, Literal(d.get("certainty", "stated"))))
+        g.add((node, CC.topic, literal(d["topic"], lang="en")))
+    g.add((node, CC.certainty, literal(d.get("certainty", "stated"))))
     _finish_fact(g, node, rec)
 
 
@@ -388,14 +392,14 @@ def add_agreement(g: TripleSink, rec: Record, ids: dict[str, Record]) -> None:
     d = rec.data
     node = entity_iri("agreement", rec.id)
     g.add((node, RDF.type, CC.Agreement))
-    g.add((node, SKOS.prefLabel, Literal(d["title"], lang="en")))
-    g.add((node, RDFS.label, Literal(d["title"], lang="en")))
+    g.add((node, SKOS.prefLabel, literal(d["title"], lang="en")))
+    g.add((node, RDFS.label, literal(d["title"], lang="en")))
     g.add((node, CC.agreementKind, SCHEMES["agreement-kind"][0][d["kind"]]))
     g.add((node, CC.status, SCHEMES["agreement-status"][0][d["status"]]))
     for party in d.get("parties") or []:
         g.add((node, CC.party, iri(ids, party)))
     if d.get("parties_unstated"):
-        g.add((node, CC.partiesUnstated, Literal(True)))
+        g.add((node, CC.partiesUnstated, literal(True)))
     for name, prop in (("stated_by", CC.statedBy), ("announced_at", CC.announcedAt),
                        ("scope", CC.scope)):
         if d.get(name):
@@ -411,11 +415,11 @@ def _add_group(g: TripleSink, rec: Record, ids: dict[str, Record]) -> URIRef:
     d = rec.data
     node = group_iri(rec.id)
     g.add((node, RDF.type, CC.UnnamedGroup))
-    g.add((node, SKOS.prefLabel, Literal(d["group"], lang="en")))
-    g.add((node, RDFS.label, Literal(d["group"], lang="en")))
+    g.add((node, SKOS.prefLabel, literal(d["group"], lang="en")))
+    g.add((node, RDFS.label, literal(d["group"], lang="en")))
     if d.get("group_size"):
-        g.add((node, CC.groupSize, Literal(d["group_size"])))
-        g.add((node, CC.groupSizeQualifier, Literal(d.get("group_size_is", "exactly"))))
+        g.add((node, CC.groupSize, literal(d["group_size"])))
+        g.add((node, CC.groupSizeQualifier, literal(d.get("group_size_is", "exactly"))))
     for country in d.get("group_countries") or []:
         g.add((node, CC.country, iri(ids, country)))
     g.add((node, CC.participatedIn, iri(ids, d["event"])))
@@ -578,6 +582,7 @@ def emit(records: list[Record], sink: QuadSink, ontology: Graph | None = None,
         events = {rec.data["event"] for rec in parts if (rec.source or "") in graphs}
         parts = [rec for rec in parts if rec.data["event"] in events]
     add_shortcuts(graphs, parts, ids)
+    literal.cache_clear()    # (the sink keeps what it needs of them)
 
 
 def _emit_entities(graphs: dict[str, TripleSink], records: list[Record],

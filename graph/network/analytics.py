@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 MEASURES = ("degree", "betweenness", "closeness", "eigenvector", "pagerank")
 SAMPLE_THRESHOLD = 2000
 PARALLEL_NODES = 1000     # from this size, closeness runs beside the other measures
-CLOSENESS_SHARE = 0.75    # of the nodes, whose closeness the forked child computes
+CLOSENESS_SHARE = 0.6     # of the nodes, whose closeness the forked child computes
 SAMPLE_K = 256
 SEED = 0
 
@@ -70,17 +70,41 @@ class Centrality:
 def distance_unit(G: nx.Graph) -> int | None:
     """The least common multiple of the weights, so that ``unit / weight`` is an exact integer
     distance (ties between paths stay exact in both backends); None when it would be huge."""
+    return _unit(_weights(_edge_data(G)))
+
+
+def _unit(weights: Iterable[float]) -> int | None:
     unit = 1
-    for w in sorted({int(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)}):
+    for w in sorted({int(w) for w in weights}):
         unit = math.lcm(unit, w)
         if unit > 2**40:
             return None
     return unit
 
 
+def _edge_data(G: nx.Graph) -> list[tuple[Any, Any, dict[str, Any]]]:
+    """``list(G.edges(data=True))``, read from the adjacency of an undirected ``G`` (the same
+    edges in the same order, each once, without the edge view's calls per edge)."""
+    if G.is_directed():
+        return list(G.edges(data=True))
+    seen: set[Any] = set()
+    out: list[tuple[Any, Any, dict[str, Any]]] = []
+    for n, nbrs in G._adj.items():
+        out.extend((n, m, d) for m, d in nbrs.items() if m not in seen)
+        seen.add(n)
+    return out
+
+
+def _weights(edges: list[tuple[Any, Any, dict[str, Any]]]) -> list[float]:
+    return [float(d.get("weight", 1) or 1) for _, _, d in edges]
+
+
 def _distances(G: nx.Graph) -> list[float]:
-    unit = distance_unit(G)
-    weights = [float(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)]
+    return _unit_distances(_weights(_edge_data(G)))
+
+
+def _unit_distances(weights: list[float]) -> list[float]:
+    unit = _unit(weights)
     return [unit // int(w) if unit and w == int(w) else 1.0 / w for w in weights]
 
 
@@ -217,12 +241,13 @@ def _to_igraph(G: nx.Graph, weighted: bool) -> _IGraph:
 
     nodes = list(G.nodes())
     index = {u: i for i, u in enumerate(nodes)}
-    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges()],
+    edges = _edge_data(G)
+    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v, _ in edges],
                  directed=False)
-    weights = [float(d.get("weight", 1) or 1) for _, _, d in G.edges(data=True)]
+    weights = _weights(edges)
     return _IGraph(g, nodes, index, weights if weighted else None,
-                   _distances(G) if weighted else None,
-                   (distance_unit(G) or 1) if weighted else 1)
+                   _unit_distances(weights) if weighted else None,
+                   (_unit(weights) or 1) if weighted else 1)
 
 
 def _igraph_all(c: _IGraph, measures: list[str], sources: list[str] | None

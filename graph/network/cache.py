@@ -29,6 +29,9 @@ __all__ = ["kept", "build_folder", "cached_projection", "PROJECTION_VERSION", "K
 T = TypeVar("T")
 PROJECTION_VERSION = 1
 KEPT_VERSION = 2      # the plain forms of views and the centrality tables
+#: From this size of ``graph.nt`` (about 400 events), a new projection is written to its
+#: file by a forked child while the command goes on.
+LARGE_BYTES = 10_000_000
 
 
 def _content(out_dir: Path) -> tuple[Path, str] | None:
@@ -50,10 +53,12 @@ def build_folder(out_dir: Path) -> Path | None:
 
 
 def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable[[], T],
-         version: int = KEPT_VERSION, check: Callable[[Any], bool] | None = None) -> T:
+         version: int = KEPT_VERSION, check: Callable[[Any], bool] | None = None,
+         beside: bool = False) -> T:
     """``make()`` for the build in ``out_dir`` and ``params`` (JSON-able), kept beside it.
 
-    ``check`` may refuse a loaded value (made by an older version of the code)."""
+    ``check`` may refuse a loaded value (made by an older version of the code); ``beside``:
+    a new value is written by a forked child (:func:`graph.files.keep_pickle`)."""
     found = _content(out_dir)
     if found is None:
         return make()
@@ -66,7 +71,7 @@ def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable
         tag = "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
     from graph.files import keep_pickle  # lazy: tempfile and shutil, only to write
 
-    return keep_pickle(folder / f"{name}-{content[:16]}{tag}.pickle", key, make, check)
+    return keep_pickle(folder / f"{name}-{content[:16]}{tag}.pickle", key, make, check, beside)
 
 
 def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
@@ -75,7 +80,7 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
     import networkx as nx  # lazy: only a command that needs the projection loads networkx
 
     from graph.network.projection import project  # lazy: as above (networkx, rdflib)
-    from graph.sparql.ntriples import Unreadable, lines_reader  # lazy: only to project
+    from graph.sparql.ntriples import NT_FILE, Unreadable, lines_reader  # lazy: to project
 
     def make() -> Any:
         lines = lines_reader(build_folder(out_dir))  # the store's triples, read as text
@@ -86,5 +91,10 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
                 pass
         return project(graph())
 
+    folder = build_folder(out_dir)
+    try:        # a large projection is written by a child while this process uses it
+        large = folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
+    except OSError:
+        large = False
     return kept(out_dir, "projection", None, make, version=PROJECTION_VERSION,
-                check=lambda G: isinstance(G, nx.MultiDiGraph))
+                check=lambda G: isinstance(G, nx.MultiDiGraph), beside=large)

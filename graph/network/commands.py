@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 from graph.forked import beside
 from graph.network.analytics import centrality, communities, cutpoints, split_by
 from graph.network.export import rows, write
-from graph.network.projection import check_options, node_matches, project, type_filter, view
+from graph.network.plain import plain_parts
+from graph.network.projection import (
+    check_options,
+    node_matches,
+    project,
+    type_filter,
+    view,
+    view_parts,
+)
 from graph.network.reads import Filters as Filters
 from graph.network.reads import NetworkError as NetworkError
 from graph.network.reads import node_in_view, path_report, render_table, resolve_name
@@ -31,6 +39,15 @@ def load_view(ds: Dataset | None, name: str, filters: Filters, with_types: bool 
     """The named view of ``G`` (default: the projection of ``ds``)."""
     try:
         return view(G if G is not None else project(ds), name, **filters.options(with_types))
+    except ValueError as exc:
+        raise NetworkError(str(exc)) from None
+
+
+def plain_view(G: nx.MultiDiGraph, name: str, filters: Filters) -> dict[str, Any]:
+    """The named view of the projection ``G`` in plain form (what ``path`` keeps), made
+    without the networkx view."""
+    try:
+        return plain_parts(*view_parts(G, name, **filters.options()))
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from graph.forked import no_collection
 
-__all__ = ["PlainView", "plain_data", "NODE_KEYS", "EDGE_KEYS"]
+__all__ = ["PlainView", "plain_data", "plain_parts", "NODE_KEYS", "EDGE_KEYS"]
 
 NODE_KEYS = ("label", "kind", "agreement_kind")
 EDGE_KEYS = frozenset({"relation", "label", "head", "date", "date_basis", "sources", "facts",
@@ -59,6 +59,36 @@ def _plain_data(H: Any) -> dict[str, Any]:
                       for n, d in H.nodes(data=True)},
             "adj": {same[n]: [same[m] for m in nbrs] for n, nbrs in H.adj.items()},
             "edges": edges}
+
+
+def plain_parts(nodes: dict[str, dict[str, Any]], edges: dict[tuple[str, str], dict[str, Any]],
+                graph: dict[str, Any]) -> dict[str, Any]:
+    """:func:`plain_data` of the ``nx.Graph`` that :func:`graph.network.projection.view`
+    makes of these parts (``graph`` its attributes, then the nodes in sorted order, then the
+    edges, keyed by their sorted pair, in sorted order), made without that graph: the same
+    data (tested), a fraction of the time on a large view."""
+    with no_collection():
+        attrs = {n: nodes[n] for n in sorted(nodes)}
+        adj: dict[str, list[str]] = {n: [] for n in attrs}
+        pairs = sorted(edges)
+        for u, v in pairs:              # as nx.Graph.add_edges_from: a new end is added
+            for n in (u, v):
+                if n not in adj:
+                    adj[n] = []
+                    attrs[n] = {}
+            adj[u].append(v)
+            if v != u:
+                adj[v].append(u)
+        texts: dict[str, str] = {}
+        seen: set[str] = set()
+        for n, nbrs in adj.items():
+            for m in nbrs:
+                if m not in seen:
+                    texts[f"{n}\t{m}"] = _edge(edges[(n, m) if n <= m else (m, n)])
+            seen.add(n)
+        return {"graph": dict(graph),
+                "nodes": {n: {k: d[k] for k in NODE_KEYS if k in d} for n, d in attrs.items()},
+                "adj": adj, "edges": texts}
 
 
 class _Edges:

@@ -345,10 +345,11 @@ def _add_nodes(G: nx.MultiDiGraph, f: _Facts) -> None:
 def _add(G: nx.MultiDiGraph, head: str, tail: str, relation: str, label: str,
          date: str | None, basis: str | None, srcs: list[str], **extra: Any) -> None:
     """Add one fact edge, or merge its sources and list attributes into the existing one."""
-    if head not in G or tail not in G or head == tail:
+    if head not in G._node or tail not in G._node or head == tail:
         return
-    if G.has_edge(head, tail, key=relation):
-        data = G.edges[head, tail, relation]
+    keyed = G._adj[head].get(tail)      # G.edges[head, tail, relation], when it is there
+    data = keyed.get(relation) if keyed is not None else None
+    if data is not None:
         data["sources"] = sorted(set(data["sources"]) | set(srcs))
         for name, values in extra.items():
             if isinstance(values, list):
@@ -459,7 +460,8 @@ def _add_participations(G: nx.MultiDiGraph, f: _Facts) -> None:
 
 def _word_edges(G: nx.MultiDiGraph) -> None:
     """Words for several roles and for "represented" edges, now that every person is known."""
-    for _, _, key, data in G.edges(keys=True, data=True):
+    for key, data in (kd for nbrs in G._adj.values() for keyed in nbrs.values()
+                      for kd in keyed.items()):     # every edge, without the edge view
         if key == "participated_in" and len(data.get("roles", [])) > 1:
             data["label"] = " and ".join(role_words(r).did for r in data["roles"])
         if key == "represented":
@@ -556,6 +558,20 @@ def view(G: nx.MultiDiGraph, name: str, since: str | None = None, until: str | N
         S.add_edges_from((u, v, d) for (u, v), d in sorted(out.edges.items()))
     base.views[key] = frozen = nx.freeze(S)   # shared, so read-only: copy it to change it
     return frozen
+
+
+def view_parts(G: nx.MultiDiGraph, name: str, since: str | None = None,
+               until: str | None = None, include_undated: bool = False,
+               types: Iterable[str] | None = None
+               ) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, str], dict[str, Any]],
+                          dict[str, Any]]:
+    """What :func:`view` makes its graph of: the nodes (key -> attributes), the edges
+    (sorted pair -> attributes) and the graph's attributes, without the networkx graph
+    (:func:`graph.network.plain.plain_parts` makes a view's plain form from them)."""
+    base = _base(G)
+    with no_collection():
+        out, attrs = _view(G, base, name, since, until, include_undated, types)
+    return out.nodes, out.edges, attrs
 
 
 class _Base(NamedTuple):

@@ -4,8 +4,8 @@ A fresh ``cinecoop path``, ``centrality`` or ``communities`` reads a view in pla
 table of scores or the lines it printed, kept beside the build
 (:func:`graph.network.cache.kept`, keyed by the build's quads and by the view and filters):
 no networkx, no projection, no RDF. Only when nothing is kept for that build and those
-options is the view made (``make_view``: the networkx view of the cached projection) or the
-answer computed (``compute``), once; the caller passes those functions, so this module
+options is the view made (``make_plain``: the view of the cached projection in plain form)
+or the answer computed (``compute``), once; the caller passes those functions, so this module
 imports neither networkx nor igraph. :mod:`graph.network.commands` prints the same lines from
 a networkx view (the API and the tests use it).
 """
@@ -23,7 +23,7 @@ from typing import Any
 from graph.forked import beside
 from graph.network.cache import build_folder, kept
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
-from graph.network.plain import PlainView, plain_data
+from graph.network.plain import PlainView
 from graph.network.relations import node_key
 from graph.sparql.ntriples import NT_FILE, Unreadable, lines_reader
 from graph.sparql.reader import open_reader
@@ -64,11 +64,11 @@ class Filters:
 
 
 def kept_view(out_dir: Path, view_name: str, filters: Filters,
-              make_view: Callable[[], Any]) -> PlainView:
-    """The view (with every filter) in plain form, kept beside the build in ``out_dir``."""
-    data = kept(out_dir, "view", {"view": view_name, **filters.options()},
-                lambda: plain_data(make_view()))
-    return PlainView(data)
+              make_plain: Callable[[], dict[str, Any]]) -> PlainView:
+    """The view (with every filter) in plain form (``make_plain()``: see
+    :func:`graph.network.plain.plain_data`), kept beside the build in ``out_dir``."""
+    return PlainView(kept(out_dir, "view", {"view": view_name, **filters.options()},
+                          make_plain))
 
 
 def resolve_name(graph: Any, name: str) -> str:
@@ -147,7 +147,7 @@ def path_report(H: Any, a: str, b: str, k: int, view_name: str, filters: Filters
 
 
 def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
-               filters: Filters, *, make_view: Callable[[], Any],
+               filters: Filters, *, make_plain: Callable[[], dict[str, Any]],
                resolve: Callable[[str], str]) -> list[str]:
     """``cinecoop path``: ``resolve`` gives the IRI a name stands for (NetworkError if none).
     When the view has to be made, the build's name index is made (and kept) at the same
@@ -160,7 +160,7 @@ def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
             large = False
         ready = beside(lambda: index_in_build(out_dir)) if large and not (
             by_ids(out_dir, source, target)) else None
-        made = make_view()
+        made = make_plain()
         if ready is not None:
             ready()
         return made

@@ -78,6 +78,19 @@ def _pair(s: str, o: str) -> tuple[Any, Any]:
     return subject, (o[1:-1] if o[0] == "<" and "\\" not in o else _term(o))
 
 
+def _pairs(raw: list[tuple[str, str]]) -> list[tuple[Any, Any]]:
+    """:func:`_pair` of each line's tokens; an object token seen before gives the term made
+    for it then (events, dates and roles recur across thousands of facts)."""
+    made: dict[str, Any] = {}
+    out = []
+    for s, o in raw:
+        term = made.get(o)
+        if term is None:
+            term = made[o] = o[1:-1] if o[0] == "<" and "\\" not in o else _term(o)
+        out.append((s[1:-1] if s[0] == "<" and "\\" not in s else _iri(s), term))
+    return out
+
+
 def nt_triples(path: Path) -> Iterator[tuple[str, str, Any]]:
     """The triples of an N-Triples file as the build writes it (IRIs and literals, no blank
     nodes), with plain terms; :class:`Unreadable` (a ValueError) on a line of another
@@ -145,8 +158,7 @@ class LinesReader(Patterns):
         """(subject, object) of every triple with ``predicate``, as plain terms."""
         found = self._terms.get(predicate)
         if found is None:
-            raw = self._lines.get(f"<{predicate}>", [])
-            found = self._terms[predicate] = [_pair(s, o) for s, o in raw]
+            found = self._terms[predicate] = _pairs(self._lines.get(f"<{predicate}>", []))
         return found
 
     def triples(self, pattern: tuple[Any, Any, Any]) -> Iterator[tuple[Any, Any, Any]]:
