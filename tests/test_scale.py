@@ -299,3 +299,24 @@ def test_an_id_resolves_from_the_build_files_as_the_index_resolves_it(built: Pat
     assert index.resolve("netflix")[0][0].id == "organisation/netflix"
     assert by_id_in_build(reader, "person/no-such-person") is None
     assert by_id_in_build(reader, "Person/rashad-azizov") is None
+
+
+def test_a_parameter_given_as_an_id_needs_no_name_index(tmp_path: Path) -> None:
+    """``query NAME -p person=<id>`` on a build takes the id from the build's files (as ``show``
+    does): the same rows as the person's name gives through the name index, and no index
+    made for it (the first look-up after a large build stays quick)."""
+    data, out = tmp_path / "data", tmp_path / "out"
+    subprocess.run([sys.executable, str(REPO / "scripts" / "synth.py"), "20", "--data",
+                    str(data)], check=True, capture_output=True)
+    cli = [sys.executable, "-m", "graph.cli", "--data", str(data), "--out", str(out)]
+    built = subprocess.run([*cli, "build"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    folder = (out / "manifest.json").resolve().parent
+    posts = [*cli, "query", "posts-of", "-p"]
+    by_id = subprocess.run([*posts, "person=person-000001"], capture_output=True, text=True)
+    assert by_id.returncode == 0, by_id.stderr
+    assert not list(folder.glob("names-*.pickle"))
+    label = yaml.safe_load((data / "people" / "person-000001.yaml").read_text())["labels"]["en"]
+    by_name = subprocess.run([*posts, f"person={label}"], capture_output=True, text=True)
+    assert list(folder.glob("names-*.pickle"))
+    assert by_id.stdout == by_name.stdout and "(0 rows" not in by_id.stdout, by_id.stdout

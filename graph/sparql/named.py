@@ -191,12 +191,21 @@ def _name_index(store: Store) -> NameIndex:
     from graph.names import NameIndex  # lazy: the name matcher only for a name (rapidfuzz)
     from graph.sparql.describe import name_index  # lazy: as above
 
+    reader = _build_reader(store)
+    if reader is not None:
+        return name_index(reader)
+    result = store.query(CATALOGUE)
+    return name_index(result.graph) if result.graph is not None else NameIndex()
+
+
+def _build_reader(store: Store) -> Reader | None:
+    """A reader of the built Oxigraph store with its build folder (the key of what is kept
+    beside the build); None for another store."""
     path = getattr(store, "path", None)
     if getattr(store, "name", "").startswith("oxigraph:") and isinstance(path, Path):
         folder = (path / ".." / MANIFEST).resolve().parent      # the build (the index's key)
-        return name_index(Reader(path, folder, store.name))
-    result = store.query(CATALOGUE)
-    return name_index(result.graph) if result.graph is not None else NameIndex()
+        return Reader(path, folder, store.name)
+    return None
 
 
 class Catalogue:
@@ -215,6 +224,15 @@ class Catalogue:
         if self._names is None:
             self._names = _name_index(self.store)
         return self._names
+
+    def by_id(self, value: str) -> str | None:
+        """The entity whose id ``value`` is, read from the build's files when the name index
+        would resolve it to that entity alone (:func:`graph.sparql.describe.by_id_in_build`):
+        a look-up by id does not make the index on a large build; None: the index decides."""
+        from graph.sparql.describe import by_id_in_build  # lazy: as for the name index
+
+        reader = _build_reader(self.store)
+        return None if reader is None else by_id_in_build(reader, value)
 
     def rows(self, sparql: str) -> list[tuple[Any, ...]]:
         return list(self.store.query(sparql).rows)
@@ -368,6 +386,8 @@ def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> s
         if not cat.typed(iri):
             raise ParamError(f"{label}: nothing in the graph has the id {short!r}")
         found = [iri]
+    elif (by_id := cat.by_id(value)) is not None:
+        found = [by_id]
     else:
         sure, near = cat.names().resolve(value)
         found = sorted(ID_NS + m.id for m in sure)
