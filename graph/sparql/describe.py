@@ -222,13 +222,25 @@ def by_id_in_build(r: R, name: str) -> str | None:
              for k in ([kind] if kind else ENTITY_KINDS)}
     typed = with_lines(folder, heads)
     table = built_index(folder) if typed else None
-    if not typed or table is None or table.has_fold(fold(name)):
+    folded = fold(name)
+    if not typed or table is None or table.has_fold(folded):
         return None
     agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
-    if agreements is None or any(fold(str(o)) == fold(name) for prop in LABEL_PROPS
+    if agreements is None or any(_folds_to(str(o), folded) for prop in LABEL_PROPS
                                  for _, o in agreements.pairs(prop)):
         return None
     return min(heads[h] for h in typed)
+
+
+def _folds_to(text: str, folded: str) -> bool:
+    """``fold(text) == folded``, without folding an ASCII ``text`` that lacks one of the
+    words: folding ASCII only lowers it and splits it into words, so each folded word is a
+    part of the lowered text."""
+    if text.isascii():
+        lowered = text.lower()
+        if not all(word in lowered for word in folded.split()):
+            return False
+    return fold(text) == folded
 
 
 def find(g: Graph, name: str) -> list[Any]:
