@@ -224,11 +224,25 @@ def by_id_in_build(r: R, name: str) -> str | None:
     table = built_index(folder) if typed else None
     if not typed or table is None or table.has_fold(fold(name)):
         return None
-    agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
-    if agreements is None or any(fold(str(o)) == fold(name) for prop in LABEL_PROPS
-                                 for _, o in agreements.pairs(prop)):
+    titles = _agreement_folds(folder)
+    if titles is None or fold(name) in titles:
         return None
     return min(heads[h] for h in typed)
+
+
+#: build folder -> the folded labels of its agreements (a build's folder never changes)
+_TITLES: dict[Any, frozenset[str] | None] = {}
+
+
+def _agreement_folds(folder: Any) -> frozenset[str] | None:
+    """The folded labels of the agreements of the build in ``folder`` (``names.tsv`` leaves
+    their titles out), read from their lines of ``graph.nt`` once per process (``path``
+    resolves two ids); None when that file cannot be read."""
+    if folder not in _TITLES:
+        agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
+        _TITLES[folder] = None if agreements is None else frozenset(
+            fold(str(o)) for prop in LABEL_PROPS for _, o in agreements.pairs(prop))
+    return _TITLES[folder]
 
 
 def find(g: Graph, name: str) -> list[Any]:
