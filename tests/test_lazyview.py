@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import random
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from clirun import cinecoop
-from conftest import DATA, REPO
+from conftest import DATA
 
 from graph.network.cache import build_folder
 from graph.network.lazyview import FullView, open_full
@@ -38,18 +36,6 @@ def _lazy(out: Path) -> FullView:
     found = open_full(build_folder(out))
     assert found is not None
     return found
-
-
-@pytest.fixture(scope="module")
-def synth200(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``synth.py 200`` built (about 37,000 triples)."""
-    from graph.data.build import build
-
-    root = tmp_path_factory.mktemp("synth200")
-    subprocess.run([sys.executable, str(REPO / "scripts" / "synth.py"), "200", "--data",
-                    str(root / "data")], check=True, capture_output=True)
-    build(root / "data", root / "out")
-    return root / "out"
 
 
 def _report(H: object, a: str, b: str, k: int, explained: object = None) -> list[str]:
