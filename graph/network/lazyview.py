@@ -262,7 +262,7 @@ class FullView:
 
     def _part(self, nodes: frozenset[str], hops: set[tuple[str, str]]) -> Any:
         from graph.network.plain import PlainView, plain_parts  # lazy: networkx
-        from graph.network.projection import project, view_parts
+        from graph.network.projection import project, view_parts  # lazy: as above
 
         for n in nodes:
             self.adj[n]     # noqa: B018 - every post and participation between them found
@@ -292,7 +292,7 @@ def open_full(folder: Path | None) -> FullView | None:
     if folder is None or not (folder / NT_FILE).is_file():
         return None
     from graph.data.outputs import STORE_DIR  # lazy: only to find the store
-    from graph.sparql.reader import GraphUnavailable, Reader
+    from graph.sparql.reader import GraphUnavailable, Reader  # lazy: as above
 
     try:
         return FullView(folder, Reader(folder / STORE_DIR).store)
