@@ -149,3 +149,13 @@ def test_no_lazy_view_without_the_store_or_graph_nt(tmp_path: Path) -> None:
     assert open_full(None) is None and open_full(tmp_path) is None
     (tmp_path / NT_FILE).write_text("")
     assert open_full(tmp_path) is None      # no store
+
+
+def test_the_lazy_view_links_by_the_projections_predicates() -> None:
+    """The predicates read as links are the projection's own (a new one there must be read
+    here too)."""
+    from graph.network import lazyview
+    from graph.network.projection import SIMPLE
+    from graph.ns import SCHEMA
+
+    assert lazyview._SIMPLE == {str(p) for p, _, _ in SIMPLE} | {str(SCHEMA.subEvent)}
