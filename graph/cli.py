@@ -425,9 +425,14 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 def _centrality(cfg: Config, view_name: str, measures: list[str], filters: Any,
                 backend: str) -> Any:
     """Every ranked row of the measures (when no table is kept for these options)."""
+    from graph.network.cache import build_folder
     from graph.network.commands import centrality_table
+    from graph.network.orgorg import measured_view
 
-    H = _view(cfg, view_name, filters, with_types=False)
+    H = measured_view(build_folder(cfg.out), view_name, filters.since, filters.until,
+                      filters.include_undated)
+    if H is None:
+        H = _view(cfg, view_name, filters, with_types=False)
     return centrality_table(H, view_name, measures, filters, backend)
 
 

@@ -91,6 +91,21 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def synth200(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``scripts/synth.py 200`` built into a temporary out/ folder (about 37,000 triples)."""
+    import subprocess
+    import sys
+
+    from graph.data.build import build
+
+    root = tmp_path_factory.mktemp("synth200")
+    subprocess.run([sys.executable, str(REPO / "scripts" / "synth.py"), "200", "--data",
+                    str(root / "data")], check=True, capture_output=True)
+    build(root / "data", root / "out")
+    return root / "out"
+
+
+@pytest.fixture(scope="session")
 def ds(built: Path) -> Dataset:
     """The built graph as an rdflib Dataset (default graph = union of the source graphs)."""
     from graph.data.build import load_dataset

@@ -24,7 +24,8 @@ from typing import Any, TypeVar
 
 from graph.data.outputs import MANIFEST
 
-__all__ = ["kept", "build_folder", "cached_projection", "PROJECTION_VERSION", "KEPT_VERSION"]
+__all__ = ["kept", "kept_file", "build_folder", "cached_projection", "PROJECTION_VERSION",
+           "KEPT_VERSION"]
 
 T = TypeVar("T")
 PROJECTION_VERSION = 1
@@ -59,9 +60,29 @@ def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable
 
     ``check`` may refuse a loaded value (made by an older version of the code); ``beside``:
     a new value is written by a forked child (:func:`graph.files.keep_pickle`)."""
-    found = _content(out_dir)
+    found = _kept_at(out_dir, name, params, version)
     if found is None:
         return make()
+    path, key = found
+    from graph.files import keep_pickle  # lazy: tempfile and shutil, only to write
+
+    return keep_pickle(path, key, make, check, beside)
+
+
+def kept_file(out_dir: Path, name: str, params: dict[str, Any] | None,
+              version: int = KEPT_VERSION) -> Path | None:
+    """Where :func:`kept` keeps what it makes of ``name`` and ``params`` (None for an older
+    build, which keeps nothing): a caller may look whether it is there."""
+    found = _kept_at(out_dir, name, params, version)
+    return found[0] if found else None
+
+
+def _kept_at(out_dir: Path, name: str, params: dict[str, Any] | None,
+             version: int) -> tuple[Path, str] | None:
+    """The file and the key of what is kept of ``name`` and ``params``."""
+    found = _content(out_dir)
+    if found is None:
+        return None
     folder, content = found
     key = f"{content}-v{version}"
     tag = ""
@@ -69,9 +90,7 @@ def kept(out_dir: Path, name: str, params: dict[str, Any] | None, make: Callable
         text = json.dumps(params, sort_keys=True, ensure_ascii=False)
         key += "|" + text
         tag = "-" + hashlib.sha256(text.encode()).hexdigest()[:12]
-    from graph.files import keep_pickle  # lazy: tempfile and shutil, only to write
-
-    return keep_pickle(folder / f"{name}-{content[:16]}{tag}.pickle", key, make, check, beside)
+    return folder / f"{name}-{content[:16]}{tag}.pickle", key
 
 
 def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:

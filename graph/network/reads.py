@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.forked import beside
-from graph.network.cache import build_folder, kept
+from graph.network.cache import build_folder, kept, kept_file
+from graph.network.lazyview import FullView, open_full
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
 from graph.network.plain import PlainView
 from graph.network.relations import node_key
@@ -37,6 +38,11 @@ __all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "resolve_in_b
 #: From this size of ``graph.nt`` (about 400 events), the first ``path`` makes the name index
 #: in a child beside the view (below it, forking costs more than it saves).
 LARGE_BYTES = 10_000_000
+#: From this size of ``graph.nt``, a ``path`` in the full view without filters walks the view
+#: read node by node (:mod:`graph.network.lazyview`) when it is not kept: the search reads
+#: a few dozen nodes where the whole view takes seconds to make. Below it, the view is made
+#: (in well under a second) and kept, and later paths read it.
+LAZY_BYTES = 10_000_000
 
 
 class NetworkError(Exception):
@@ -127,14 +133,18 @@ def node_in_view(H: Any, iri: str, name: str) -> str:
     return key
 
 
-def path_report(H: Any, a: str, b: str, k: int, view_name: str, filters: Filters) -> list[str]:
+def path_report(H: Any, a: str, b: str, k: int, view_name: str, filters: Filters,
+                explained: Callable[[list[list[str]]], Any] | None = None) -> list[str]:
     """The ``k`` shortest paths from ``a`` to ``b``, each as its one-line chain and then hop
-    by hop (``H``: a networkx view or a :class:`PlainView`)."""
+    by hop (``H``: a networkx view or a :class:`PlainView`; ``explained(paths)``, when given,
+    the view that explains the paths found, as :meth:`FullView.part`)."""
     try:
         paths = shortest_paths(H, a, b, k)
     except NoPath as exc:
         raise NetworkError(f"{exc} ({filters.describe()}); try --view full, or widen "
                            f"--since/--until") from None
+    if explained is not None:
+        H = explained(paths)
     lines = []
     for i, path in enumerate(paths, 1):
         lines.append(f"path {i} of {len(paths)} ({len(path) - 1} hops, view {view_name}, "
@@ -165,10 +175,37 @@ def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
             ready()
         return made
 
+    walk = _lazy_view(out_dir, view_name, filters)
+    if walk is not None:
+        try:
+            with walk:
+                a = node_in_view(walk, resolve(source), source)
+                b = node_in_view(walk, resolve(target), target)
+                return path_report(walk, a, b, k, view_name, filters, explained=walk.part)
+        except Unreadable:
+            pass    # a line of graph.nt not read here: the whole view, from the store
     H = kept_view(out_dir, view_name, filters, make)
     a = node_in_view(H, resolve(source), source)
     b = node_in_view(H, resolve(target), target)
     return path_report(H, a, b, k, view_name, filters)
+
+
+def _lazy_view(out_dir: Path, view_name: str, filters: Filters) -> FullView | None:
+    """The full view read node by node (:mod:`graph.network.lazyview`) for a ``path`` in
+    the full view without filters on a large build whose view is not kept; else None."""
+    if view_name != "full" or filters.options() != Filters().options():
+        return None
+    folder = build_folder(out_dir)
+    try:
+        if folder is None or (folder / NT_FILE).stat().st_size <= LAZY_BYTES:
+            return None
+    except OSError:
+        return None
+    params = {"view": view_name, **filters.options()}
+    view_file = kept_file(out_dir, "view", params)
+    if view_file is None or view_file.is_file():
+        return None
+    return open_full(folder)
 
 
 def centrality_text(out_dir: Path, view_name: str, measures: list[str], top: int,

@@ -225,11 +225,25 @@ def by_id_in_build(r: R, name: str) -> str | None:
     folded = fold(name)
     if not typed or table is None or table.has_fold(folded):
         return None
-    agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
-    if agreements is None or any(_folds_to(str(o), folded) for prop in LABEL_PROPS
-                                 for _, o in agreements.pairs(prop)):
+    titles = _agreement_titles(folder)
+    if titles is None or any(_folds_to(title, folded) for title in titles):
         return None
     return min(heads[h] for h in typed)
+
+
+#: build folder -> the labels of its agreements (a build's folder never changes)
+_TITLES: dict[Any, tuple[str, ...] | None] = {}
+
+
+def _agreement_titles(folder: Any) -> tuple[str, ...] | None:
+    """The labels of the agreements of the build in ``folder`` (``names.tsv`` leaves their
+    titles out), read from their lines of ``graph.nt`` once per process (``path`` resolves
+    two ids); None when that file cannot be read."""
+    if folder not in _TITLES:
+        agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
+        _TITLES[folder] = None if agreements is None else tuple(
+            str(o) for prop in LABEL_PROPS for _, o in agreements.pairs(prop))
+    return _TITLES[folder]
 
 
 def _folds_to(text: str, folded: str) -> bool:
