@@ -28,7 +28,7 @@ from graph.network.projection import view
 from graph.network.wording import entity_href, ontology_labels, source_list
 from graph.ns import SKOS
 from graph.sparql.describe import describe
-from graph.sparql.ntriples import memory_reader, nt_triples
+from graph.sparql.ntriples import memory_reader, nt_by_subject, nt_triples
 from graph.sparql.reader import MemoryReader, _from_ox, open_reader
 from graph.terms import ID
 from graph.web.entities import ROOT, Linker, Part, entity_pages
@@ -424,3 +424,30 @@ def test_a_site_made_again_from_the_same_build_is_left_as_it_is(
             page.unlink()
             page.write_bytes(data)
             os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_reader_indexed_by_object_when_asked_answers_as_one_indexed_up_front(
+        built: Path, tmp_path: Path) -> None:
+    """graph.nt read subject by subject (:func:`nt_by_subject`), its index by object made per
+    predicate when first asked: the same triples, in the same order, for every pattern, as
+    the reader that indexes every triple as it reads them; a file whose subjects are not
+    together is refused (the store is read instead)."""
+    nt = open_reader(built).folder / "graph.nt"
+    lazy = MemoryReader.by_subject(*nt_by_subject(nt))
+    eager = MemoryReader(nt_triples(nt))
+    assert lazy.spo == eager.spo
+    assert list(lazy.triples((None, None, None))) == list(eager.triples((None, None, None)))
+    predicates = sorted({p for by_p in eager.spo.values() for p in by_p})
+    for p in predicates:
+        assert list(lazy.triples((None, p, None))) == list(eager.triples((None, p, None))), p
+        for o in {o for _, _, o in eager.triples((None, p, None))}:
+            assert list(lazy.subjects(p, o)) == list(eager.subjects(p, o)), (p, o)
+            assert lazy.value(None, p, o) == eager.value(None, p, o)
+    azizov = ID + "person/rashad-azizov"
+    assert describe(lazy, azizov).facts == describe(eager, azizov).facts
+    assert memory_reader(open_reader(built)).spo == eager.spo
+    odd = tmp_path / "graph.nt"
+    odd.write_text("<a:s> <a:p> <a:o> .\n<a:t> <a:p> <a:o> .\n<a:s> <a:q> <a:o> .\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="not sorted"):
+        nt_by_subject(odd)
