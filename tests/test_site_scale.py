@@ -451,3 +451,36 @@ def test_the_reader_indexed_by_object_when_asked_answers_as_one_indexed_up_front
                    encoding="utf-8")
     with pytest.raises(ValueError, match="not sorted"):
         nt_by_subject(odd)
+
+
+def test_names_and_dates_are_found_where_the_look_behind_first_found_them() -> None:
+    """The linker's and the dates' patterns check their look-behinds after the first
+    character (so the engine skips to a candidate character): on random text made of the
+    characters that matter, the same places and groups as the patterns written look-behind
+    first, and the same links as the regular expression of every name."""
+    import random
+
+    from graph.network.wording import _DATES, humane_dates
+
+    old_dates = re.compile(r"--(\d\d)-(\d\d)\.\.--(\d\d)-(\d\d)|(?<![\d-])(\d{4}-\d\d-\d\d)"
+                           r"(?![\d-])|(?<![\w-])(--\d\d-\d\d)(?![\d-])")
+    G = nx.MultiDiGraph()
+    for key, label in (("organisation/kino", "Kino"), ("person/anna", "Anna Kino"),
+                       ("organisation/q", "«Kino»"), ("event/n", "1 Kino"),
+                       ("place/x", "-Kino")):
+        G.add_node(key, label=label)
+    linker = Linker(G)
+    old_starts = re.compile("(?<!\\w)[" + "".join(re.escape(c) for c in "-1AK«") + "]")
+    rng = random.Random(11)
+    pieces = ["0", "1", "2", "-", "--", ".", "..", " ", "a", "_", "\n", "Kino", "Anna ", "«",
+              "»", "1 ", "-Kino", "2024-01-02", "--08-23", "é"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        found = [(m.span(), m.groups()) for m in _DATES.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in old_dates.finditer(text)], text
+        assert [m.start() for m in linker.starts.finditer(text)] == \
+            [m.start() for m in old_starts.finditer(text)], text
+        assert pairs(linker.parts(text)) == old_parts(G, text, None), text
+    assert humane_dates("--08-23..--08-28 and 2024-09-20, x2024-09-20, 12024-09-20") == \
+        "23\u201328 August (year not given) and 20 September 2024, x20 September 2024, " \
+        "12024-09-20"
