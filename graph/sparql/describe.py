@@ -269,13 +269,22 @@ def citations(g: Graph, node: Any) -> list[Citation]:
     g = as_reader(g)
     by_source: dict[str, list[int]] = defaultdict(list)
     for para in g.objects(node, CC.citedParagraph):
-        src = g.value(para, SCHEMA.isPartOf)
-        pos = g.value(para, SCHEMA.position)
-        if src is not None and pos is not None:
-            by_source[short_id(src).split("/", 1)[1]].append(int(str(pos)))
+        found = _remembered(g, "paragraph", para, lambda para=para: _paragraph(g, para))
+        if found:
+            by_source[found[0]].append(found[1])
     for src in g.objects(node, CC.citedIn):
         by_source.setdefault(short_id(src).split("/", 1)[1], [])
     return [Citation(s, tuple(sorted(set(p)))) for s, p in sorted(by_source.items())]
+
+
+def _paragraph(g: R, para: Any) -> tuple[str, int] | tuple[()]:
+    """A paragraph's source (its id) and place, or ``()`` when either is missing (a
+    paragraph is cited by every fact it states: worked out once per snapshot)."""
+    src = g.value(para, SCHEMA.isPartOf)
+    pos = g.value(para, SCHEMA.position)
+    if src is not None and pos is not None:
+        return short_id(src).split("/", 1)[1], int(str(pos))
+    return ()
 
 
 def cite_text(g: Graph, node: Any) -> str:
