@@ -144,42 +144,48 @@ class AtomicBatch:
     """
 
     def __init__(self) -> None:
-        self._pending: list[tuple[str, Path]] = []
+        self._pending: list[tuple[str, Path | str]] = []
         self._mode = 0o666 & ~_umask()
-        self._folders: set[Path] = set()      # made already: no mkdir per file
+        # per folder written to: the names in it then (made already: no mkdir per file; a
+        # name not there is a new file, with no stat to see whether it holds the bytes)
+        self._present: dict[str, frozenset[str]] = {}
         self._tag = f".{os.getpid()}.{id(self):x}.tmp"
 
     def __enter__(self) -> AtomicBatch:
         return self
 
-    def write(self, path: Path, data: bytes | str) -> None:
+    def write(self, path: Path | str, data: bytes | str) -> None:
         """Write ``data`` beside ``path`` (nothing when ``path`` already holds these bytes:
         a site written again from the same graph touches no file)."""
-        folder = path.parent
-        if folder not in self._folders:
-            folder.mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
+        folder, name = os.path.split(path)
+        folder = folder or "."
+        present = self._present.get(folder)
+        if present is None:
+            os.makedirs(folder, exist_ok=True)
+            present = self._present[folder] = frozenset(os.listdir(folder))
         raw = data.encode("utf-8") if isinstance(data, str) else data
-        if _holds(path, raw):
+        if name in present and _holds(Path(path), raw):
             return
         # a name only this batch uses, created with the usual mode (no chmod, no random name)
-        tmp = str(folder / f".{path.name}{self._tag}")
+        tmp = os.path.join(folder, f".{name}{self._tag}")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except FileExistsError:     # left by a process that stopped: another name
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder)
             os.chmod(tmp, self._mode)
         self._pending.append((tmp, path))
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
+        try:
+            _write_all(fd, raw)
+        finally:
+            os.close(fd)
 
-    def detach(self) -> list[tuple[str, Path]]:
+    def detach(self) -> list[tuple[str, Path | str]]:
         """The temporary files written so far and their targets, handed over (to the batch
         of another process: :meth:`adopt`); this batch forgets them."""
         pending, self._pending = self._pending, []
         return pending
 
-    def adopt(self, pending: list[tuple[str, Path]]) -> None:
+    def adopt(self, pending: list[tuple[str, Path | str]]) -> None:
         """Take over temporary files another batch wrote (:meth:`detach`): they are flushed
         and renamed with this batch's own, or removed with them on an error."""
         self._pending.extend(pending)

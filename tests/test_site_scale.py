@@ -28,7 +28,7 @@ from graph.network.projection import view
 from graph.network.wording import entity_href, ontology_labels, source_list
 from graph.ns import SKOS
 from graph.sparql.describe import describe
-from graph.sparql.ntriples import memory_reader, nt_triples
+from graph.sparql.ntriples import memory_reader, nt_by_subject, nt_triples
 from graph.sparql.reader import MemoryReader, _from_ox, open_reader
 from graph.terms import ID
 from graph.web.entities import ROOT, Linker, Part, entity_pages
@@ -424,3 +424,63 @@ def test_a_site_made_again_from_the_same_build_is_left_as_it_is(
             page.unlink()
             page.write_bytes(data)
             os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_the_reader_indexed_by_object_when_asked_answers_as_one_indexed_up_front(
+        built: Path, tmp_path: Path) -> None:
+    """graph.nt read subject by subject (:func:`nt_by_subject`), its index by object made per
+    predicate when first asked: the same triples, in the same order, for every pattern, as
+    the reader that indexes every triple as it reads them; a file whose subjects are not
+    together is refused (the store is read instead)."""
+    nt = open_reader(built).folder / "graph.nt"
+    lazy = MemoryReader.by_subject(*nt_by_subject(nt))
+    eager = MemoryReader(nt_triples(nt))
+    assert lazy.spo == eager.spo
+    assert list(lazy.triples((None, None, None))) == list(eager.triples((None, None, None)))
+    predicates = sorted({p for by_p in eager.spo.values() for p in by_p})
+    for p in predicates:
+        assert list(lazy.triples((None, p, None))) == list(eager.triples((None, p, None))), p
+        for o in {o for _, _, o in eager.triples((None, p, None))}:
+            assert list(lazy.subjects(p, o)) == list(eager.subjects(p, o)), (p, o)
+            assert lazy.value(None, p, o) == eager.value(None, p, o)
+    azizov = ID + "person/rashad-azizov"
+    assert describe(lazy, azizov).facts == describe(eager, azizov).facts
+    assert memory_reader(open_reader(built)).spo == eager.spo
+    odd = tmp_path / "graph.nt"
+    odd.write_text("<a:s> <a:p> <a:o> .\n<a:t> <a:p> <a:o> .\n<a:s> <a:q> <a:o> .\n",
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="not sorted"):
+        nt_by_subject(odd)
+
+
+def test_names_and_dates_are_found_where_the_look_behind_first_found_them() -> None:
+    """The linker's and the dates' patterns check their look-behinds after the first
+    character (so the engine skips to a candidate character): on random text made of the
+    characters that matter, the same places and groups as the patterns written look-behind
+    first, and the same links as the regular expression of every name."""
+    import random
+
+    from graph.network.wording import _DATES, humane_dates
+
+    old_dates = re.compile(r"--(\d\d)-(\d\d)\.\.--(\d\d)-(\d\d)|(?<![\d-])(\d{4}-\d\d-\d\d)"
+                           r"(?![\d-])|(?<![\w-])(--\d\d-\d\d)(?![\d-])")
+    G = nx.MultiDiGraph()
+    for key, label in (("organisation/kino", "Kino"), ("person/anna", "Anna Kino"),
+                       ("organisation/q", "«Kino»"), ("event/n", "1 Kino"),
+                       ("place/x", "-Kino")):
+        G.add_node(key, label=label)
+    linker = Linker(G)
+    old_starts = re.compile("(?<!\\w)[" + "".join(re.escape(c) for c in "-1AK«") + "]")
+    rng = random.Random(11)
+    pieces = ["0", "1", "2", "-", "--", ".", "..", " ", "a", "_", "\n", "Kino", "Anna ", "«",
+              "»", "1 ", "-Kino", "2024-01-02", "--08-23", "é"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 12)))
+        found = [(m.span(), m.groups()) for m in _DATES.finditer(text)]
+        assert found == [(m.span(), m.groups()) for m in old_dates.finditer(text)], text
+        assert [m.start() for m in linker.starts.finditer(text)] == \
+            [m.start() for m in old_starts.finditer(text)], text
+        assert pairs(linker.parts(text)) == old_parts(G, text, None), text
+    assert humane_dates("--08-23..--08-28 and 2024-09-20, x2024-09-20, 12024-09-20") == \
+        "23\u201328 August (year not given) and 20 September 2024, x20 September 2024, " \
+        "12024-09-20"

@@ -238,8 +238,11 @@ def modularity_words(groups: int, modularity: float) -> str:
     return f"{groups} groups, modularity {q}"
 
 
-_DATES = re.compile(r"--(\d\d)-(\d\d)\.\.--(\d\d)-(\d\d)|(?<![\d-])(\d{4}-\d\d-\d\d)(?![\d-])"
-                    r"|(?<![\w-])(--\d\d-\d\d)(?![\d-])")
+# ``--MM-DD..--MM-DD``, or ``(?<![\d-])YYYY-MM-DD(?![\d-])``, or ``(?<![\w-])--MM-DD(?![\d-])``,
+# each look-behind written after the first character it guards (the engine then skips to a
+# digit or hyphen in one step instead of trying every alternative at every character)
+_DATES = re.compile(r"--(\d\d)-(\d\d)\.\.--(\d\d)-(\d\d)|(\d(?<![\d-].)\d{3}-\d\d-\d\d)(?![\d-])"
+                    r"|(-(?<![\w-].)-\d\d-\d\d)(?![\d-])", re.S)
 
 
 def humane_dates(text: str) -> str:
@@ -250,10 +253,20 @@ def humane_dates(text: str) -> str:
     """
     if "-" not in text:     # every date the pattern finds has one (most lines have none)
         return text
+    return _DATES.sub(_date_words, text)
 
-    def words(m: re.Match[str]) -> str:
+
+def _date_words(m: re.Match[str]) -> str:
+    """One date the pattern found, in words (the words of each date text made once: a site
+    says the same dates on thousands of lines)."""
+    found = _SAID.get(m.group(0))
+    if found is None:
         if m.group(1):
-            return _span(f"--{m.group(1)}-{m.group(2)}", f"--{m.group(3)}-{m.group(4)}")
-        return long_date(m.group(5) or m.group(6))
+            found = _span(f"--{m.group(1)}-{m.group(2)}", f"--{m.group(3)}-{m.group(4)}")
+        else:
+            found = long_date(m.group(5) or m.group(6))
+        _SAID[m.group(0)] = found
+    return found
 
-    return _DATES.sub(words, text)
+
+_SAID: dict[str, str] = {}

@@ -295,13 +295,22 @@ def citations(g: Graph, node: Any) -> list[Citation]:
     g = as_reader(g)
     by_source: dict[str, list[int]] = defaultdict(list)
     for para in g.objects(node, CC.citedParagraph):
-        src = g.value(para, SCHEMA.isPartOf)
-        pos = g.value(para, SCHEMA.position)
-        if src is not None and pos is not None:
-            by_source[short_id(src).split("/", 1)[1]].append(int(str(pos)))
+        found = _remembered(g, "paragraph", para, lambda para=para: _paragraph(g, para))
+        if found:
+            by_source[found[0]].append(found[1])
     for src in g.objects(node, CC.citedIn):
         by_source.setdefault(short_id(src).split("/", 1)[1], [])
     return [Citation(s, tuple(sorted(set(p)))) for s, p in sorted(by_source.items())]
+
+
+def _paragraph(g: R, para: Any) -> tuple[str, int] | tuple[()]:
+    """A paragraph's source (its id) and place, or ``()`` when either is missing (a
+    paragraph is cited by every fact it states: worked out once per snapshot)."""
+    src = g.value(para, SCHEMA.isPartOf)
+    pos = g.value(para, SCHEMA.position)
+    if src is not None and pos is not None:
+        return short_id(src).split("/", 1)[1], int(str(pos))
+    return ()
 
 
 def cite_text(g: Graph, node: Any) -> str:
@@ -425,19 +434,28 @@ def _describe_posts(g: R, d: Description) -> None:
             [(p, "org") for p in g.subjects(ORG.organization, node)]
     rows = []
     for post, side in posts:
-        title = str(g.value(post, CC.postTitle))
-        if is_true(g.value(post, CC.acting)):
-            title += " (acting)"
-        when = _date(g, post, CC.attestedOn) or "undated source"
-        source = g.value(post, PROV.wasDerivedFrom)
-        if source is not None and str(g.value(source, CC.dateBasis)) == "page header":
-            when += " (page date)"  # the date the page shows; the article gives none
-        other = g.value(post, ORG.organization if side == "person" else ORG.member)
+        title, when, person, org, cite = _remembered(g, "post", post,
+                                                     lambda post=post: _post(g, post))
+        other = org if side == "person" else person
         who = f" — {_label(g, other)}" if other is not None else ""
         rows.append((when, ("posts" if side == "person" else "people"),
-                     f"{when}: {title}{who}", cite_text(g, post)))
+                     f"{when}: {title}{who}", cite))
     for _when, section, text, c in sorted(rows):
         d.facts.append((section, text, c))
+
+
+def _post(g: R, post: Any) -> tuple[str, str, Any, Any, str]:
+    """What a post's line says on either page (the person's, the organisation's): title,
+    when, the person, the organisation, the citations (worked out once per snapshot)."""
+    title = str(g.value(post, CC.postTitle))
+    if is_true(g.value(post, CC.acting)):
+        title += " (acting)"
+    when = _date(g, post, CC.attestedOn) or "undated source"
+    source = g.value(post, PROV.wasDerivedFrom)
+    if source is not None and str(g.value(source, CC.dateBasis)) == "page header":
+        when += " (page date)"  # the date the page shows; the article gives none
+    return (title, when, g.value(post, ORG.member), g.value(post, ORG.organization),
+            cite_text(g, post))
 
 
 def _describe_participations(g: R, d: Description) -> None:
@@ -446,10 +464,8 @@ def _describe_participations(g: R, d: Description) -> None:
     for part in sorted(set(g.subjects(CC.participant, node)) |
                        set(g.subjects(CC.onBehalfOf, node)) |
                        set(g.subjects(CC.event, node)), key=str):
-        event = g.value(part, CC.event)
-        agent = g.value(part, CC.participant)
-        role = _label(g, g.value(part, CC.participationRole))
-        behalf = g.value(part, CC.onBehalfOf)
+        event, agent, role, behalf, tail, cite = _remembered(
+            g, "participation", part, lambda part=part: _participation(g, part))
         if event == node:
             text = f"{_label(g, agent)}: {role}"
             if behalf is not None:
@@ -461,12 +477,24 @@ def _describe_participations(g: R, d: Description) -> None:
             if behalf is not None and behalf != node:
                 text += f" for {_label(g, behalf)}"
             section = "events"
-        topic = g.value(part, CC.topic)
-        if topic is not None:
-            text += f" — {topic}"
-        if str(g.value(part, CC.certainty)) == "implied":
-            text += " [implied]"
-        d.facts.append((section, text, cite_text(g, part)))
+        d.facts.append((section, text + tail, cite))
+
+
+def _participation(g: R, part: Any) -> tuple[Any, Any, str, Any, str, str]:
+    """What a participation's line says on any page (the event's, the participant's, the
+    one they spoke for): event, participant, role, on whose behalf, what follows the names
+    (topic, certainty), the citations (worked out once per snapshot)."""
+    event = g.value(part, CC.event)
+    agent = g.value(part, CC.participant)
+    role = _label(g, g.value(part, CC.participationRole))
+    behalf = g.value(part, CC.onBehalfOf)
+    tail = ""
+    topic = g.value(part, CC.topic)
+    if topic is not None:
+        tail += f" — {topic}"
+    if str(g.value(part, CC.certainty)) == "implied":
+        tail += " [implied]"
+    return event, agent, role, behalf, tail, cite_text(g, part)
 
 
 AGREEMENT_LINKS = (CC.party, CC.statedBy, CC.concerns, CC.announcedAt, CC.scope, CC.signedBy,

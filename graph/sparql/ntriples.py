@@ -23,7 +23,7 @@ from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
 __all__ = ["LinesReader", "lines_reader", "subject_lines", "with_lines", "nt_triples",
-           "memory_reader", "unescape", "NT_FILE", "Unreadable"]
+           "nt_by_subject", "memory_reader", "unescape", "NT_FILE", "Unreadable"]
 
 NT_FILE = "graph.nt"
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
@@ -110,15 +110,83 @@ def nt_triples(path: Path) -> Iterator[tuple[str, str, Any]]:
 
 def memory_reader(g: Any) -> MemoryReader:
     """The whole graph ``g`` in memory (:func:`~graph.sparql.reader.load_reader`), from the
-    build's own ``graph.nt`` when ``g`` is the built store (the same triples, read 4x faster
-    than the store's quads); from the store when that file is missing or of another shape."""
+    build's own ``graph.nt`` when ``g`` is the built store (the same triples, read many times
+    faster than the store's quads: :func:`nt_by_subject`); from the store when that file is
+    missing or of another shape."""
     r = as_reader(g)
     if isinstance(r, Reader) and r.folder is not None and (r.folder / NT_FILE).is_file():
         try:
-            return MemoryReader(nt_triples(r.folder / NT_FILE), r.folder, r._node)
+            return MemoryReader.by_subject(*nt_by_subject(r.folder / NT_FILE), r.folder,
+                                           r._node)
         except Unreadable:
             pass    # not the N-Triples the build writes (a blank node): read the store
     return load_reader(r)
+
+
+def nt_by_subject(path: Path) -> tuple[dict[str, dict[str, list[Any]]], dict[str, list[str]]]:
+    """Subject -> predicate -> objects of an N-Triples file as the build writes it, and
+    predicate -> the subjects that have it, in order. The file is sorted,
+    so that each subject's lines come together (:class:`Unreadable`, a ValueError, when they
+    do not, or on a line :func:`nt_triples` refuses). The same triples in the same order as
+    :func:`nt_triples` gives, read at a fraction of its cost: a subject's and a predicate's
+    terms are made once per run of lines that share them, and an object's once per file
+    (events, dates and roles recur across thousands of facts)."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    last = lines.pop()      # after the last newline: nothing, else a line nt_triples refuses
+    if last.strip() and not last.lstrip().startswith("#"):
+        raise Unreadable(f"{path}: not a line of N-Triples: {last[:80]!r}")
+    spo: dict[str, dict[str, list[Any]]] = {}
+    made: dict[str, Any] = {}       # a literal's token -> its term (an IRI is a slice)
+    preds: dict[str, str] = {}      # a predicate's token -> its IRI, one string for all
+    heads: dict[str, list[str]] = {}
+    by_p: dict[str, list[Any]] = {}
+    objs: list[Any] = []
+    prev_s = prev_p = ""
+    for line in lines:
+        if line[-2:] != " ." or len(line) < 3:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            raise Unreadable(f"{path}: not a line of N-Triples: {line[:80]!r}")
+        try:
+            s, p, o = line[:-2].split(" ", 2)
+        except ValueError:
+            raise Unreadable(f"{path}: not a line of N-Triples: {line[:80]!r}") from None
+        if s != prev_s:
+            if s[:1] != "<":
+                raise Unreadable(f"{path}: a blank node or another term: {line[:80]!r}")
+            subject = s[1:-1] if "\\" not in s else _iri(s)
+            if subject in spo:
+                raise Unreadable(f"{path}: not sorted: {subject} comes again")
+            by_p = spo[subject] = {}
+            prev_s, prev_p = s, ""
+        if p != prev_p:
+            pred = preds.get(p)
+            if pred is None:
+                if p[:1] != "<":
+                    raise Unreadable(f"{path}: a blank node or another term: {line[:80]!r}")
+                pred = preds[p] = p[1:-1] if "\\" not in p else _iri(p)
+            found = by_p.get(pred)
+            if found is None:
+                objs = by_p[pred] = []
+                have = heads.get(pred)
+                if have is None:
+                    heads[pred] = [subject]
+                else:
+                    have.append(subject)
+            else:
+                objs = found
+            prev_p = p
+        first = o[:1]
+        if first == "<" and "\\" not in o:
+            objs.append(o[1:-1])
+            continue
+        term = made.get(o)
+        if term is None:
+            if first not in ('"', "<"):
+                raise Unreadable(f"{path}: a blank node or another term: {line[:80]!r}")
+            term = made[o] = _term(o)
+        objs.append(term)
+    return spo, heads
 
 
 class LinesReader(Patterns):

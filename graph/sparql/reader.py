@@ -173,10 +173,53 @@ class MemoryReader(Patterns):
             else:
                 subjects[1].append(s)
         self.spo, self.pos = spo, pos
+        self._whole = True      # pos holds every predicate
+        self._heads: dict[str, list[Any]] = {}     # (by_subject) predicate -> subjects
         self.folder = folder
         self._node = node
         self._memo: dict[str, Any] = {}
         self.lookups: dict[tuple[str, Any], Any] = {}  # what describe() worked out once
+
+    @classmethod
+    def by_subject(cls, spo: dict[Any, dict[str, list[Any]]], heads: dict[str, list[Any]],
+                   folder: Path | None = None,
+                   node: Callable[[str], Any] | None = None) -> MemoryReader:
+        """The reader of ``spo`` (subject -> predicate -> objects, each subject's triples in
+        the order they came, the subjects in the order they first came; ``heads``:
+        predicate -> the subjects that have it, in that order), whose index by predicate
+        and object is made per predicate when first asked for: the look-ups by object ask
+        for a few predicates of hundreds of thousands of triples, so indexing every triple
+        up front would cost more than every look-up. The answers and their order are those
+        of a reader given the same triples subject by subject."""
+        reader = cls(())
+        reader.spo, reader._heads, reader._whole = spo, heads, False
+        reader.folder, reader._node = folder, node
+        return reader
+
+    def _by_object(self, predicate: str) -> dict[Any, tuple[Any, list[Any]]]:
+        """Object (:func:`_key`) -> (the object, its subjects in order) for ``predicate``."""
+        by_o = self.pos.get(predicate)
+        if by_o is not None:
+            return by_o
+        if self._whole:
+            return _NONE
+        by_o = self.pos[predicate] = {}
+        spo = self.spo
+        for s in self._heads.get(predicate, ()):
+            for o in spo[s][predicate]:
+                key = (str(o), o.language, o.datatype) if isinstance(o, Lit) else o
+                subjects = by_o.get(key)
+                if subjects is None:
+                    by_o[key] = (o, [s])
+                else:
+                    subjects[1].append(s)
+        return by_o
+
+    def _predicates(self) -> list[str]:
+        """Every predicate of the graph, sorted."""
+        if self._whole:
+            return sorted(self.pos)
+        return sorted(self._heads)
 
     def node(self, iri: str) -> Any:
         return iri if self._node is None else self._node(iri)
@@ -191,7 +234,7 @@ class MemoryReader(Patterns):
     def subjects(self, predicate: Any = None, obj: Any = None) -> Iterator[Any]:
         if predicate is None or obj is None:
             return super().subjects(predicate, obj)
-        found = self.pos.get(str(predicate), _NONE).get(_key(_plain(obj)))
+        found = self._by_object(str(predicate)).get(_key(_plain(obj)))
         return iter(found[1] if found is not None else ())
 
     def value(self, subject: Any = None, predicate: Any = None, obj: Any = None) -> Any:
@@ -217,8 +260,8 @@ class MemoryReader(Patterns):
                     if want is None or _key(obj) == want:
                         yield s, pred, obj
             return
-        for pred in ([p] if p is not None else sorted(self.pos)):
-            by_o = self.pos.get(pred, {})
+        for pred in ([p] if p is not None else self._predicates()):
+            by_o = self._by_object(pred)
             found = [by_o[_key(o)]] if o is not None and _key(o) in by_o else \
                 [] if o is not None else list(by_o.values())
             for obj, subjects in found:

@@ -113,8 +113,11 @@ class Linker:
                           for p, by_size in grouped.items()}
         self.lengths = sorted({len(p) for p in grouped}, reverse=True)
         first = sorted({n[0] for n in names if n})
-        self.starts = re.compile("(?<!\\w)[" + "".join(re.escape(c) for c in first) + "]") \
-            if first else None
+        # a first character not just after a letter or digit: ``(?<!\w)[...]``, written with
+        # the class first (the engine then skips to the next such character in one step
+        # instead of trying the look-behind at every character: 5x faster, the same places)
+        self.starts = re.compile("[" + "".join(re.escape(c) for c in first) + "](?<!\\w.)",
+                                 re.S) if first else None
 
     def _match(self, text: str, at: int) -> str | None:
         """The longest name standing as whole words at ``at``, if any."""
@@ -255,20 +258,25 @@ def jsonld(G: nx.MultiDiGraph, key: str, sources: Mapping[str, Source],
     return data
 
 
+_TIE_PROPS = {"held_post_at": "affiliation", "located_in": "location", "unit_of":
+              "parentOrganization", "operates_under": "parentOrganization", "part_of":
+              "superEvent", "held_at": "location", "held_in": "location", "party_to": "about"}
+
+
 def _ties(G: nx.MultiDiGraph, key: str) -> dict[str, list[str]]:
     """schema.org property -> the entities it points to, from the projection's edges."""
-    props = {"held_post_at": "affiliation", "located_in": "location", "unit_of":
-             "parentOrganization", "operates_under": "parentOrganization", "part_of":
-             "superEvent", "held_at": "location", "held_in": "location", "party_to": "about"}
     out: dict[str, set[str]] = defaultdict(set)
-    for _, v, rel in G.out_edges(key, keys=True):
-        if rel in props:
-            out[props[rel]].add(v)
-    for u, _, rel in G.in_edges(key, keys=True):
-        if rel == "participated_in":
-            out["attendee"].add(u)
-        elif rel == "party_to":
-            out["participant"].add(u)
+    # the adjacency's own dicts (the edge views cost a call per edge): the same edges
+    for v, keyed in G._succ[key].items():
+        for rel in keyed:
+            if rel in _TIE_PROPS:
+                out[_TIE_PROPS[rel]].add(v)
+    for u, keyed in G._pred[key].items():
+        for rel in keyed:
+            if rel == "participated_in":
+                out["attendee"].add(u)
+            elif rel == "party_to":
+                out["participant"].add(u)
     return {p: sorted(ks) for p, ks in sorted(out.items())}
 
 

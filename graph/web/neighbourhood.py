@@ -62,6 +62,18 @@ def _js(obj: Any) -> str:
     return script_json(obj)
 
 
+_MISSING: Any = object()
+
+
+def _size(degree: int, top: int, n: int) -> str:
+    """A node's size on a small map of ``n`` nodes, as the map component gives it (degree
+    centrality within the map, scaled to the highest, ``top``), as JSON."""
+    value = float(degree) / (n - 1) if n > 1 else 0.0
+    top_value = float(top) / (n - 1) if n > 1 else 0.0
+    size = round(8 + 30 * math.sqrt(max(value, 0.0) / (top_value or 1.0)), 1)
+    return repr(size)
+
+
 class Neighbourhoods:
     """The data of every entity's small map in ``full`` (the full view of the projection).
 
@@ -78,6 +90,7 @@ class Neighbourhoods:
         self._node: dict[str, tuple[str, str, str, int | None, str | None]] = {}
         self._edge: dict[tuple[str, str], str | None] = {}
         self._within: dict[tuple[str, str, tuple[str, ...]], str] = {}
+        self._sizes: dict[tuple[int, int, int], str] = {}   # (degree, top, nodes) -> size
         self._tail = _js({"options": vis_options(physics=True, large=False, seed=7)})[1:-1]
         styles = {f: {"color": c, "dashes": d} for f, (c, d, _) in EDGE_STYLES.items()}
         self._styles = _js({"labelLimit": LABEL_LIMIT, "edgeStyles": styles})[1:-1]
@@ -165,19 +178,24 @@ class Neighbourhoods:
         top = max(degree.values()) or 1
         n = len(nodes)
         node_json, years, org_kinds = [], set(), set()
+        node_parts, sizes, edge_cache = self._node, self._sizes, self._edge
         for m in nodes:
-            head, before, after, year, cls = self._node_parts(m)
-            value = float(degree[m]) / (n - 1) if n > 1 else 0.0
-            top_value = float(top) / (n - 1) if n > 1 else 0.0
-            size = round(8 + 30 * math.sqrt(max(value, 0.0) / (top_value or 1.0)), 1)
-            node_json.append(f'{head},"size":{size!r},"title":{before}{degree[m]}{after}')
+            got = node_parts.get(m)
+            head, before, after, year, cls = got if got is not None else self._node_parts(m)
+            deg = degree[m]
+            size = sizes.get((deg, top, n))
+            if size is None:
+                size = sizes[(deg, top, n)] = _size(deg, top, n)
+            node_json.append(f'{head},"size":{size},"title":{before}{deg}{after}')
             if year is not None:
                 years.add(year)
             if cls is not None:
                 org_kinds.add(cls)
-        edge_json = []
+        edge_json: list[str] = []
         for u, v, data in links:
-            text = self._edge_json(u, v, data)
+            text = edge_cache.get((u, v), _MISSING)
+            if text is _MISSING:
+                text = self._edge_json(u, v, data)
             if text is None:
                 text = self._within_json(u, v, data, members)
             if data.get("year") is not None:

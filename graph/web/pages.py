@@ -16,13 +16,22 @@ from graph.web.entities import EntityPage, Line, Part
 
 __all__ = ["entity_html"]
 
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;",
-                          "'": "&#39;"})
-
-
 def esc(text: str) -> str:
-    """``text`` escaped for HTML text and attribute values (as jinja2's autoescape)."""
-    return str(text).translate(_ESCAPES)
+    """``text`` escaped for HTML text and attribute values (as jinja2's autoescape): ``&``
+    first, then the others, each only where it occurs (most names and links have none;
+    ``str.translate`` to several characters looks up every character)."""
+    text = str(text)
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if '"' in text:
+        text = text.replace('"', "&#34;")
+    if "'" in text:
+        text = text.replace("'", "&#39;")
+    return text
 
 
 def _parts(parts: Sequence[Part]) -> str:

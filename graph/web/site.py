@@ -282,7 +282,7 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     return Site(maps, written[1], len(made), out_dir / "index.html", files)
 
 
-Pending = list[tuple[str, Path]]
+Pending = list[tuple[str, Path | str]]
 
 
 @dataclass
@@ -309,9 +309,10 @@ def _page_files(pages: Pages, places: Iterable[int], out_dir: Path, bar: bool) -
     """The entity pages at ``places`` written beside their targets (nothing published)."""
     summaries = []
     cited: Cited = {}
+    root = str(out_dir)     # paths as text: a Path per page costs more than its writing
     with AtomicBatch() as batch:
         for at, page in pages.entities(places, cited, bar):
-            batch.write(out_dir / page.file, entity_html(page, ROOT, script_json(page.jsonld)))
+            batch.write(f"{root}/{page.file}", entity_html(page, ROOT, script_json(page.jsonld)))
             summaries.append((at, page.summary()))
         return PageFiles(summaries, batch.detach(), cited)
 
