@@ -531,7 +531,8 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
 
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
-    for written in _network_call(export_files, cfg.graph(), views, fmts,
+    _current(cfg)
+    for written in _network_call(export_files, None, views, fmts,     # the store unopened
                                  out_dir or cfg.out / "export",
                                  _filters(since, until, include_undated, types),
                                  G=cfg.projection()):

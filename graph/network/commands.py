@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.forked import beside
+from graph.forked import beside, no_collection
 from graph.network.analytics import centrality, communities, cutpoints, split_by
 from graph.network.export import rows, write
 from graph.network.plain import plain_parts
@@ -137,12 +137,20 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters,
 # ---------------------------------------------------------------------------- export
 
 
-def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out: Path,
+def export_files(ds: Dataset | None, views: Iterable[str], formats: Iterable[str], out: Path,
                  filters: Filters, G: nx.MultiDiGraph | None = None) -> list[Path]:
     """Write each view in each format into ``out``. On a large projection the views are
-    shared between this process and a forked child (the other core), each view whole."""
+    shared between this process and a forked child (the other core), each view whole.
+    No collection pass runs meanwhile (the flattened rows and the lines written are
+    millions of objects in no cycle; a pass would walk the projection too, and in the
+    child copy its memory)."""
     G = G if G is not None else project(ds)
-    names, fmts = list(views), list(formats)
+    with no_collection():
+        return _export_files(G, list(views), list(formats), out, filters)
+
+
+def _export_files(G: nx.MultiDiGraph, names: list[str], fmts: list[str], out: Path,
+                  filters: Filters) -> list[Path]:
     for name in names:          # a bad view or filter is reported before anything is written
         try:
             check_options(name, filters.since, filters.until, filters.types)
