@@ -483,8 +483,10 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
+    from graph.forked import no_collection_to_exit
     from graph.network.report import unlinked, write_report
 
+    no_collection_to_exit()      # the process ends after the report
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
     _current(cfg)
@@ -502,12 +504,20 @@ def _kept_report(cfg: Config, since: str | None = None, until: str | None = None
     """The report's content, its names linked to the site's pages, kept beside the build per
     options: made once per build, for ``report`` (which drops the links when no site is
     beside it) and ``site`` alike."""
-    from graph.network.cache import kept
+    from graph.network.cache import is_large, kept
     from graph.network.report import build_report, report_context
 
+    def context() -> Any:
+        return report_context(cfg.graph(), links=True)
+
     def make() -> Any:
+        if is_large(cfg.out):   # the store's labels and sources read beside the projection
+            from graph.forked import beside
+
+            return build_report(cfg.projection(), since, until, include_undated, top,
+                                context=beside(context))
         return build_report(cfg.projection(), since, until, include_undated, top,
-                            context=report_context(cfg.graph(), links=True))
+                            context=context())
 
     options = {"since": since, "until": until, "include_undated": include_undated, "top": top}
     return kept(cfg.out, "report", options, make)
@@ -527,8 +537,10 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
            out_dir: Path | None, since: str | None, until: str | None, include_undated: bool,
            types: tuple[str, ...]) -> None:
     """Write views as GraphML, GEXF (Gephi, with time intervals) and CSV node/edge lists."""
+    from graph.forked import no_collection_to_exit
     from graph.network.commands import export_files
 
+    no_collection_to_exit()      # the process ends after the files
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
     _current(cfg)
