@@ -33,8 +33,11 @@ FORMATS = ("graphml", "gexf", "csv")
 def _value(v: Any) -> str | int | float | bool | None:
     if v is None or type(v) in _SCALARS or isinstance(v, (str, int, float, bool)):
         return v
-    if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
-        return "; ".join(v)
+    if isinstance(v, (list, tuple)):
+        try:        # joined when every item is a string (join refuses anything else)
+            return "; ".join(v)
+        except TypeError:
+            pass
     return _JSON.encode(v)
 
 
@@ -271,7 +274,7 @@ def _gexf(r: Rows) -> str:
                 spans[when] = f' start="{_attr(when[0])}" end="{_attr(when[1])}"'
             head += spans[when]
         values = [f"{ids.get((cls, name)) or attribute(cls, name, value)}"
-                  f'{_attr(_gexf_value(value))}" />'
+                  f'{_attr(value if type(value) is str else _gexf_value(value))}" />'
                   for name, value in attrs.items() if name not in skip]
         if values:
             out += [f"      {head}>", "        <attvalues>", *values, "        </attvalues>",
