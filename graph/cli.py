@@ -483,20 +483,21 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
-    from graph.forked import no_collection_to_exit
+    from graph.forked import no_collection
     from graph.network.report import unlinked, write_report
 
-    no_collection_to_exit()      # the process ends after the report
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
     _current(cfg)
-    try:
-        content = _kept_report(cfg, since, until, include_undated, top)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    for written in write_report(content if site_there else unlinked(content), target,
-                                home="index.html" if site_there else None):
-        click.echo(f"wrote {written}")
+    with no_collection(freeze=True):     # the process ends after the report
+        try:
+            content = _kept_report(cfg, since, until, include_undated, top)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        written = write_report(content if site_there else unlinked(content), target,
+                               home="index.html" if site_there else None)
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 def _kept_report(cfg: Config, since: str | None = None, until: str | None = None,
@@ -537,18 +538,19 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
            out_dir: Path | None, since: str | None, until: str | None, include_undated: bool,
            types: tuple[str, ...]) -> None:
     """Write views as GraphML, GEXF (Gephi, with time intervals) and CSV node/edge lists."""
-    from graph.forked import no_collection_to_exit
+    from graph.forked import no_collection
     from graph.network.commands import export_files
 
-    no_collection_to_exit()      # the process ends after the files
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
     _current(cfg)
-    for written in _network_call(export_files, None, views, fmts,     # the store unopened
-                                 out_dir or cfg.out / "export",
-                                 _filters(since, until, include_undated, types),
-                                 G=cfg.projection()):
-        click.echo(f"wrote {written}")
+    with no_collection(freeze=True):     # the process ends after the files
+        written = _network_call(export_files, None, views, fmts,     # the store unopened
+                                out_dir or cfg.out / "export",
+                                _filters(since, until, include_undated, types),
+                                G=cfg.projection())
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 # ---------------------------------------------------------------- HTML maps (graph/html.py)

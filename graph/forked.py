@@ -18,7 +18,6 @@ tuples, none in a cycle): each collection pass would walk every object alive, an
 them triggers many passes. :func:`frozen` keeps collecting, but only what is made inside the
 block: what was alive before it (a projection, a whole graph in memory) is left out of every
 pass (and, in a forked child, its memory is not written to by the collector, so not copied).
-:func:`no_collection_to_exit` stops it for the rest of a command that ends after its work.
 """
 
 from __future__ import annotations
@@ -32,7 +31,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkProcess
 
-__all__ = ["beside", "Later", "Shares", "no_collection", "frozen", "no_collection_to_exit"]
+__all__ = ["beside", "Later", "Shares", "no_collection", "frozen"]
 
 T = TypeVar("T")
 
@@ -123,13 +122,21 @@ class Shares:
 
 
 @contextmanager
-def no_collection() -> Iterator[None]:
-    """No cyclic garbage collection inside the block (reference counting still frees)."""
+def no_collection(freeze: bool = False) -> Iterator[None]:
+    """No cyclic garbage collection inside the block (reference counting still frees).
+
+    ``freeze``: what is alive at its end is frozen out of later passes, for a command that
+    ends after the block (a report, an export): collecting again would start with a pass
+    over everything made inside it, and the exit would make another over everything alive
+    (about a second each at 5,000 events). Children forked inside it collect nothing
+    either, so they leave the memory they share with this process unwritten."""
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if collecting:
             gc.enable()
 
@@ -144,14 +151,3 @@ def frozen() -> Iterator[None]:
     finally:
         gc.unfreeze()
 
-
-def no_collection_to_exit() -> None:
-    """No cyclic garbage collection for the rest of this process, nor its last pass at exit
-    (what was alive is frozen out of it): for a command that makes a large structure and
-    ends. Turning collection back on after :func:`no_collection` costs a pass over every
-    object made meanwhile, the exit another over everything (about a second each at 5,000
-    events); children forked later inherit it, and leave their parent's memory unwritten."""
-    import atexit
-
-    gc.disable()
-    atexit.register(gc.freeze)
