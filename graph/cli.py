@@ -425,10 +425,14 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 def _centrality(cfg: Config, view_name: str, measures: list[str], filters: Any,
                 backend: str) -> Any:
     """Every ranked row of the measures (when no table is kept for these options)."""
+    from graph.network.analytics import centrality
     from graph.network.commands import centrality_table
+    from graph.network.reads import kept_scores
 
     H = _view(cfg, view_name, filters, with_types=False)
-    return centrality_table(H, view_name, measures, filters, backend)
+    return centrality_table(H, view_name, measures, filters, backend, scores=lambda: kept_scores(
+        cfg.out, view_name, filters, measures, backend,
+        lambda: centrality(H, measures, backend=backend)))
 
 
 @cli.command()
@@ -511,14 +515,21 @@ def _kept_report(cfg: Config, since: str | None = None, until: str | None = None
     def context() -> Any:
         return report_context(cfg.graph(), links=True)
 
+    def scores(name: str, H: Any) -> Any:  # shared with ``centrality`` (kept beside the build)
+        from graph.network.analytics import MEASURES, centrality
+        from graph.network.reads import Filters, kept_scores
+
+        return kept_scores(cfg.out, name, Filters(since, until, include_undated),
+                           list(MEASURES), "auto", lambda: centrality(H, MEASURES))
+
     def make() -> Any:
         if is_large(cfg.out):   # the store's labels and sources read beside the projection
             from graph.forked import beside
 
             return build_report(cfg.projection(), since, until, include_undated, top,
-                                context=beside(context))
+                                context=beside(context), scores=scores)
         return build_report(cfg.projection(), since, until, include_undated, top,
-                            context=context())
+                            context=context(), scores=scores)
 
     options = {"since": since, "until": until, "include_undated": include_undated, "top": top}
     return kept(cfg.out, "report", options, make)

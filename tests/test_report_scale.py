@@ -121,3 +121,41 @@ def test_report_and_export_leave_what_they_made_out_of_collection(
     assert (out / "report.md").read_text(encoding="utf-8") == markdown(
         build_report(G, context=report_context(ds)))
     assert (out / "export" / "full.gexf").read_bytes()
+
+
+def test_report_and_centrality_share_kept_scores(built: Path, tmp_path: Path) -> None:
+    """The scores of the org-org view are kept beside the build by whichever of ``report``
+    and ``centrality`` runs first, and taken by the other: the same report, the same table
+    as each gives alone."""
+    import shutil
+
+    from clirun import cinecoop
+    from conftest import DATA
+
+    def fresh(name: str) -> Path:
+        out = tmp_path / name
+        shutil.copytree(built, out, symlinks=True)
+        for kept in (out / "current").glob("*-*.pickle"):
+            if kept.name.startswith(("scores-", "centrality-", "report-")):
+                kept.unlink()
+        return out
+
+    def run(out: Path, *args: str) -> str:
+        done = cinecoop("--data", DATA, "--out", out, *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    alone = fresh("alone")
+    table = run(alone, "centrality", "--view", "org-org", "--format", "json")
+    assert len(list((alone / "current").glob("scores-*.pickle"))) == 1
+    report = fresh("report-only")
+    run(report, "report")
+    assert len(list((report / "current").glob("scores-*.pickle"))) == 2   # both grouped views
+    report_alone = (report / "report.md").read_bytes()
+    after = run(report, "centrality", "--view", "org-org", "--format", "json")
+    assert after == table
+    run(alone, "report")                 # the scores centrality kept
+    assert (alone / "report.md").read_bytes() == report_alone
+    assert len(list((alone / "current").glob("scores-*.pickle"))) == 2
+    other = run(fresh("windowed"), "centrality", "--since", "2025-12", "--format", "json")
+    assert other != table                # another window: other scores, kept apart

@@ -7,12 +7,12 @@ name not in the chosen view, no path, a bad date or type).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph.forked import beside, no_collection
-from graph.network.analytics import centrality, communities, cutpoints, split_by
+from graph.network.analytics import Centrality, centrality, communities, cutpoints, split_by
 from graph.network.export import rows, write
 from graph.network.plain import plain_parts
 from graph.network.projection import (
@@ -81,12 +81,14 @@ def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
 
 
 def centrality_table(H: nx.Graph, view_name: str, measures: list[str], filters: Filters,
-                     backend: str = "auto") -> dict[str, Any]:
+                     backend: str = "auto",
+                     scores: Callable[[], Centrality] | None = None) -> dict[str, Any]:
     """Every ranked row of the measures on the view ``H`` (without the type filter), as plain
-    data: ``rows``, ``columns``, ``head``, ``notes``, ``meta`` (see :func:`render_table`)."""
+    data: ``rows``, ``columns``, ``head``, ``notes``, ``meta`` (see :func:`render_table`);
+    ``scores``: gives the measures' scores (kept ones) instead of computing them here."""
     try:
         accepted = type_filter(filters.types)
-        result = centrality(H, measures, backend=backend)
+        result = scores() if scores is not None else centrality(H, measures, backend=backend)
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
     rows_nodes = [n for n in H if not accepted or (
