@@ -655,8 +655,9 @@ def _candidates(G: nx.MultiDiGraph, base: _Base, name: str) -> list[tuple[str, s
 def _view(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None, until: str | None,
           include_undated: bool, types: Iterable[str] | None) -> tuple[_Out, dict[str, Any]]:
     """Filter the projection by date and type, then build the named view (:data:`BUILDERS`)."""
+    kept = _filtered(G, base, name, since, until, include_undated, types)  # checks the name
     out = _Out(base.nodes)
-    BUILDERS[name](out, _filtered(G, base, name, since, until, include_undated, types))
+    BUILDERS[name](out, kept)
     return out, {"view": name, "weighted": name in WEIGHTED_VIEWS, "since": since,
                  "until": until, "include_undated": include_undated,
                  "types": sorted(types or [])}
