@@ -425,15 +425,19 @@ def centrality(cfg: Config, measure: str, top: int, view_name: str, fmt: str, ba
 def _centrality(cfg: Config, view_name: str, measures: list[str], filters: Any,
                 backend: str) -> Any:
     """Every ranked row of the measures (when no table is kept for these options)."""
+    from graph.network.analytics import centrality
     from graph.network.cache import build_folder
     from graph.network.commands import centrality_table
     from graph.network.orgorg import measured_view
+    from graph.network.reads import kept_scores
 
     H = measured_view(build_folder(cfg.out), view_name, filters.since, filters.until,
                       filters.include_undated)
     if H is None:
         H = _view(cfg, view_name, filters, with_types=False)
-    return centrality_table(H, view_name, measures, filters, backend)
+    return centrality_table(H, view_name, measures, filters, backend, scores=lambda: kept_scores(
+        cfg.out, view_name, filters, measures, backend,
+        lambda: centrality(H, measures, backend=backend)))
 
 
 @cli.command()
@@ -488,18 +492,21 @@ def report(cfg: Config, out_file: Path | None, top: int, since: str | None, unti
            include_undated: bool) -> None:
     """The network report: counts, top organisations and countries, bridges, communities,
     timeline and per-year figures, as Markdown and standalone HTML."""
+    from graph.forked import no_collection
     from graph.network.report import unlinked, write_report
 
     target = out_file or cfg.out / "report.md"
     site_there = (target.parent / "index.html").is_file()  # link to the site's pages
     _current(cfg)
-    try:
-        content = _kept_report(cfg, since, until, include_undated, top)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
-    for written in write_report(content if site_there else unlinked(content), target,
-                                home="index.html" if site_there else None):
-        click.echo(f"wrote {written}")
+    with no_collection(freeze=True):     # the process ends after the report
+        try:
+            content = _kept_report(cfg, since, until, include_undated, top)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+        written = write_report(content if site_there else unlinked(content), target,
+                               home="index.html" if site_there else None)
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 def _kept_report(cfg: Config, since: str | None = None, until: str | None = None,
@@ -507,12 +514,27 @@ def _kept_report(cfg: Config, since: str | None = None, until: str | None = None
     """The report's content, its names linked to the site's pages, kept beside the build per
     options: made once per build, for ``report`` (which drops the links when no site is
     beside it) and ``site`` alike."""
-    from graph.network.cache import kept
+    from graph.network.cache import is_large, kept
     from graph.network.report import build_report, report_context
 
+    def context() -> Any:
+        return report_context(cfg.graph(), links=True)
+
+    def scores(name: str, H: Any) -> Any:  # shared with ``centrality`` (kept beside the build)
+        from graph.network.analytics import MEASURES, centrality
+        from graph.network.reads import Filters, kept_scores
+
+        return kept_scores(cfg.out, name, Filters(since, until, include_undated),
+                           list(MEASURES), "auto", lambda: centrality(H, MEASURES))
+
     def make() -> Any:
+        if is_large(cfg.out):   # the store's labels and sources read beside the projection
+            from graph.forked import beside
+
+            return build_report(cfg.projection(), since, until, include_undated, top,
+                                context=beside(context), scores=scores)
         return build_report(cfg.projection(), since, until, include_undated, top,
-                            context=report_context(cfg.graph(), links=True))
+                            context=context(), scores=scores)
 
     options = {"since": since, "until": until, "include_undated": include_undated, "top": top}
     return kept(cfg.out, "report", options, make)
@@ -532,15 +554,19 @@ def export(cfg: Config, view_names: tuple[str, ...], formats: tuple[str, ...],
            out_dir: Path | None, since: str | None, until: str | None, include_undated: bool,
            types: tuple[str, ...]) -> None:
     """Write views as GraphML, GEXF (Gephi, with time intervals) and CSV node/edge lists."""
+    from graph.forked import no_collection
     from graph.network.commands import export_files
 
     views = VIEW_NAMES if "all" in view_names else tuple(dict.fromkeys(view_names))
     fmts = ("graphml", "gexf", "csv") if "all" in formats else tuple(dict.fromkeys(formats))
-    for written in _network_call(export_files, cfg.graph(), views, fmts,
-                                 out_dir or cfg.out / "export",
-                                 _filters(since, until, include_undated, types),
-                                 G=cfg.projection()):
-        click.echo(f"wrote {written}")
+    _current(cfg)
+    with no_collection(freeze=True):     # the process ends after the files
+        written = _network_call(export_files, None, views, fmts,     # the store unopened
+                                out_dir or cfg.out / "export",
+                                _filters(since, until, include_undated, types),
+                                G=cfg.projection())
+    for path in written:
+        click.echo(f"wrote {path}")
 
 
 # ---------------------------------------------------------------- HTML maps (graph/html.py)

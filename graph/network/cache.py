@@ -24,8 +24,8 @@ from typing import Any, TypeVar
 
 from graph.data.outputs import MANIFEST
 
-__all__ = ["kept", "kept_file", "build_folder", "cached_projection", "PROJECTION_VERSION",
-           "KEPT_VERSION"]
+__all__ = ["kept", "kept_file", "build_folder", "cached_projection", "is_large",
+           "PROJECTION_VERSION", "KEPT_VERSION"]
 
 T = TypeVar("T")
 PROJECTION_VERSION = 1
@@ -99,7 +99,7 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
     import networkx as nx  # lazy: only a command that needs the projection loads networkx
 
     from graph.network.projection import project  # lazy: as above (networkx, rdflib)
-    from graph.sparql.ntriples import NT_FILE, Unreadable, lines_reader  # lazy: to project
+    from graph.sparql.ntriples import Unreadable, lines_reader  # lazy: to project
 
     def make() -> Any:
         lines = lines_reader(build_folder(out_dir))  # the store's triples, read as text
@@ -110,10 +110,18 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
                 pass
         return project(graph())
 
-    folder = build_folder(out_dir)
-    try:        # a large projection is written by a child while this process uses it
-        large = folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
-    except OSError:
-        large = False
+    # a large projection is written by a child while this process uses it
     return kept(out_dir, "projection", None, make, version=PROJECTION_VERSION,
-                check=lambda G: isinstance(G, nx.MultiDiGraph), beside=large)
+                check=lambda G: isinstance(G, nx.MultiDiGraph), beside=is_large(out_dir))
+
+
+def is_large(out_dir: Path) -> bool:
+    """Whether the build in ``out_dir`` is large (``graph.nt`` over :data:`LARGE_BYTES`):
+    where work is worth a forked child."""
+    from graph.sparql.ntriples import NT_FILE  # lazy: as in cached_projection
+
+    folder = build_folder(out_dir)
+    try:
+        return folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
+    except OSError:
+        return False

@@ -7,12 +7,12 @@ name not in the chosen view, no path, a bad date or type).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from graph.forked import beside
-from graph.network.analytics import centrality, communities, cutpoints, split_by
+from graph.forked import beside, no_collection
+from graph.network.analytics import Centrality, centrality, communities, cutpoints, split_by
 from graph.network.export import rows, write
 from graph.network.plain import plain_parts
 from graph.network.projection import (
@@ -81,12 +81,14 @@ def centrality_text(ds: Dataset, view_name: str, measures: list[str], top: int,
 
 
 def centrality_table(H: nx.Graph, view_name: str, measures: list[str], filters: Filters,
-                     backend: str = "auto") -> dict[str, Any]:
+                     backend: str = "auto",
+                     scores: Callable[[], Centrality] | None = None) -> dict[str, Any]:
     """Every ranked row of the measures on the view ``H`` (without the type filter), as plain
-    data: ``rows``, ``columns``, ``head``, ``notes``, ``meta`` (see :func:`render_table`)."""
+    data: ``rows``, ``columns``, ``head``, ``notes``, ``meta`` (see :func:`render_table`);
+    ``scores``: gives the measures' scores (kept ones) instead of computing them here."""
     try:
         accepted = type_filter(filters.types)
-        result = centrality(H, measures, backend=backend)
+        result = scores() if scores is not None else centrality(H, measures, backend=backend)
     except ValueError as exc:
         raise NetworkError(str(exc)) from None
     rows_nodes = [n for n in H if not accepted or (
@@ -137,12 +139,20 @@ def communities_lines(ds: Dataset, view_name: str, filters: Filters,
 # ---------------------------------------------------------------------------- export
 
 
-def export_files(ds: Dataset, views: Iterable[str], formats: Iterable[str], out: Path,
+def export_files(ds: Dataset | None, views: Iterable[str], formats: Iterable[str], out: Path,
                  filters: Filters, G: nx.MultiDiGraph | None = None) -> list[Path]:
     """Write each view in each format into ``out``. On a large projection the views are
-    shared between this process and a forked child (the other core), each view whole."""
+    shared between this process and a forked child (the other core), each view whole.
+    No collection pass runs meanwhile (the flattened rows and the lines written are
+    millions of objects in no cycle; a pass would walk the projection too, and in the
+    child copy its memory)."""
     G = G if G is not None else project(ds)
-    names, fmts = list(views), list(formats)
+    with no_collection():
+        return _export_files(G, list(views), list(formats), out, filters)
+
+
+def _export_files(G: nx.MultiDiGraph, names: list[str], fmts: list[str], out: Path,
+                  filters: Filters) -> list[Path]:
     for name in names:          # a bad view or filter is reported before anything is written
         try:
             check_options(name, filters.since, filters.until, filters.types)

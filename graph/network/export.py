@@ -33,8 +33,11 @@ FORMATS = ("graphml", "gexf", "csv")
 def _value(v: Any) -> str | int | float | bool | None:
     if v is None or type(v) in _SCALARS or isinstance(v, (str, int, float, bool)):
         return v
-    if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
-        return "; ".join(v)
+    if isinstance(v, (list, tuple)):
+        try:        # joined when every item is a string (join refuses anything else)
+            return "; ".join(v)
+        except TypeError:
+            pass
     return _JSON.encode(v)
 
 
@@ -56,7 +59,8 @@ def flat(data: dict[str, Any]) -> dict[str, str | int | float | bool]:
 class Rows(NamedTuple):
     """A view flattened once for every format: graph attributes, nodes and edges in the
     order the writers use (sorted), each with its flat attributes and its Gephi time span;
-    ``plain``: nothing in them that networkx's writers treat specially (see below)."""
+    ``plain``: the fast writers below give networkx's bytes for them (no attribute those
+    writers treat specially, every value exactly a str, int, float or bool, no self-loop)."""
 
     graph: dict[str, str | int | float | bool]
     nodes: list[tuple[str, dict[str, Any], dict[str, str]]]
@@ -67,6 +71,8 @@ class Rows(NamedTuple):
 def rows(G: nx.Graph) -> Rows:
     """``G`` flattened (see :func:`flat_graph`, whose node and edge order this is)."""
     spans: dict[Any, dict[str, str]] = {}
+    types: set[type] = set()
+    special = [False]
 
     def span(d: dict[str, Any]) -> dict[str, str]:
         date = d.get("date")
@@ -74,12 +80,33 @@ def rows(G: nx.Graph) -> Rows:
             spans[date] = _span(d)
         return spans[date]
 
-    nodes = [(n, flat(d := G.nodes[n]), span(d)) for n in sorted(G)]
+    def flattened(d: dict[str, Any]) -> dict[str, Any]:
+        out = _flat(d)
+        types.update(map(type, out.values()))
+        if not special[0] and not _SPECIAL.isdisjoint(out):
+            special[0] = True
+        return out
+
+    nodes = [(n, flattened(d := G.nodes[n]), span(d)) for n in sorted(G)]
     edges = sorted(((min(a, b), max(a, b), d) for a, b, d in G.edges(data=True)),
                    key=lambda e: (e[0], e[1]))
-    r = Rows(flat({k: v for k, v in G.graph.items() if k in ("view", "since", "until")}),
-             nodes, [(u, v, flat(d), span(d)) for u, v, d in edges])
-    return r._replace(plain=_plain_rows(r))
+    graph = flattened({k: v for k, v in G.graph.items() if k in ("view", "since", "until")})
+    flat_edges = [(u, v, flattened(d), span(d)) for u, v, d in edges]
+    plain = not special[0] and types <= _SCALARS and all(u != v for u, v, _, _ in flat_edges)
+    return Rows(graph, nodes, flat_edges, plain)
+
+
+def _flat(data: dict[str, Any]) -> dict[str, Any]:
+    """:func:`flat`, with a scalar value taken as it is without a call (the usual case)."""
+    out: dict[str, Any] = {}
+    for k in sorted(data):
+        value = data[k]
+        if type(value) not in _SCALARS:
+            value = _value(value)
+            if value is None:
+                continue
+        out[k] = value
+    return out
 
 
 def flat_graph(G: nx.Graph, with_time: bool = False) -> nx.Graph:
@@ -143,53 +170,64 @@ def _attr(text: str) -> str:
     return text
 
 
-_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e]")    # what str.splitlines also breaks at
+#: What str.splitlines also breaks at, in an ASCII text (the others are character references)
+_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e"
 
 
 def _document(lines: list[str]) -> str:
     """As networkx hands it over: ASCII with character references, re-split into lines."""
     text = "\n".join(lines).encode("ascii", "xmlcharrefreplace").decode("ascii")
-    if _BREAKS.search(text):
+    if any(c in text for c in _BREAKS):      # a substring test per character: no regex pass
         text = "\n".join(text.splitlines())
     return text + "\n"
 
 
-def _plain_rows(r: Rows) -> bool:
-    """Whether the fast writers give networkx's bytes for ``r`` (no special attribute, every
-    value exactly a str, int, float or bool, no self-loop)."""
-    types: set[type] = set()
-    for d in (r.graph, *(a for _, a, _ in r.nodes), *(a for *_, a, _ in r.edges)):
-        if not _SPECIAL.isdisjoint(d):
-            return False
-        types.update(map(type, d.values()))
-    return types <= _SCALARS and all(u != v for u, v, _, _ in r.edges)
+def _text(value: Any) -> str:
+    """A value as element text: ``str`` and ElementTree's escapes (most values need none)."""
+    text = value if type(value) is str else str(value)
+    if "&" in text or "<" in text or ">" in text:
+        return _cdata(text)
+    return text
 
 
 def _graphml(r: Rows) -> str:
-    keys: dict[tuple[str, str, str], str] = {}
     key_lines: list[str] = []
+    tags: dict[tuple[str, str, type], tuple[str, str]] = {}   # (scope, name, type) -> tags
 
-    def data(scope: str, attrs: dict[str, Any], pad: str) -> list[str]:
-        out = []
+    def key(scope: str, name: str, kind: type, pad: str) -> tuple[str, str]:
+        """The opening and empty ``<data>`` tags of a new key (declared in order of use)."""
+        kid = f"d{len(tags)}"
+        key_lines.append(f'  <key id="{kid}" for="{scope}" attr.name="{_attr(name)}" '
+                         f'attr.type="{_GRAPHML_TYPES[kind]}" />')
+        found = tags[(scope, name, kind)] = (f'{pad}<data key="{kid}">',
+                                             f'{pad}<data key="{kid}" />')
+        return found
+
+    def data(scope: str, attrs: dict[str, Any], pad: str, out: list[str]) -> None:
         for name, value in attrs.items():
-            xml_type = _GRAPHML_TYPES[type(value)]
-            kid = keys.get((name, xml_type, scope))
-            if kid is None:
-                kid = keys[(name, xml_type, scope)] = f"d{len(keys)}"
-                key_lines.append(f'  <key id="{kid}" for="{scope}" attr.name="{_attr(name)}" '
-                                 f'attr.type="{xml_type}" />')
-            text = _cdata(str(value))
-            out.append(f'{pad}<data key="{kid}">{text}</data>' if text
-                       else f'{pad}<data key="{kid}" />')
-        return out
+            kind = type(value)
+            opening, empty = tags.get((scope, name, kind)) or key(scope, name, kind, pad)
+            text = _text(value)
+            out.append(f"{opening}{text}</data>" if text else empty)
 
-    graph_data = data("graph", r.graph, "    ")
+    graph_data: list[str] = []
+    data("graph", r.graph, "    ", graph_data)
     body: list[str] = []
-    for tag, head, attrs in [("node", f'<node id="{_attr(n)}"', a) for n, a, _ in r.nodes] + \
-            [("edge", f'<edge source="{_attr(u)}" target="{_attr(v)}"', a)
-             for u, v, a, _ in r.edges]:
-        lines = data(tag, attrs, "      ")
-        body += [f"    {head}>", *lines, f"    </{tag}>"] if lines else [f"    {head} />"]
+    for n, attrs, _ in r.nodes:
+        if attrs:
+            body.append(f'    <node id="{_attr(n)}">')
+            data("node", attrs, "      ", body)
+            body.append("    </node>")
+        else:
+            body.append(f'    <node id="{_attr(n)}" />')
+    for u, v, attrs, _ in r.edges:
+        head = f'    <edge source="{_attr(u)}" target="{_attr(v)}"'
+        if attrs:
+            body.append(f"{head}>")
+            data("edge", attrs, "      ", body)
+            body.append("    </edge>")
+        else:
+            body.append(f"{head} />")
     body += graph_data
     graph = ['  <graph edgedefault="undirected">', *body, "  </graph>"] if body else \
         ['  <graph edgedefault="undirected" />']
@@ -213,41 +251,49 @@ def _gexf_value(value: Any) -> str:
 
 
 def _gexf(r: Rows) -> str:
-    ids: dict[tuple[str, str], str] = {}
+    ids: dict[tuple[str, str], str] = {}        # (class, name) -> the attvalue's opening
     declared: dict[str, list[str]] = {"node": [], "edge": []}
     timed = False
+    spans: dict[tuple[str, str], str] = {}
 
-    def element(cls: str, head: str, attrs: dict[str, Any], span: dict[str, str]) -> list[str]:
+    def attribute(cls: str, name: str, value: Any) -> str:
+        """A new attribute of ``cls``, typed by its first value: its attvalue's opening."""
+        aid = str(len(ids))
+        declared[cls].append(f'      <attribute id="{aid}" title="{_attr(name)}" '
+                             f'type="{_GRAPHML_TYPES[type(value)]}" />')
+        found = ids[(cls, name)] = f'          <attvalue for="{aid}" value="'
+        return found
+
+    def element(cls: str, head: str, attrs: dict[str, Any], span: dict[str, str],
+                skip: tuple[str, ...], out: list[str]) -> None:
         nonlocal timed
         if span:
             timed = True
-            head += f' start="{_attr(span["start"])}" end="{_attr(span["end"])}"'
-        values = []
-        for name, value in attrs.items():
-            aid = ids.get((cls, name))
-            if aid is None:
-                aid = ids[(cls, name)] = str(len(ids))
-                declared[cls].append(f'      <attribute id="{aid}" title="{_attr(name)}" '
-                                     f'type="{_GRAPHML_TYPES[type(value)]}" />')
-            values.append(f'          <attvalue for="{aid}" value="{_attr(_gexf_value(value))}" />')
-        if not values:
-            return [f"      {head} />"]
-        return [f"      {head}>", "        <attvalues>", *values, "        </attvalues>",
-                f"      </{cls}>"]
+            when = (span["start"], span["end"])
+            if when not in spans:
+                spans[when] = f' start="{_attr(when[0])}" end="{_attr(when[1])}"'
+            head += spans[when]
+        values = [f"{ids.get((cls, name)) or attribute(cls, name, value)}"
+                  f'{_attr(value if type(value) is str else _gexf_value(value))}" />'
+                  for name, value in attrs.items() if name not in skip]
+        if values:
+            out += [f"      {head}>", "        <attvalues>", *values, "        </attvalues>",
+                    f"      </{cls}>"]
+        else:
+            out.append(f"      {head} />")
 
     nodes: list[str] = []
     for n, attrs, span in r.nodes:
-        rest = dict(attrs)
-        label = str(rest.pop("label", n))
-        nodes += element("node", f'<node id="{_attr(n)}" label="{_attr(label)}"', rest, span)
+        label = str(attrs.get("label", n))
+        element("node", f'<node id="{_attr(n)}" label="{_attr(label)}"', attrs, span,
+                ("label",), nodes)
     edges: list[str] = []
     for i, (u, v, attrs, span) in enumerate(r.edges):
-        rest = dict(attrs)
         head = f'<edge source="{_attr(u)}" target="{_attr(v)}" id="{i}"'
         for special in ("label", "weight"):
-            if special in rest:
-                head += f' {special}="{_attr(str(rest.pop(special)))}"'
-        edges += element("edge", head, rest, span)
+            if special in attrs:
+                head += f' {special}="{_attr(str(attrs[special]))}"'
+        element("edge", head, attrs, span, ("label", "weight"), edges)
     graph = [f'  <graph defaultedgetype="undirected" mode="dynamic" name=""'
              f'{" timeformat=" + chr(34) + "date" + chr(34) if timed else ""}>']
     for cls in ("edge", "node"):

@@ -50,7 +50,7 @@ from __future__ import annotations
 import calendar
 import functools
 import weakref
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from itertools import combinations
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -655,6 +655,18 @@ def _candidates(G: nx.MultiDiGraph, base: _Base, name: str) -> list[tuple[str, s
 def _view(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None, until: str | None,
           include_undated: bool, types: Iterable[str] | None) -> tuple[_Out, dict[str, Any]]:
     """Filter the projection by date and type, then build the named view (:data:`BUILDERS`)."""
+    kept = _filtered(G, base, name, since, until, include_undated, types)  # checks the name
+    out = _Out(base.nodes)
+    BUILDERS[name](out, kept)
+    return out, {"view": name, "weighted": name in WEIGHTED_VIEWS, "since": since,
+                 "until": until, "include_undated": include_undated,
+                 "types": sorted(types or [])}
+
+
+def _filtered(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None,
+              until: str | None, include_undated: bool,
+              types: Iterable[str] | None) -> _Kept:
+    """What the date and type filters keep of the facts the named view reads."""
     accepted = check_options(name, since, until, types)
     windowed = since is not None or until is not None
     memo: dict[str | None, bool] = {}
@@ -673,11 +685,27 @@ def _view(G: nx.MultiDiGraph, base: _Base, name: str, since: str | None, until: 
     candidates = _candidates(G, base, name)
     edges = [(u, v, d) for u, v, d in candidates if u in kept and v in kept
              and (not windowed or d["relation"] in TIMELESS or dated_in(d["date"]))]
-    out = _Out(base.nodes)
-    BUILDERS[name](out, _Kept(base.nodes, kept, edges, windowed))
-    return out, {"view": name, "weighted": name in WEIGHTED_VIEWS, "since": since,
-                 "until": until, "include_undated": include_undated,
-                 "types": sorted(types or [])}
+    return _Kept(base.nodes, kept, edges, windowed)
+
+
+def met_degrees(G: nx.MultiDiGraph, since: str | None = None, until: str | None = None,
+                include_undated: bool = False) -> dict[str, tuple[int, int]]:
+    """Each node of ``view(G, "org-org", since, until, include_undated)`` -> (its weighted
+    degree: the events it shared, counted per partner; its number of partners), without
+    making the view (its labels, sources and event lists): the per-year rankings of
+    ``trends`` ask this of eleven windows. The same filters and pairs as the view."""
+    k = _filtered(G, _base(G), "org-org", since, until, include_undated, None)
+    shared: Counter[tuple[str, str]] = Counter()
+    found: dict[str, tuple[int, int]] = {}
+    for members in _present(k, countries=False).values():
+        for m in members:
+            found[m] = (0, 0)
+        shared.update(combinations(sorted(members), 2))
+    for (a, b), n in shared.items():
+        for x in (a, b):
+            weight, partners = found[x]
+            found[x] = (weight + n, partners + 1)
+    return found
 
 
 _RANK = {r: i for i, r in enumerate(RELATION_ORDER)}
@@ -739,11 +767,12 @@ def _org_event_view(H: _Out, k: _Kept) -> None:
                       "sources": sorted({s for d in facts for s in d["sources"]})})
 
 
-def _met_view(H: _Out, k: _Kept, countries: bool) -> None:
-    """Aggregated views: organisations (or countries) linked when at the same event."""
+def _present(k: _Kept, countries: bool,
+             cites: dict[tuple[str, str], set[str]] | None = None) -> dict[str, set[str]]:
+    """Event -> the organisations (or countries) at it, directly or through their people
+    (``cites``: filled with the sources of each one's presence)."""
     kinds = k.attrs
     present: dict[str, set[str]] = defaultdict(set)
-    cites: dict[tuple[str, str], set[str]] = defaultdict(set)
     for (u, v), facts in _org_event_links(k).items():
         if not countries and kinds[u]["kind"] == "organisation":
             who = u
@@ -754,7 +783,16 @@ def _met_view(H: _Out, k: _Kept, countries: bool) -> None:
         else:
             continue
         present[v].add(who)
-        cites[(who, v)].update(s for d in facts for s in d["sources"])
+        if cites is not None:
+            cites[(who, v)].update(s for d in facts for s in d["sources"])
+    return present
+
+
+def _met_view(H: _Out, k: _Kept, countries: bool) -> None:
+    """Aggregated views: organisations (or countries) linked when at the same event."""
+    kinds = k.attrs
+    cites: dict[tuple[str, str], set[str]] = defaultdict(set)
+    present = _present(k, countries, cites)
     pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
     for event, members in present.items():
         for a, b in combinations(sorted(members), 2):

@@ -218,6 +218,17 @@ def centrality_text(out_dir: Path, view_name: str, measures: list[str], top: int
     return render_table(table, top, fmt)
 
 
+def kept_scores(out_dir: Path, view_name: str, filters: Filters, measures: list[str],
+                backend: str, compute: Callable[[], Any]) -> Any:
+    """The scores of ``measures`` for every node of a view (``compute()``: its
+    :class:`~graph.network.analytics.Centrality`), kept beside the build: made once per
+    build, view, window, measures and backend by ``centrality`` or ``report``, whichever
+    runs first (the same view: the type filter never changes the scores)."""
+    params = {"view": view_name, **filters.options(with_types=False), "measures": measures,
+              "backend": backend}
+    return kept(out_dir, "scores", params, compute)
+
+
 def communities_lines(out_dir: Path, view_name: str, filters: Filters, *,
                       compute: Callable[[], list[str]]) -> list[str]:
     """``cinecoop communities``: the lines (``compute()``, see

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import html as html_lib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -24,10 +24,11 @@ from typing import Any
 import networkx as nx
 
 from graph.files import write_atomic
-from graph.forked import beside
+from graph.forked import beside, no_collection
 from graph.network.analytics import (
     MEASURES,
     PARALLEL_NODES,
+    Centrality,
     Communities,
     centrality,
     communities,
@@ -110,29 +111,49 @@ class Context:
 
 TITLE = "Cross-border cinema cooperation: what the articles show"
 
+#: (view name, view) -> the scores of every measure (:data:`MEASURES`) on it
+Scores = Callable[[str, nx.Graph], Centrality]
+
 
 def build_report(G: nx.MultiDiGraph, since: str | None = None, until: str | None = None,
                  include_undated: bool = False, top: int = 5, backend: str = "auto",
-                 context: Context | None = None) -> Report:
-    """The report's content for the projection ``G`` under the given time window."""
-    ctx = context or Context()
+                 context: Context | Callable[[], Context] | None = None,
+                 scores: Scores | None = None) -> Report:
+    """The report's content for the projection ``G`` under the given time window
+    (``context``: or the function that gives it, asked once the views are made; ``scores``:
+    gives the centrality of a named view, every measure, instead of computing it here:
+    scores kept beside the build, shared with ``cinecoop centrality``)."""
+    with no_collection():   # views, scores and blocks: many objects, none in a cycle
+        return _build_report(G, since, until, include_undated, top, backend, context, scores)
+
+
+def _build_report(G: nx.MultiDiGraph, since: str | None, until: str | None,
+                  include_undated: bool, top: int, backend: str,
+                  context: Context | Callable[[], Context] | None,
+                  scores: Scores | None) -> Report:
     opts: dict[str, Any] = {"since": since, "until": until, "include_undated": include_undated}
-    # on a large graph the other core finds the per-year figures (their own views) while
-    # this one makes the views, then the communities (Louvain, networkx) of the views
+    # On a large graph each forked child starts once the views it reads are made (made once,
+    # here, and seen by the child as they are): the communities (Louvain, networkx) as soon as
+    # the two grouped views exist, the per-year figures once the org-event view does too;
+    # this process makes the other views and the measures meanwhile.
     large = G.number_of_nodes() >= PARALLEL_NODES
-    per_year = partial(trends, G, top, backend)
-    yearly = beside(per_year) if large else per_year
-    views = {name: view(G, name, **opts) for name in VIEWS}
+    made = {name: view(G, name, **opts) for name in GROUPED}
 
     def grouped() -> dict[str, Communities]:
-        return {name: communities(views[name]) for name in GROUPED}
+        return {name: communities(made[name]) for name in GROUPED}
 
-    groups = beside(grouped) if views["org-org"].number_of_nodes() >= PARALLEL_NODES \
+    groups = beside(grouped) if made["org-org"].number_of_nodes() >= PARALLEL_NODES \
         else grouped
-    central = _most_central(views, ctx, top, backend)
+    made["org-event"] = view(G, "org-event", **opts)
+    per_year = partial(trends, G, top, backend)
+    yearly = beside(per_year) if large else per_year
+    views = {name: made[name] if name in made else view(G, name, **opts) for name in VIEWS}
+    ctx = (context() if callable(context) else context) or Context()
+    central = _most_central(views, ctx, top, scores or (
+        lambda _, H: centrality(H, MEASURES, backend=backend)))
     holding = _holds_together(views, ctx)
-    change = _change(yearly(), G, ctx)
     timeline = _timeline(G, views, ctx)
+    change = _change(yearly(), G, ctx)
     blocks = [*_intro(ctx, since, until, include_undated), *_holdings(G, ctx),
               *_maps(views, ctx), *central, *holding, *_communities(views, ctx, groups()),
               *change, *timeline, *_sources(ctx)]
@@ -215,7 +236,7 @@ def _ranked(H: nx.Graph, ctx: Context, measure: str, ranked: list[tuple[str, flo
 
 
 def _most_central(views: Mapping[str, nx.Graph], ctx: Context, top: int,
-                  backend: str) -> list[Block]:
+                  scores: Scores) -> list[Block]:
     out = []
     for name, what in (("org-org", "organisations"), ("country-country", "countries")):
         H = views[name]
@@ -223,7 +244,7 @@ def _most_central(views: Mapping[str, nx.Graph], ctx: Context, top: int,
         if H.number_of_nodes() == 0:
             out.append(Block("p", f"No {what} met in this window."))
             continue
-        c = centrality(H, MEASURES, backend=backend)
+        c = scores(name, H)
         weighted = " Counted on the map where a link's weight is the number of shared " \
                    "events." if H.graph.get("weighted") else ""
         out.append(Block("p", f"On the map “{VIEW_TITLES.get(name, name)}” ({H.number_of_nodes()}"

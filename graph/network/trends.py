@@ -28,8 +28,8 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from graph.network.analytics import centrality
-from graph.network.projection import view
+from graph.network.analytics import Centrality
+from graph.network.projection import met_degrees, view
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -135,21 +135,33 @@ def top_by_year(G: nx.MultiDiGraph, top: int = 5, backend: str = "auto") -> list
     """The ``top`` organisations of each dated year by degree in that year's ``org-org`` view.
 
     ``entered`` lists those in the top for the first time (not in the top of an earlier year).
+    The degrees are counted without making each year's view (:func:`met_degrees`): the
+    scores :func:`centrality` gives there, where a weight is a whole number of events, so
+    the weighted degree is exact whichever ``backend`` would sum it.
     """
     years = sorted({d["year"] for _, d in G.nodes(data=True)
                     if d["kind"] == "event" and d["year"] is not None})
     seen: set[str] = set()
     out: list[TopYear] = []
     for year in years:
-        H = view(G, "org-org", since=str(year), until=str(year))
-        if H.number_of_nodes() == 0:
+        degrees = met_degrees(G, since=str(year), until=str(year))
+        if not degrees:
             continue
-        ranked = centrality(H, ["degree"], backend=backend).ranking("degree")[:top]
-        rows = [(n, str(H.nodes[n]["label"]), H.degree(n)) for n, _ in ranked]
+        rows = [(n, str(G.nodes[n]["label"]), degrees[n][1])
+                for n, _ in _by_degree(degrees).ranking("degree")[:top]]
         entered = [n for n, _, _ in rows if n not in seen]
         seen.update(n for n, _, _ in rows)
         out.append(TopYear(str(year), rows, entered if out else []))
     return out
+
+
+def _by_degree(degrees: dict[str, tuple[int, int]]) -> Centrality:
+    """Degree centrality of a weighted view from (weighted degree, partners) per node: the
+    weighted degree over ``n - 1``, as :func:`centrality` scores it."""
+    n = len(degrees)
+    return Centrality({"degree": {node: float(weight) / (n - 1) if n > 1 else 0.0
+                                  for node, (weight, _) in degrees.items()}},
+                      "", weighted=True)
 
 
 def trends(G: nx.MultiDiGraph, top: int = 5, backend: str = "auto") -> Trends:
