@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -153,3 +154,76 @@ def test_store_with_blank_nodes_keeps_them_shared(tmp_path: Path) -> None:
     assert len(rows) == 1 and isinstance(rows[0]["b"], ox.BlankNode)
     assert len(store) == 4
     del store
+
+
+def _curated_text() -> GraphText:
+    records, _ = read_records(DATA)
+    return GraphText.from_sink(build_nquads(records, load_ontology()))
+
+
+def _quads(store: ox.Store) -> set[str]:
+    return {str(q) for q in store}
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_store_loaded_in_pieces_by_threads_holds_the_reference_quads(threads: int) -> None:
+    """The store's text loaded in many small pieces, several loads at once (the build's way),
+    holds the quads of the named graphs and of their merge in the default graph, exactly as
+    one load of each text gives them."""
+    text = _curated_text()
+    text.ntriples = validate_module.merged(text)
+    reference = ox.Store()
+    reference.bulk_load(input=text.nquads, format=ox.RdfFormat.N_QUADS)
+    reference.bulk_load(input=text.ntriples, format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph())
+    work = list(build_module.store_work(text.nquads, lambda: text.ntriples, size=4096))
+    assert len(work) > 20 and {fmt for _, fmt, _ in work} == {ox.RdfFormat.N_QUADS,
+                                                              ox.RdfFormat.N_TRIPLES}
+    assert b"".join(data for data, _, graph in work if graph is None) == text.nquads
+    store = ox.Store()
+    build_module.load_store_pieces(store, iter(work), threads)
+    assert _quads(store) == _quads(reference)
+    assert len(store) == text.nquads.count(b"\n") + text.ntriples.count(b"\n")
+
+
+def test_the_merge_is_asked_for_once_the_named_graphs_are_taken() -> None:
+    """The pieces of the named graphs come first; the merge is asked for only after them."""
+    text = _curated_text()
+    asked: list[int] = []
+    taken: list[ox.RdfFormat] = []
+
+    def merge() -> bytes:
+        asked.append(len(taken))
+        return validate_module.merged(text)
+
+    for _, fmt, _ in build_module.store_work(text.nquads, merge, size=4096):
+        taken.append(fmt)
+    named = taken.count(ox.RdfFormat.N_QUADS)
+    assert asked == [named] and taken[:named] == [ox.RdfFormat.N_QUADS] * named
+
+
+def test_a_piece_that_fails_to_load_stops_every_chain() -> None:
+    """A piece that does not load (or a merge that fails) is raised, and no chain takes
+    another piece after it; every thread of the load has ended."""
+    text = _curated_text()
+    pieces = list(build_module.store_work(text.nquads, lambda: b"", size=4096))
+    taken: list[int] = []
+
+    def work() -> Iterator[build_module.Piece]:
+        for i, piece in enumerate(pieces):
+            taken.append(i)
+            yield (b"<urn:x:s> <urn:x:p> oops .\n", *piece[1:]) if i == 1 else piece
+
+    threads = threading.active_count()
+    with pytest.raises(SyntaxError):
+        build_module.load_store_pieces(ox.Store(), work(), 2)
+    assert len(taken) < len(pieces) and threading.active_count() == threads
+
+    def merge() -> bytes:
+        raise RuntimeError("the build stopped before the merge")
+
+    store = ox.Store()
+    with pytest.raises(RuntimeError, match="before the merge"):
+        build_module.load_store_pieces(store, build_module.store_work(text.nquads, merge, 4096))
+    assert threading.active_count() == threads
+    assert len(store) == text.nquads.count(b"\n")   # the named graphs were loaded
