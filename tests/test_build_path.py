@@ -6,6 +6,8 @@ N-Quads lines the build uses must hold the same quads, graph by graph.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -18,11 +20,12 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.data import build as build_module
+from graph.data import load as load_module
 from graph.data import validate as validate_module
 from graph.data.build import GraphText, dataset_lines, text_class_counts
 from graph.data.load import build_dataset, build_nquads, load_ontology, nt_literal
-from graph.data.records import read_records
-from graph.terms import CC, ONTOLOGY_GRAPH
+from graph.data.records import Record, read_records
+from graph.terms import CC, ONTOLOGY_GRAPH, source_graph
 
 
 def _canonical(data: bytes) -> set[str]:
@@ -227,3 +230,54 @@ def test_a_piece_that_fails_to_load_stops_every_chain() -> None:
         build_module.load_store_pieces(store, build_module.store_work(text.nquads, merge, 4096))
     assert threading.active_count() == threads
     assert len(store) == text.nquads.count(b"\n")   # the named graphs were loaded
+
+
+def _met_reference(records: list[Record]) -> dict[str, set[tuple[str, str]]]:
+    """``cc:metWith`` by its definition: every two agents of one kind (organisations or
+    countries: the participant, whom it acts for, and their countries) at one event, both
+    ways, in the graph of each source of a participation of either there."""
+    ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
+    at: dict[str, dict[str, set[str]]] = {}
+    for rec in records:
+        if rec.kind != "participation" or not rec.data.get("agent"):
+            continue
+        agents = {rec.data["agent"], *([rec.data["on_behalf_of"]]
+                                       if rec.data.get("on_behalf_of") else [])}
+        agents |= {c for a in agents if (c := load_module._country_of(ids, a))}
+        for agent in agents:
+            if ids[agent].kind in ("organisation", "country"):
+                at.setdefault(rec.data["event"], {}).setdefault(agent, set()).add(
+                    str(rec.source))
+    out: dict[str, set[tuple[str, str]]] = {}
+    for members in at.values():
+        for a in members:
+            for b in members:
+                if a != b and ids[a].kind == ids[b].kind:
+                    for source in members[a] | members[b]:
+                        out.setdefault(str(source_graph(source)), set()).add(
+                            (str(load_module.iri(ids, a)), str(load_module.iri(ids, b))))
+    return out
+
+
+@pytest.mark.parametrize("events", [0, 80])
+def test_met_with_is_every_pair_of_one_kind_at_an_event(events: int, tmp_path: Path) -> None:
+    """The emitter's ``cc:metWith`` triples, graph by graph, are those of the definition
+    (curated data, and synthetic data with many agents at an event)."""
+    data = DATA
+    if events:
+        data = tmp_path / "data"
+        subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "scripts"
+                                            / "synth.py"), str(events), "--data", str(data)],
+                       check=True, capture_output=True)
+    records, problems = read_records(data)
+    assert not [p for p in problems if p.level == "error"]
+    sink = build_nquads(records, load_ontology())
+    met = f" <{CC.metWith}> "
+    ours: dict[str, set[tuple[str, str]]] = {}
+    for name, lines in sink.graphs.items():
+        for line in lines:
+            if met in line:
+                s, _, o = line.partition(met)
+                ours.setdefault(name, set()).add((s[1:-1], o[:o.rindex(" <")][1:-1]))
+    reference = _met_reference(records)
+    assert ours == reference and sum(map(len, reference.values())) > 10
