@@ -281,3 +281,17 @@ def test_met_with_is_every_pair_of_one_kind_at_an_event(events: int, tmp_path: P
                 ours.setdefault(name, set()).add((s[1:-1], o[:o.rindex(" <")][1:-1]))
     reference = _met_reference(records)
     assert ours == reference and sum(map(len, reference.values())) > 10
+
+
+@pytest.mark.parametrize("size", [1, 50, 4096, 1 << 30])
+def test_the_store_text_is_cut_into_even_pieces_of_whole_lines(size: int) -> None:
+    """The pieces of a text are whole lines, all of it in order, of about the same size (no
+    small last piece: each load has a fixed cost)."""
+    text = _curated_text().nquads
+    pieces = list(build_module._pieces(text, size))
+    assert b"".join(pieces) == text and all(piece.endswith(b"\n") for piece in pieces)
+    assert len(pieces) == min(max(1, round(len(text) / size)), text.count(b"\n"))
+    if len(pieces) > 2:
+        sizes = sorted(map(len, pieces[:-1]))
+        assert sizes[-1] - sizes[0] < 2 * max(text.splitlines(keepends=True), key=len).__len__()
+    assert list(build_module._pieces(b"", size)) == []
