@@ -6,8 +6,11 @@ N-Quads lines the build uses must hold the same quads, graph by graph.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,11 +20,12 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF
 
 from graph.data import build as build_module
+from graph.data import load as load_module
 from graph.data import validate as validate_module
 from graph.data.build import GraphText, dataset_lines, text_class_counts
 from graph.data.load import build_dataset, build_nquads, load_ontology, nt_literal
-from graph.data.records import read_records
-from graph.terms import CC, ONTOLOGY_GRAPH
+from graph.data.records import Record, read_records
+from graph.terms import CC, ONTOLOGY_GRAPH, source_graph
 
 
 def _canonical(data: bytes) -> set[str]:
@@ -153,3 +157,141 @@ def test_store_with_blank_nodes_keeps_them_shared(tmp_path: Path) -> None:
     assert len(rows) == 1 and isinstance(rows[0]["b"], ox.BlankNode)
     assert len(store) == 4
     del store
+
+
+def _curated_text() -> GraphText:
+    records, _ = read_records(DATA)
+    return GraphText.from_sink(build_nquads(records, load_ontology()))
+
+
+def _quads(store: ox.Store) -> set[str]:
+    return {str(q) for q in store}
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_the_store_loaded_in_pieces_by_threads_holds_the_reference_quads(threads: int) -> None:
+    """The store's text loaded in many small pieces, several loads at once (the build's way),
+    holds the quads of the named graphs and of their merge in the default graph, exactly as
+    one load of each text gives them."""
+    text = _curated_text()
+    text.ntriples = validate_module.merged(text)
+    reference = ox.Store()
+    reference.bulk_load(input=text.nquads, format=ox.RdfFormat.N_QUADS)
+    reference.bulk_load(input=text.ntriples, format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph())
+    work = list(build_module.store_work(text.nquads, lambda: text.ntriples, size=4096))
+    assert len(work) > 20 and {fmt for _, fmt, _ in work} == {ox.RdfFormat.N_QUADS,
+                                                              ox.RdfFormat.N_TRIPLES}
+    assert b"".join(data for data, _, graph in work if graph is None) == text.nquads
+    store = ox.Store()
+    build_module.load_store_pieces(store, iter(work), threads)
+    assert _quads(store) == _quads(reference)
+    assert len(store) == text.nquads.count(b"\n") + text.ntriples.count(b"\n")
+
+
+def test_the_merge_is_asked_for_once_the_named_graphs_are_taken() -> None:
+    """The pieces of the named graphs come first; the merge is asked for only after them."""
+    text = _curated_text()
+    asked: list[int] = []
+    taken: list[ox.RdfFormat] = []
+
+    def merge() -> bytes:
+        asked.append(len(taken))
+        return validate_module.merged(text)
+
+    for _, fmt, _ in build_module.store_work(text.nquads, merge, size=4096):
+        taken.append(fmt)
+    named = taken.count(ox.RdfFormat.N_QUADS)
+    assert asked == [named] and taken[:named] == [ox.RdfFormat.N_QUADS] * named
+
+
+def test_a_piece_that_fails_to_load_stops_every_chain() -> None:
+    """A piece that does not load (or a merge that fails) is raised, and no chain takes
+    another piece after it; every thread of the load has ended."""
+    text = _curated_text()
+    pieces = list(build_module.store_work(text.nquads, lambda: b"", size=4096))
+    taken: list[int] = []
+
+    def work() -> Iterator[build_module.Piece]:
+        for i, piece in enumerate(pieces):
+            taken.append(i)
+            yield (b"<urn:x:s> <urn:x:p> oops .\n", *piece[1:]) if i == 1 else piece
+
+    threads = threading.active_count()
+    with pytest.raises(SyntaxError):
+        build_module.load_store_pieces(ox.Store(), work(), 2)
+    assert len(taken) < len(pieces) and threading.active_count() == threads
+
+    def merge() -> bytes:
+        raise RuntimeError("the build stopped before the merge")
+
+    store = ox.Store()
+    with pytest.raises(RuntimeError, match="before the merge"):
+        build_module.load_store_pieces(store, build_module.store_work(text.nquads, merge, 4096))
+    assert threading.active_count() == threads
+    assert len(store) == text.nquads.count(b"\n")   # the named graphs were loaded
+
+
+def _met_reference(records: list[Record]) -> dict[str, set[tuple[str, str]]]:
+    """``cc:metWith`` by its definition: every two agents of one kind (organisations or
+    countries: the participant, whom it acts for, and their countries) at one event, both
+    ways, in the graph of each source of a participation of either there."""
+    ids = {r.id: r for r in records if r.kind not in ("post", "participation")}
+    at: dict[str, dict[str, set[str]]] = {}
+    for rec in records:
+        if rec.kind != "participation" or not rec.data.get("agent"):
+            continue
+        agents = {rec.data["agent"], *([rec.data["on_behalf_of"]]
+                                       if rec.data.get("on_behalf_of") else [])}
+        agents |= {c for a in agents if (c := load_module._country_of(ids, a))}
+        for agent in agents:
+            if ids[agent].kind in ("organisation", "country"):
+                at.setdefault(rec.data["event"], {}).setdefault(agent, set()).add(
+                    str(rec.source))
+    out: dict[str, set[tuple[str, str]]] = {}
+    for members in at.values():
+        for a in members:
+            for b in members:
+                if a != b and ids[a].kind == ids[b].kind:
+                    for source in members[a] | members[b]:
+                        out.setdefault(str(source_graph(source)), set()).add(
+                            (str(load_module.iri(ids, a)), str(load_module.iri(ids, b))))
+    return out
+
+
+@pytest.mark.parametrize("events", [0, 80])
+def test_met_with_is_every_pair_of_one_kind_at_an_event(events: int, tmp_path: Path) -> None:
+    """The emitter's ``cc:metWith`` triples, graph by graph, are those of the definition
+    (curated data, and synthetic data with many agents at an event)."""
+    data = DATA
+    if events:
+        data = tmp_path / "data"
+        subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "scripts"
+                                            / "synth.py"), str(events), "--data", str(data)],
+                       check=True, capture_output=True)
+    records, problems = read_records(data)
+    assert not [p for p in problems if p.level == "error"]
+    sink = build_nquads(records, load_ontology())
+    met = f" <{CC.metWith}> "
+    ours: dict[str, set[tuple[str, str]]] = {}
+    for name, lines in sink.graphs.items():
+        for line in lines:
+            if met in line:
+                s, _, o = line.partition(met)
+                ours.setdefault(name, set()).add((s[1:-1], o[:o.rindex(" <")][1:-1]))
+    reference = _met_reference(records)
+    assert ours == reference and sum(map(len, reference.values())) > 10
+
+
+@pytest.mark.parametrize("size", [1, 50, 4096, 1 << 30])
+def test_the_store_text_is_cut_into_even_pieces_of_whole_lines(size: int) -> None:
+    """The pieces of a text are whole lines, all of it in order, of about the same size (no
+    small last piece: each load has a fixed cost)."""
+    text = _curated_text().nquads
+    pieces = list(build_module._pieces(text, size))
+    assert b"".join(pieces) == text and all(piece.endswith(b"\n") for piece in pieces)
+    assert len(pieces) == min(max(1, round(len(text) / size)), text.count(b"\n"))
+    if len(pieces) > 2:
+        sizes = sorted(map(len, pieces[:-1]))
+        assert sizes[-1] - sizes[0] < 2 * max(text.splitlines(keepends=True), key=len).__len__()
+    assert list(build_module._pieces(b"", size)) == []

@@ -5,15 +5,33 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import DATA
 
-from graph.data.build import MANIFEST, OUTPUTS, STORE_DIR, OutputError, build, verify_outputs
-from graph.data.publish import BUILDS, CURRENT, build_lock, clean_leftovers, publish
+from graph.data.build import (
+    MANIFEST,
+    OUTPUTS,
+    STORE_DIR,
+    BuildError,
+    OutputError,
+    build,
+    verify_outputs,
+)
+from graph.data.publish import (
+    BUILDS,
+    CURRENT,
+    build_lock,
+    clean_leftovers,
+    forget_first_build,
+    publish,
+)
 from graph.sparql.stores import OxigraphStore
 
 
@@ -97,3 +115,67 @@ def test_killed_builds_never_leave_a_mix() -> None:
     summary = fuzz.run("builds", 6, seed=1, log=found.append)
     assert summary["findings"] == 0, found
     assert summary["killed"] >= 3     # most runs were really cut short
+
+
+def _duplicated_person(tmp_path: Path) -> Path:
+    """The curated data with a second person of the same label: an error found after the
+    build folder is made (the duplicate check ends after the graph's text exists)."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    person = sorted((data / "people").glob("*.yaml"))[0]
+    text = person.read_text(encoding="utf-8")
+    ident = text.split("\n", 1)[0].removeprefix("id: ")
+    (data / "people" / "zz-twin.yaml").write_text(text.replace(f"id: {ident}", "id: zz-twin", 1),
+                                                  encoding="utf-8")
+    return data
+
+
+@pytest.mark.parametrize("existed", [False, True])
+def test_a_failed_first_build_leaves_nothing_behind(existed: bool, tmp_path: Path) -> None:
+    """A build that fails into an out folder holding no build leaves no lock file, no empty
+    ``.builds`` and, unless the folder was there before, no folder; into an out folder with a
+    build, the build stays published and the lock file stays."""
+    data, out = _duplicated_person(tmp_path), tmp_path / "out"
+    if existed:
+        out.mkdir()
+    with pytest.raises(BuildError):
+        build(data, out)
+    assert (sorted(os.listdir(out)) == []) if existed else not out.exists()
+    build(DATA, out)
+    before = os.readlink(out / CURRENT)
+    with pytest.raises(BuildError):
+        build(data, out)
+    assert os.readlink(out / CURRENT) == before and (out / ".build.lock").is_file()
+    assert len(list((out / BUILDS).iterdir())) == 1
+
+
+def test_a_lock_file_removed_while_waited_for_is_taken_anew(tmp_path: Path) -> None:
+    """A build waiting for the lock of an out folder whose lock file the holder removes (a
+    failed first build) takes the lock from a new file, which a third build then waits for."""
+    out = tmp_path / "out"
+    order: list[str] = []
+    held = threading.Event()
+
+    def second() -> None:
+        held.wait()
+        with build_lock(out):
+            order.append("second in")
+            time.sleep(0.3)
+            order.append("second out")
+
+    with build_lock(out):
+        waiter = threading.Thread(target=second)
+        waiter.start()
+        held.set()
+        time.sleep(0.5)                      # the second build waits for this lock
+        forget_first_build(out, made=True)
+        assert not out.exists()
+    for _ in range(200):                     # the second takes it, from a new file
+        if order:
+            break
+        time.sleep(0.05)
+    with build_lock(out):
+        order.append("third in")
+    waiter.join()
+    assert order == ["second in", "second out", "third in"]
+    assert (out / ".build.lock").is_file()

@@ -485,14 +485,29 @@ def add_shortcuts(graphs: dict[str, TripleSink], parts: list[Record],
             if ids[agent].kind in ("organisation", "country"):
                 at_event[d["event"]][agent].add(rec.source or "")
     for members in at_event.values():
-        names = sorted(members)
-        for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                if ids[a].kind != ids[b].kind:
-                    continue
-                for source in sorted((members[a] | members[b]) & graphs.keys()):
-                    graphs[source].add((iri(ids, a), CC.metWith, iri(ids, b)))
-                    graphs[source].add((iri(ids, b), CC.metWith, iri(ids, a)))
+        _add_met(graphs, members, ids)
+
+
+def _add_met(graphs: dict[str, TripleSink], members: dict[str, set[str]],
+             ids: dict[str, Record]) -> None:
+    """``cc:metWith`` both ways between every two agents of one kind at one event (agent ->
+    the sources of its participations there), into the graphs of their sources. Each
+    agent's IRI and written sources are found once, not once per pair (an event's pairs
+    grow with the square of its agents)."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for agent in sorted(members):
+        by_kind[ids[agent].kind].append(agent)
+    met = CC.metWith
+    for same in by_kind.values():
+        nodes = [iri(ids, agent) for agent in same]
+        written = [members[agent] & graphs.keys() for agent in same]
+        for i, a in enumerate(nodes):
+            for j in range(i + 1, len(nodes)):
+                b = nodes[j]
+                for source in sorted(written[i] | written[j]):
+                    g = graphs[source]
+                    g.add((a, met, b))
+                    g.add((b, met, a))
 
 
 def union_graph(ds: Dataset, with_ontology: bool = True) -> Graph:

@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 __all__ = ["BUILDS", "CURRENT", "PREVIOUS", "publish", "new_folder", "build_lock",
-           "clean_leftovers"]
+           "clean_leftovers", "forget_first_build"]
 
 BUILDS = ".builds"
 CURRENT = "current"
@@ -50,14 +50,57 @@ _LEGACY_TEMP = (".store.new.", ".store.old.", ".graph.trig.", ".graph.ttl.", ".g
 
 @contextmanager
 def build_lock(out_dir: Path) -> Iterator[None]:
-    """Hold the exclusive build lock of ``out_dir`` (waits for another build to finish)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    """Hold the exclusive build lock of ``out_dir`` (waits for another build to finish).
+
+    A lock file removed while this waited for it (:func:`forget_first_build`) is taken again
+    from a new file: one lock file at a time is the lock."""
+    while True:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out_dir / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if _is_file(fd, out_dir / LOCK):
+                break
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)   # closing releases the lock
+
+
+def _is_file(fd: int, path: Path) -> bool:
+    """Whether the open file ``fd`` is still the file at ``path``."""
+    try:
+        here = os.stat(path)
+    except OSError:
+        return False
+    mine = os.fstat(fd)
+    return (mine.st_dev, mine.st_ino) == (here.st_dev, here.st_ino)
+
+
+def forget_first_build(out_dir: Path, made: bool) -> None:
+    """After a failed build into an ``out_dir`` that held no build (its folder removed),
+    remove what the build made there: the empty ``.builds/``, the lock file and, when the
+    build made it (``made``) and nothing else is in it, ``out_dir`` itself: "nothing was
+    written" then leaves nothing. Call it with the build lock held (a build waiting for the
+    lock takes it from a new file, :func:`build_lock`)."""
+    try:
+        (out_dir / BUILDS).rmdir()      # only when empty
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return
+    if any(entry.name != LOCK for entry in out_dir.iterdir()):
+        return
+    (out_dir / LOCK).unlink(missing_ok=True)
+    if made:
+        try:
+            out_dir.rmdir()
+        except OSError:
+            pass
 
 
 def _target(link: Path) -> str | None:

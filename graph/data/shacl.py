@@ -193,12 +193,21 @@ class Data:
 
     def __init__(self, lines: Iterable[str]):
         out: dict[str, dict[str, list[str]]] = {}
-        for line in lines:
+        for line in lines:     # (no dict or list made for a subject or predicate seen before)
             s, p, rest = line.split(" ", 2)
-            out.setdefault(s, {}).setdefault(p, []).append(rest[:-3])
+            preds = out.get(s)
+            if preds is None:
+                preds = out[s] = {}
+            values = preds.get(p)
+            if values is None:
+                preds[p] = [rest[:-3]]
+            else:
+                values.append(rest[:-3])
         self.out = out
         self._supers: dict[str, frozenset[str]] = {}
         self._instances: dict[str, set[str]] | None = None
+        #: (constraint kind, id of its argument, value) -> passed (:func:`_value_ok`)
+        self.passed: dict[tuple[str, int, str], bool] = {}
 
     def values(self, node: str, path: str) -> list[str]:
         return self.out.get(node, {}).get(path, [])
@@ -268,6 +277,19 @@ def _kind_ok(term: str, kinds: str) -> bool:
 
 
 def _value_ok(data: Data, kind: str, arg: Any, v: str) -> bool:
+    """Whether one value node passes one value constraint: :func:`_value_check`, asked once
+    per (constraint, value) (a value is checked again and again: each article is the
+    ``cc:citedIn`` of a hundred nodes, each event the ``cc:event`` of its participations).
+    The constraint's argument is keyed by its ``id``: the compiled shapes live as long as
+    ``data`` is evaluated."""
+    key = (kind, id(arg), v)
+    found = data.passed.get(key)
+    if found is None:
+        found = data.passed[key] = _value_check(data, kind, arg, v)
+    return found
+
+
+def _value_check(data: Data, kind: str, arg: Any, v: str) -> bool:
     """Whether one value node passes one value constraint."""
     if kind == "class":
         return not v.startswith('"') and data.is_a(v, arg)
@@ -362,6 +384,7 @@ class StoreData(Data):
         self.out = {}
         self._supers = {}
         self._instances = None
+        self.passed = {}
         self._default = ox.DefaultGraph()
         self._values: dict[tuple[str, str], list[str]] = {}
 
