@@ -14,6 +14,16 @@ from pathlib import Path
 SOURCES_ENV = "CINECOOP_SOURCES"
 
 
+def replace_each(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    """``text`` with each ``(old, new)`` of ``pairs`` replaced in turn, only where ``old``
+    occurs (the escapes of HTML and XML: most names and values hold none of them, and a test
+    is cheaper than a replace or a ``str.translate`` that looks up every character)."""
+    for old, new in pairs:
+        if old in text:
+            text = text.replace(old, new)
+    return text
+
+
 def paragraphs(text: str) -> list[str]:
     """Blank-line-separated blocks of a text, in order (paragraph N is index N-1)."""
     return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]

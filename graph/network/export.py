@@ -23,6 +23,7 @@ import networkx as nx
 
 from graph.files import write_atomic
 from graph.network.projection import period
+from graph.text import replace_each
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -146,28 +147,18 @@ _SPECIAL = frozenset({"id", "pid", "parents", "spells", "slices", "viz", "type",
 
 def _cdata(text: str) -> str:
     """Text content escaped as ElementTree escapes it."""
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
+    return replace_each(text, _CDATA_ESCAPES)
 
 
 def _attr(text: str) -> str:
     """An attribute value escaped as ElementTree escapes it: text content's escapes, then
     quotes and the characters an attribute would normalise away."""
-    text = _cdata(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return replace_each(text, _ATTR_ESCAPES)
+
+
+_CDATA_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTR_ESCAPES = (*_CDATA_ESCAPES, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"),
+                 ("\t", "&#09;"))
 
 
 #: What str.splitlines also breaks at, in an ASCII text (the others are character references)

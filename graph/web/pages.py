@@ -12,26 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graph.text import replace_each
 from graph.web.entities import EntityPage, Line, Part
 
 __all__ = ["entity_html"]
 
 def esc(text: str) -> str:
     """``text`` escaped for HTML text and attribute values (as jinja2's autoescape): ``&``
-    first, then the others, each only where it occurs (most names and links have none;
-    ``str.translate`` to several characters looks up every character)."""
-    text = str(text)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    if '"' in text:
-        text = text.replace('"', "&#34;")
-    if "'" in text:
-        text = text.replace("'", "&#39;")
-    return text
+    first, then the others, each only where it occurs (most names and links have none)."""
+    return replace_each(str(text), _HTML_ESCAPES)
+
+
+_HTML_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&#34;"), ("'", "&#39;"))
 
 
 def _parts(parts: Sequence[Part]) -> str:
