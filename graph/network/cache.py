@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 from graph.data.outputs import MANIFEST
 
-__all__ = ["kept", "kept_file", "build_folder", "cached_projection", "is_large",
+__all__ = ["kept", "kept_file", "build_folder", "cached_projection", "is_large", "nt_size",
            "PROJECTION_VERSION", "KEPT_VERSION"]
 
 T = TypeVar("T")
@@ -118,10 +118,15 @@ def cached_projection(out_dir: Path, graph: Callable[[], Any]) -> Any:
 def is_large(out_dir: Path) -> bool:
     """Whether the build in ``out_dir`` is large (``graph.nt`` over :data:`LARGE_BYTES`):
     where work is worth a forked child."""
+    return nt_size(build_folder(out_dir)) > LARGE_BYTES
+
+
+def nt_size(folder: Path | None) -> int:
+    """The size in bytes of the ``graph.nt`` of the build folder ``folder`` (0 when there is
+    none): how large a build is, for the choices that depend on it (each with its bound)."""
     from graph.sparql.ntriples import NT_FILE  # lazy: as in cached_projection
 
-    folder = build_folder(out_dir)
     try:
-        return folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
+        return 0 if folder is None else (folder / NT_FILE).stat().st_size
     except OSError:
-        return False
+        return 0

@@ -204,21 +204,19 @@ def _graphml(r: Rows) -> str:
     graph_data: list[str] = []
     data("graph", r.graph, "    ", graph_data)
     body: list[str] = []
-    for n, attrs, _ in r.nodes:
-        if attrs:
-            body.append(f'    <node id="{_attr(n)}">')
-            data("node", attrs, "      ", body)
-            body.append("    </node>")
-        else:
-            body.append(f'    <node id="{_attr(n)}" />')
-    for u, v, attrs, _ in r.edges:
-        head = f'    <edge source="{_attr(u)}" target="{_attr(v)}"'
+
+    def element(scope: str, head: str, attrs: dict[str, Any]) -> None:
         if attrs:
             body.append(f"{head}>")
-            data("edge", attrs, "      ", body)
-            body.append("    </edge>")
+            data(scope, attrs, "      ", body)
+            body.append(f"    </{scope}>")
         else:
             body.append(f"{head} />")
+
+    for n, attrs, _ in r.nodes:
+        element("node", f'    <node id="{_attr(n)}"', attrs)
+    for u, v, attrs, _ in r.edges:
+        element("edge", f'    <edge source="{_attr(u)}" target="{_attr(v)}"', attrs)
     body += graph_data
     graph = ['  <graph edgedefault="undirected">', *body, "  </graph>"] if body else \
         ['  <graph edgedefault="undirected" />']

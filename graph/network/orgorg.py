@@ -31,6 +31,7 @@ from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from graph.network.cache import nt_size
 from graph.network.relations import node_key
 from graph.ns import CC, ENTITY_KINDS, ID, RDF, RDFS, SKOS
 from graph.sparql.ntriples import (
@@ -142,9 +143,6 @@ def measured_view(folder: Path | None, view_name: str, since: str | None, until:
     if view_name != "org-org" or since is not None or until is not None or include_undated \
             or folder is None:
         return None
-    try:
-        if (folder / NT_FILE).stat().st_size <= LARGE_BYTES:
-            return None
-    except OSError:
+    if nt_size(folder) <= LARGE_BYTES:
         return None
     return org_org_graph(folder)

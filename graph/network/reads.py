@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from graph.forked import beside
-from graph.network.cache import build_folder, kept, kept_file
+from graph.network.cache import build_folder, kept, kept_file, nt_size
 from graph.network.lazyview import FullView, open_full
 from graph.network.paths import NoPath, explain, node_text, path_text, shortest_paths
 from graph.network.plain import PlainView
 from graph.network.relations import node_key
-from graph.sparql.ntriples import NT_FILE, Unreadable, lines_reader
+from graph.sparql.ntriples import Unreadable, lines_reader
 from graph.sparql.reader import open_reader
 
 __all__ = ["NetworkError", "Filters", "kept_view", "resolve_name", "resolve_in_build",
@@ -163,11 +163,7 @@ def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
     When the view has to be made, the build's name index is made (and kept) at the same
     time in a child on the other core (:func:`graph.forked.beside`)."""
     def make() -> Any:
-        folder = build_folder(out_dir)
-        try:
-            large = folder is not None and (folder / NT_FILE).stat().st_size > LARGE_BYTES
-        except OSError:
-            large = False
+        large = nt_size(build_folder(out_dir)) > LARGE_BYTES
         ready = beside(lambda: index_in_build(out_dir)) if large and not (
             by_ids(out_dir, source, target)) else None
         made = make_plain()
@@ -196,10 +192,7 @@ def _lazy_view(out_dir: Path, view_name: str, filters: Filters) -> FullView | No
     if view_name != "full" or filters.options() != Filters().options():
         return None
     folder = build_folder(out_dir)
-    try:
-        if folder is None or (folder / NT_FILE).stat().st_size <= LAZY_BYTES:
-            return None
-    except OSError:
+    if folder is None or nt_size(folder) <= LAZY_BYTES:
         return None
     params = {"view": view_name, **filters.options()}
     view_file = kept_file(out_dir, "view", params)

@@ -166,12 +166,7 @@ class MemoryReader(Patterns):
             by_o = pos.get(p)
             if by_o is None:
                 by_o = pos[p] = {}
-            key = (str(o), o.language, o.datatype) if isinstance(o, Lit) else o
-            subjects = by_o.get(key)
-            if subjects is None:
-                by_o[key] = (o, [s])
-            else:
-                subjects[1].append(s)
+            _index_object(by_o, o, s)
         self.spo, self.pos = spo, pos
         self._whole = True      # pos holds every predicate
         self._heads: dict[str, list[Any]] = {}     # (by_subject) predicate -> subjects
@@ -207,12 +202,7 @@ class MemoryReader(Patterns):
         spo = self.spo
         for s in self._heads.get(predicate, ()):
             for o in spo[s][predicate]:
-                key = (str(o), o.language, o.datatype) if isinstance(o, Lit) else o
-                subjects = by_o.get(key)
-                if subjects is None:
-                    by_o[key] = (o, [s])
-                else:
-                    subjects[1].append(s)
+                _index_object(by_o, o, s)
         return by_o
 
     def _predicates(self) -> list[str]:
@@ -275,6 +265,17 @@ _NONE: dict[Any, Any] = {}
 def _key(term: Any) -> Any:
     """What tells terms apart: an IRI by its text, a literal by text, language and type."""
     return (str(term), term.language, term.datatype) if isinstance(term, Lit) else term
+
+
+def _index_object(by_o: dict[Any, tuple[Any, list[Any]]], o: Any, s: Any) -> None:
+    """``s`` added to the subjects of the object ``o`` in one predicate's index by object
+    (keyed by :func:`_key`)."""
+    key = _key(o)
+    subjects = by_o.get(key)
+    if subjects is None:
+        by_o[key] = (o, [s])
+    else:
+        subjects[1].append(s)
 
 
 def _plain(term: Any) -> Any:

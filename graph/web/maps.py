@@ -43,6 +43,7 @@ import jinja2
 from graph.files import write_atomic
 from graph.network.analytics import centrality as scores
 from graph.network.layout import layout
+from graph.text import replace_each
 
 # kind -> (colour, vis shape, legend name); Okabe-Ito colours stay apart for colour-blind readers
 KIND_STYLES: dict[str, tuple[str, str, str]] = {
@@ -672,11 +673,7 @@ def script_json(obj: Any) -> str:
     One encoder serves every call (``json.dumps`` with these options makes one per call: a
     site encodes a hundred thousand small pieces), with the options ``json.dumps`` is given
     here, so the text is the one it gives."""
-    text = _encode(obj)
-    for ch, esc in _SCRIPT_ESCAPES:
-        if ch in text:
-            text = text.replace(ch, esc)
-    return text
+    return replace_each(_encode(obj), _SCRIPT_ESCAPES)
 
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=False).encode
