@@ -39,7 +39,14 @@ from typing import Any
 
 from graph.network.relations import ID_NS, node_key
 from graph.ns import CC, ORG, RDF, SCHEMA
-from graph.sparql.ntriples import NT_FILE, LinesReader, Unreadable, _first_line_from, _term
+from graph.sparql.ntriples import (
+    NT_FILE,
+    LinesReader,
+    Unreadable,
+    _first_line_from,
+    _iri,
+    _term,
+)
 
 __all__ = ["FullView", "open_full"]
 
@@ -97,10 +104,6 @@ class _Lines:
                 raise Unreadable(f"not an N-Triples line: {data[at:at + 80]!r}")
             yield s, p, rest[:-2]
             at = end + 1
-
-
-def _iri(token: str) -> str:
-    return str(_term(token))
 
 
 def _as_written(line: Line) -> str:
