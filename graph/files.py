@@ -7,6 +7,7 @@ flushed, given the usual mode (0644 under the common umask), then renamed over t
 from __future__ import annotations
 
 import hashlib
+import mmap
 import os
 import pickle
 import re
@@ -23,7 +24,7 @@ from graph.forked import beside as in_child
 T = TypeVar("T")
 
 __all__ = ["write_atomic", "write_atomic_parts", "Part", "AtomicBatch", "keep_pickle",
-           "sorted_entries", "Entries", "slug", "fingerprint"]
+           "sorted_entries", "Entries", "slug", "fingerprint", "line_start"]
 
 #: a piece of a file :func:`write_atomic_parts` writes: bytes, or the span (start, end) of
 #: another file, copied by the kernel
@@ -237,6 +238,25 @@ def _keep(path: Path, key: str, value: Any) -> bool:
     except OSError:
         return False      # a read-only build folder: made again next time
     return True
+
+
+#: how far :func:`line_start` looks back first (a line of ``graph.nt`` is rarely longer)
+_LOOK_BACK = 4096
+
+
+def line_start(data: bytes | mmap.mmap, end: int, floor: int = 0) -> int:
+    """The start of the line that offset ``end`` of ``data`` is in: just after the last
+    newline of ``data[floor:end]``, else ``floor`` (``data.rfind(b"\\n", floor, end) + 1 or
+    floor``). Searched back from ``end`` in windows that double: an mmap's ``rfind`` costs
+    the whole range it is given (35 µs over a 130 MB file, against 1 µs over 4 KB)."""
+    window, hi = _LOOK_BACK, end
+    while hi > floor:
+        lo = max(floor, hi - window)
+        at = data.rfind(b"\n", lo, hi)
+        if at >= 0:
+            return at + 1
+        hi, window = lo, window * 2
+    return floor
 
 
 def sorted_entries(root: Path) -> Entries:

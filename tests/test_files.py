@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import mmap
 import os
+import random
 from pathlib import Path
 
 import pytest
 
-from graph.files import AtomicBatch, write_atomic, write_atomic_parts
+from graph.files import AtomicBatch, line_start, write_atomic, write_atomic_parts
 
 
 def test_a_batch_replaces_every_file_at_the_end(tmp_path: Path) -> None:
@@ -106,3 +108,24 @@ def test_a_value_kept_beside_is_written_by_a_child_before_the_process_ends(
     assert done.stdout.strip() == "[1, 2, 3]"
     assert keep_pickle(kept, "k", lambda: ["made again"]) == [1, 2, 3]
     assert not [p for p in tmp_path.iterdir() if p != kept]     # no temporary file left
+
+
+def test_line_start_finds_what_rfind_finds_in_bytes_and_in_a_mapped_file(
+        tmp_path: Path) -> None:
+    """line_start looks back in windows that double (an mmap's rfind costs its whole range):
+    the same offset as ``rfind(b"\\n", floor, end) + 1 or floor``, with lines shorter and far
+    longer than the first window, at every kind of edge."""
+    rng = random.Random(11)
+    lines = [b"x" * rng.choice([0, 1, 80, 4095, 4096, 4097, 9000, 40000]) for _ in range(60)]
+    data = b"\n".join(lines)
+    (tmp_path / "lines").write_bytes(data)
+    ends = sorted({0, 1, len(data)} | {rng.randint(0, len(data)) for _ in range(400)}
+                  | {data.index(b"\n", 5000) + k for k in (-1, 0, 1, 2)})
+    with (tmp_path / "lines").open("rb") as fh, \
+            mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+        for end in ends:
+            for floor in {0, end // 3, max(0, end - 1), end}:
+                want = data.rfind(b"\n", floor, end) + 1 or floor
+                assert line_start(data, end, floor) == want
+                assert line_start(mapped, end, floor) == want
+    assert line_start(b"", 0) == 0 and line_start(b"a\n", 2) == 2 and line_start(b"a\n", 1) == 0

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.files import Part
+from graph.files import Part, line_start
 from graph.terms import PREFIXES
 
 __all__ = ["PIECES_FILE", "Pieces", "Old", "Edited", "new_pieces", "load_pieces",
@@ -311,7 +311,7 @@ def _first_not_before(data: bytes | mmap.mmap, key: bytes, whole: bool) -> int:
     lo, hi = 0, len(data)   # lo and hi are line starts; every line before lo is before key
     while lo < hi:
         mid = (lo + hi) // 2
-        start = data.rfind(b"\n", lo, mid) + 1 or lo
+        start = line_start(data, mid, lo)
         end = _index(data, b"\n", start) + 1
         if (data[start:end] if whole else data[start:_index(data, b" ", start)]) < key:
             lo = end

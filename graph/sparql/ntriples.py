@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from graph.files import line_start
 from graph.forked import no_collection
 from graph.sparql.reader import Lit, MemoryReader, Patterns, Reader, _key, as_reader, load_reader
 
@@ -307,7 +308,7 @@ def _first_line_from(data: mmap.mmap, key: bytes) -> int:
     lo, hi = 0, len(data)
     while lo < hi:      # lines starting before lo sort before key; the line at hi does not
         mid = (lo + hi) // 2
-        start = data.rfind(b"\n", 0, mid) + 1
+        start = line_start(data, mid)
         end = data.find(b"\n", start)
         end = len(data) if end < 0 else end
         if data[start:end] < key:
@@ -326,7 +327,7 @@ def _with_predicate(data: mmap.mmap, span: tuple[int, int],
     first, last = span
     pos = data.find(needle, first, last)
     while pos >= 0:
-        start = data.rfind(b"\n", first, pos) + 1 or first
+        start = line_start(data, pos, first)
         end = data.find(b"\n", pos, last)
         end = last if end < 0 else end
         subject = data[start:pos]
