@@ -309,7 +309,7 @@ class Match:
     sources: tuple[str, ...] = ()
 
 
-_ID_KEY = re.compile(r"^[\w\-./]+$")
+ID_KEY = re.compile(r"^[\w\-./]+$")
 
 
 class NameIndex:
@@ -410,7 +410,7 @@ class NameIndex:
     def _by_id(self, name: str) -> list[Match]:
         """The entity whose id (``person/rashad-azizov``) or its last part is ``name``."""
         key = name.strip().strip("/").casefold()
-        if not _ID_KEY.match(key):
+        if not ID_KEY.match(key):
             return []
         text = self._texts[0]
         for needle in ("\n" + key + "\t", "/" + key + "\t"):
@@ -422,6 +422,21 @@ class NameIndex:
                     return [replace(m, matched=m.id)]
                 pos = text.find(needle, pos + 1)
         return []
+
+    def _equal_labels(self, name: str, qwords: list[str]) -> Iterator[tuple[int, bool]]:
+        """(line, whether only look-alike letters make it equal) of each label whose folded
+        form is the name's."""
+        plain = " ".join(words(name, unmix=False))
+        for li in self._equal(" ".join(qwords), 1):
+            label = self._column(0)[li].split("\t")[4]
+            yield li, plain != " ".join(words(label, unmix=False)) and bool(
+                mixed_script(name) or mixed_script(label))
+
+    def exact_ids(self, name: str) -> set[str]:
+        """The ids of the entities with a label that is ``name`` once folded, in the same
+        letters: the labels :meth:`find` scores exact (ids as names aside)."""
+        return {self._column(0)[li].partition("\t")[0]
+                for li, homoglyph in self._equal_labels(name, words(name)) if not homoglyph}
 
     def _word_hits(self, qwords: list[str], dictionary: bool = False) -> set[int]:
         """Labels that may hold the query's words: those with a word starting like its
@@ -486,13 +501,8 @@ class NameIndex:
         before near), which is all :meth:`resolve` needs.
         """
         qwords = words(name)
-        qfold = " ".join(qwords)
         found = self._by_id(name)
-        plain = " ".join(words(name, unmix=False))
-        for li in self._equal(qfold, 1):
-            label = self._column(0)[li].split("\t")[4]
-            homoglyph = plain != " ".join(words(label, unmix=False)) and bool(
-                mixed_script(name) or mixed_script(label))
+        for li, homoglyph in self._equal_labels(name, qwords):
             found.append(self._match(li, HOMOGLYPH if homoglyph else EXACT,
                                      "look-alike letters" if homoglyph else "exact"))
         qskel = " ".join(_skel_word(w) for w in qwords)

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 SCRIPTS = Path(__file__).resolve().parent
 REPO = SCRIPTS.parent
 sys.path[:0] = [str(REPO), str(SCRIPTS)]
@@ -139,6 +141,10 @@ def run_size(label: str, data: Path, out: Path, names: dict[str, str]) -> list[d
     first, _ = cli(data, out, "show", names["show"])
     row("first show after a build (an id: found in the build's files, no name index made)",
         first)
+    if names.get("label"):
+        first, _ = cli(data, out, "show", names["label"])
+        row("first show of a label after a build (found in names.tsv, no name index made)",
+            first)
     first, _ = cli(data, out, "report")
     row("first report after a build (computed and kept; the site reuses it)", first)
     references = {"path": ("path", names["a"], names["b"]), "centrality": ("centrality",),
@@ -256,8 +262,11 @@ def _synth(emit: Emit, tmp: str, n: int, synth: Any) -> None:
         shutil.copytree(given, data)    # the rebuild row edits a fact: never in the original
     else:
         synth.write_data(synth.synthetic_records(n), data)
+    label = yaml.safe_load((data / "people" / "person-000002.yaml").read_text(
+        encoding="utf-8"))["labels"]["en"]
     big = run_size(f"synth {n}", data, Path(tmp) / "synth-out",
-                   {"show": "person-000001", "a": "person-000001", "b": "person-000777"})
+                   {"show": "person-000001", "a": "person-000001", "b": "person-000777",
+                    "label": label})
     triples = sum(1 for _ in (Path(tmp) / "synth-out" / "graph.nt").open("rb"))
     emit(f"synth.py {n} ({triples} distinct triples; load average "
          f"{os.getloadavg()[0]:.1f} at the end)", big)

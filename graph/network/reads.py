@@ -110,13 +110,13 @@ def index_in_build(out_dir: Path) -> None:
     name_index(lines if lines is not None else open_reader(out_dir))
 
 
-def by_ids(out_dir: Path, *names: str) -> bool:
-    """Whether each of ``names`` is an entity's id the build's files resolve without the name
-    index (:func:`graph.sparql.describe.by_id_in_build`)."""
-    from graph.sparql.describe import by_id_in_build  # lazy: the name matcher, for path
+def in_files(out_dir: Path, *names: str) -> bool:
+    """Whether each of ``names`` (an id or a label) is one entity's that the build's files
+    resolve without the name index (:func:`graph.sparql.describe.in_build`)."""
+    from graph.sparql.describe import in_build  # lazy: the name matcher, for path
 
     lines = lines_reader(build_folder(out_dir))
-    return lines is not None and all(by_id_in_build(lines, name) for name in names)
+    return lines is not None and all(in_build(lines, name) for name in names)
 
 
 def node_in_view(H: Any, iri: str, name: str) -> str:
@@ -165,7 +165,7 @@ def path_lines(out_dir: Path, source: str, target: str, k: int, view_name: str,
     def make() -> Any:
         large = nt_size(build_folder(out_dir)) > LARGE_BYTES
         ready = beside(lambda: index_in_build(out_dir)) if large and not (
-            by_ids(out_dir, source, target)) else None
+            in_files(out_dir, source, target)) else None
         made = make_plain()
         if ready is not None:
             ready()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from graph.data.lookup import built_index
-from graph.names import Candidate, Match, NameIndex, describe_match, fold, label_keys
+from graph.names import ID_KEY, Candidate, Match, NameIndex, describe_match, fold, label_keys
 from graph.ns import CC, ENTITY_KINDS, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 from graph.sparql.ntriples import subject_lines, with_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
@@ -231,6 +231,45 @@ def by_id_in_build(r: R, name: str) -> str | None:
     return min(heads[h] for h in typed)
 
 
+def by_label_in_build(r: R, name: str) -> str | None:
+    """The IRI of the one entity with a label that is ``name`` once folded (``Rashad
+    Azizov``), found in the build's ``names.tsv`` without the name index, when the index
+    would resolve ``name`` to that entity alone; None when it cannot tell (then the index
+    decides). Of what it finds, the index keeps the exact matches: the labels that fold to
+    the name in the same letters, and an entity whose id (or its last part) the name is. So
+    exactly one entity of ``names.tsv`` may have such a label, its typed subject must be in
+    ``graph.nt``, no agreement's title (``names.tsv`` leaves them out) may fold to the name,
+    and a name that could be an id must be no other entity's. ``show``, ``path`` and a
+    ``--param`` given a name do not make the index on a large build (tested against it)."""
+    folder = getattr(r, "folder", None)
+    table = built_index(folder) if folder is not None else None
+    ids = table.exact_ids(name) if table is not None else set()
+    if len(ids) != 1:
+        return None
+    iri = f"{ID.base}{ids.pop()}"
+    own = f"<{iri}> <{RDF.type}> "
+    heads = [own]
+    key = name.strip().strip("/").casefold()
+    if ID_KEY.match(key):  # the index looks the name up as an id too
+        if not _SLUG.fullmatch(key):
+            return None
+        heads += [f"<{ID.base}{k}/{key}> <{RDF.type}> " for k in ENTITY_KINDS]
+    if with_lines(folder, heads) != {own}:
+        return None
+    titles = _agreement_titles(folder)
+    folded = fold(name)
+    if titles is None or any(_folds_to(title, folded) for title in titles):
+        return None
+    return iri
+
+
+def in_build(r: R, name: str) -> str | None:
+    """The IRI of the entity ``name`` (an id, or a label) surely means, found in the
+    build's files without the name index (:func:`by_id_in_build`,
+    :func:`by_label_in_build`); None: the index decides."""
+    return by_id_in_build(r, name) or by_label_in_build(r, name)
+
+
 #: build folder -> the labels of its agreements (a build's folder never changes)
 _TITLES: dict[Any, tuple[str, ...] | None] = {}
 
@@ -268,7 +307,7 @@ def resolve(g: Graph, name: str) -> Any:
     """Exactly one entity for ``name``, or :class:`LookupError_` with the candidates (the
     IRI as the graph's own term: a ``str`` from a reader, a ``URIRef`` from rdflib)."""
     r = as_reader(g)
-    iri = by_id_in_build(r, name)
+    iri = in_build(r, name)
     if iri is not None:
         return r.node(iri)
     sure, near = name_index(r).resolve(name)

@@ -225,14 +225,15 @@ class Catalogue:
             self._names = _name_index(self.store)
         return self._names
 
-    def by_id(self, value: str) -> str | None:
-        """The entity whose id ``value`` is, read from the build's files when the name index
-        would resolve it to that entity alone (:func:`graph.sparql.describe.by_id_in_build`):
-        a look-up by id does not make the index on a large build; None: the index decides."""
-        from graph.sparql.describe import by_id_in_build  # lazy: as for the name index
+    def in_build(self, value: str) -> str | None:
+        """The entity whose id or label ``value`` is, read from the build's files when the
+        name index would resolve it to that entity alone (:func:`graph.sparql.describe.
+        in_build`): such a look-up does not make the index on a large build; None: the index
+        decides."""
+        from graph.sparql.describe import in_build  # lazy: as for the name index
 
         reader = _build_reader(self.store)
-        return None if reader is None else by_id_in_build(reader, value)
+        return None if reader is None else in_build(reader, value)
 
     def rows(self, sparql: str) -> list[tuple[Any, ...]]:
         return list(self.store.query(sparql).rows)
@@ -386,8 +387,8 @@ def _entity(cat: Catalogue, types: tuple[str, ...], value: str, label: str) -> s
         if not cat.typed(iri):
             raise ParamError(f"{label}: nothing in the graph has the id {short!r}")
         found = [iri]
-    elif (by_id := cat.by_id(value)) is not None:
-        found = [by_id]
+    elif (known := cat.in_build(value)) is not None:
+        found = [known]
     else:
         sure, near = cat.names().resolve(value)
         found = sorted(ID_NS + m.id for m in sure)
