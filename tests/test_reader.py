@@ -129,3 +129,16 @@ def test_output_piped_into_head_stops_quietly(built: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.stdout.startswith("Rashad Azizov  [Person]")
     assert "Error" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("which", ["built", "synth200"])
+def test_stats_of_a_build_read_from_its_lines_count_what_the_store_counts(
+        which: str, request: pytest.FixtureRequest) -> None:
+    """The first ``stats`` after a build reads graph.nt's lines by predicate (no store, no
+    per-quad objects): the same counts as the store's patterns give."""
+    from graph.sparql.describe import _stats, _stats_of_build
+
+    store = open_reader(request.getfixturevalue(which))
+    quick = _stats_of_build(store)
+    assert quick is not None and quick == _stats(store)
+    assert sum(quick["class"].values()) > 100 and quick["country"] and quick["source"]

@@ -17,7 +17,7 @@ from typing import Any
 from graph.data.lookup import built_index
 from graph.names import ID_KEY, Candidate, Match, NameIndex, describe_match, fold, label_keys
 from graph.ns import CC, ENTITY_KINDS, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
-from graph.sparql.ntriples import subject_lines, with_lines
+from graph.sparql.ntriples import Unreadable, subject_lines, with_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
 
 #: A graph as the look-ups read it: a :class:`~graph.sparql.reader.Reader` (the store, no
@@ -580,7 +580,22 @@ def stats(g: Graph) -> dict[str, Counter[str]]:
     """Counts per class, per source (records citing it) and per country (entities in it);
     for the built store, counted once per build (kept beside it)."""
     r = as_reader(g)
-    return r.cached("stats", lambda: _stats(r))
+    return r.cached("stats", lambda: _stats_of_build(r) or _stats(r))
+
+
+def _stats_of_build(r: R) -> dict[str, Counter[str]] | None:
+    """:func:`_stats` of the lines it reads from the build's sorted ``graph.nt`` (every
+    subject is an id: one run, searched by predicate, the rest not decoded), else None."""
+    lines = subject_lines(getattr(r, "folder", None), {ID.base: _STATS_PROPS})
+    try:
+        return None if lines is None else _stats(lines)
+    except Unreadable:
+        return None
+
+
+#: what :func:`_stats` reads (a country's name: its preferred labels)
+_STATS_PROPS = (RDF.type, CC.citedParagraph, CC.citedIn, CC.country, SCHEMA.isPartOf,
+                SCHEMA.position, SKOS.prefLabel)
 
 
 def _stats(g: R) -> dict[str, Counter[str]]:
