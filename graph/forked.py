@@ -15,9 +15,8 @@ busy each is.
 :func:`no_collection` stops Python's cyclic garbage collector while a large structure is made
 (a projection, a view, the lines of ``graph.nt``: hundreds of thousands of dicts, lists and
 tuples, none in a cycle): each collection pass would walk every object alive, and building
-them triggers many passes. :func:`frozen` keeps collecting, but only what is made inside the
-block: what was alive before it (a projection, a whole graph in memory) is left out of every
-pass (and, in a forked child, its memory is not written to by the collector, so not copied).
+them triggers many passes (and, in a forked child, the memory it shares with its parent is not
+written to by the collector, so not copied).
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.context import ForkProcess
 
-__all__ = ["beside", "Later", "Shares", "no_collection", "frozen"]
+__all__ = ["beside", "Later", "Shares", "no_collection"]
 
 T = TypeVar("T")
 
@@ -139,15 +138,3 @@ def no_collection(freeze: bool = False) -> Iterator[None]:
             gc.freeze()
         if collecting:
             gc.enable()
-
-
-@contextmanager
-def frozen() -> Iterator[None]:
-    """Inside the block, collection passes leave alone every object alive when it began
-    (:func:`gc.freeze`): many small objects made and dropped beside large structures."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from graph.files import AtomicBatch
-from graph.forked import Shares, beside, frozen, no_collection
+from graph.forked import Shares, beside, no_collection
 from graph.network.cache import kept
 from graph.network.layout import cached_layout
 from graph.network.projection import VIEWS, node_key, project, view
@@ -253,9 +253,10 @@ def write_site(ds: Dataset | Graph, out_dir: Path,
     srcs = source_list(ds)
     with no_collection():   # every entity is described: the graph read once, not per look-up
         pages = Pages(memory_reader(ds), G, {s.stem: s for s in srcs}, labels)
-    # maps, pages, static files, index: published in order; what is alive now (the graph in
-    # memory, the projection) is left out of every collection pass, here and in the child
-    with frozen(), AtomicBatch() as batch:
+    # maps, pages, static files, index: published in order; no collection pass, here or in
+    # the child (the pages make no cycles to speak of: 10 MB more at 5,000 events, and about
+    # 0.7 s less CPU than passes over what is made inside the block alone)
+    with no_collection(), AtomicBatch() as batch:
         shares = Shares(len(pages.keys), PAGES_AT_ONCE)
         finish = beside(partial(_their_pages, pages, shares, out_dir, os.getpid()),
                         empty=_NO_PAGES)
