@@ -584,8 +584,9 @@ def stats(g: Graph) -> dict[str, Counter[str]]:
 
 
 def _stats_of_build(r: R) -> dict[str, Counter[str]] | None:
-    """:func:`_stats` of the lines it reads from the build's sorted ``graph.nt`` (every
-    subject is an id: one run, searched by predicate, the rest not decoded), else None."""
+    """:func:`_stats` of the lines it reads from the build's sorted ``graph.nt`` (what it
+    counts and reads is named by ids: their run of the file, searched by predicate, the
+    other lines not decoded), else None (tested equal to the store's counts)."""
     lines = subject_lines(getattr(r, "folder", None), {ID.base: _STATS_PROPS})
     try:
         return None if lines is None else _stats(lines)
