@@ -528,13 +528,12 @@ def _kept_report(cfg: Config, since: str | None = None, until: str | None = None
                            list(MEASURES), "auto", lambda: centrality(H, MEASURES))
 
     def make() -> Any:
-        if is_large(cfg.out):   # the store's labels and sources read beside the projection
-            from graph.forked import beside
+        from graph.forked import beside
 
-            return build_report(cfg.projection(), since, until, include_undated, top,
-                                context=beside(context), scores=scores)
-        return build_report(cfg.projection(), since, until, include_undated, top,
-                            context=context(), scores=scores)
+        G = cfg.projection()
+        # large: the store's labels and sources read by a child beside the report's views
+        ctx = beside(context) if is_large(cfg.out) else context()
+        return build_report(G, since, until, include_undated, top, context=ctx, scores=scores)
 
     options = {"since": since, "until": until, "include_undated": include_undated, "top": top}
     return kept(cfg.out, "report", options, make)

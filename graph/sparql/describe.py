@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.data.lookup import built_index
 from graph.names import ID_KEY, Candidate, Match, NameIndex, describe_match, fold, label_keys
 from graph.ns import CC, ENTITY_KINDS, EVENT_CLASSES, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS
 from graph.sparql.ntriples import Unreadable, subject_lines, with_lines
 from graph.sparql.reader import Lit, Patterns, as_reader, is_true
+
+T = TypeVar("T")
 
 #: A graph as the look-ups read it: a :class:`~graph.sparql.reader.Reader` (the store, no
 #: rdflib), or any rdflib graph (wrapped by :func:`~graph.sparql.reader.as_reader`).
@@ -192,7 +194,7 @@ def _built_index(r: R) -> NameIndex | None:
                                    f"{ID.base}source/": (SCHEMA.isPartOf,)})
     if lines is None:
         return None
-    table = built_index(folder) if folder is not None else None
+    table = _names_table(folder)
     keys = table.keys() if table is not None else {}
     return NameIndex([replace(c, keys=tuple(keys.get(label) or label_keys(label)
                                             for label in c.labels))
@@ -218,15 +220,12 @@ def by_id_in_build(r: R, name: str) -> str | None:
     kind, _, slug = name.rpartition("/")
     if not _SLUG.fullmatch(slug) or (kind and kind not in ENTITY_KINDS):
         return None
-    heads = {f"<{ID.base}{k}/{slug}> <{RDF.type}> ": f"{ID.base}{k}/{slug}"
-             for k in ([kind] if kind else ENTITY_KINDS)}
+    heads = {_type_line(iri): iri
+             for iri in (f"{ID.base}{k}/{slug}" for k in ([kind] if kind else ENTITY_KINDS))}
     typed = with_lines(folder, heads)
-    table = built_index(folder) if typed else None
+    table = _names_table(folder) if typed else None
     folded = fold(name)
-    if not typed or table is None or table.has_fold(folded):
-        return None
-    titles = _agreement_titles(folder)
-    if titles is None or any(_folds_to(title, folded) for title in titles):
+    if not typed or table is None or table.has_fold(folded) or _titled(folder, folded):
         return None
     return min(heads[h] for h in typed)
 
@@ -242,23 +241,19 @@ def by_label_in_build(r: R, name: str) -> str | None:
     and a name that could be an id must be no other entity's. ``show``, ``path`` and a
     ``--param`` given a name do not make the index on a large build (tested against it)."""
     folder = getattr(r, "folder", None)
-    table = built_index(folder) if folder is not None else None
+    table = _names_table(folder)
     ids = table.exact_ids(name) if table is not None else set()
     if len(ids) != 1:
         return None
     iri = f"{ID.base}{ids.pop()}"
-    own = f"<{iri}> <{RDF.type}> "
+    own = _type_line(iri)
     heads = [own]
     key = name.strip().strip("/").casefold()
     if ID_KEY.match(key):  # the index looks the name up as an id too
         if not _SLUG.fullmatch(key):
             return None
-        heads += [f"<{ID.base}{k}/{key}> <{RDF.type}> " for k in ENTITY_KINDS]
-    if with_lines(folder, heads) != {own}:
-        return None
-    titles = _agreement_titles(folder)
-    folded = fold(name)
-    if titles is None or any(_folds_to(title, folded) for title in titles):
+        heads += [_type_line(f"{ID.base}{k}/{key}") for k in ENTITY_KINDS]
+    if with_lines(folder, heads) != {own} or _titled(folder, fold(name)):
         return None
     return iri
 
@@ -270,19 +265,46 @@ def in_build(r: R, name: str) -> str | None:
     return by_id_in_build(r, name) or by_label_in_build(r, name)
 
 
-#: build folder -> the labels of its agreements (a build's folder never changes)
-_TITLES: dict[Any, tuple[str, ...] | None] = {}
+def _type_line(iri: str) -> str:
+    """How the ``rdf:type`` line of ``iri`` starts in ``graph.nt`` (for :func:`with_lines`)."""
+    return f"<{iri}> <{RDF.type}> "
+
+
+#: (build folder, what) -> what was read of it: once per process (``path`` resolves two
+#: names, each by id and by label, before the index may be made; a build's folder never
+#: changes)
+_READ: dict[tuple[Any, str], Any] = {}
+
+
+def _once(folder: Any, what: str, read: Callable[[], T]) -> T:
+    key = (folder, what)
+    if key not in _READ:
+        _READ[key] = read()
+    found: T = _READ[key]
+    return found
+
+
+def _names_table(folder: Any) -> NameIndex | None:
+    """The build's ``names.tsv`` as an index (None: no build folder, or no table)."""
+    return None if folder is None else _once(folder, "names", lambda: built_index(folder))
 
 
 def _agreement_titles(folder: Any) -> tuple[str, ...] | None:
     """The labels of the agreements of the build in ``folder`` (``names.tsv`` leaves their
-    titles out), read from their lines of ``graph.nt`` once per process (``path`` resolves
-    two ids); None when that file cannot be read."""
-    if folder not in _TITLES:
+    titles out), read from their lines of ``graph.nt``; None when that file cannot be read."""
+    def read() -> tuple[str, ...] | None:
         agreements = subject_lines(folder, {f"{ID.base}agreement/": LABEL_PROPS})
-        _TITLES[folder] = None if agreements is None else tuple(
+        return None if agreements is None else tuple(
             str(o) for prop in LABEL_PROPS for _, o in agreements.pairs(prop))
-    return _TITLES[folder]
+
+    return _once(folder, "titles", read)
+
+
+def _titled(folder: Any, folded: str) -> bool:
+    """Whether an agreement's title may fold to ``folded`` (so the index would find it too):
+    also when the titles cannot be read."""
+    titles = _agreement_titles(folder)
+    return titles is None or any(_folds_to(title, folded) for title in titles)
 
 
 def _folds_to(text: str, folded: str) -> bool:
